@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * cmheap: dma-buf heaps with selectable CPU caching models, and an importer
+ * test device that attaches any dma-buf to a coherent or non-coherent device.
+ *
+ * This is the one header shared by the kernel module and by userspace.
+ *
+ * Exporter side: the heaps appear as /dev/dma_heap/cmheap-<heap> and speak
+ * the upstream dma-heap uAPI (<linux/dma-heap.h>) unchanged; nothing here is
+ * needed to allocate from them.
+ *
+ * Importer side: /dev/cmheap.  Open it, CMHEAP_IOC_ATTACH a dma-buf fd to one
+ * of the test devices, then map, sync, unmap and detach it.  Every handle is
+ * private to the open file and is torn down when the file is closed.
+ */
+#ifndef _UAPI_LINUX_CMHEAP_H
+#define _UAPI_LINUX_CMHEAP_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define CMHEAP_CTL_NAME		"cmheap"	/* /dev/cmheap */
+#define CMHEAP_HEAP_PREFIX	"cmheap-"	/* /dev/dma_heap/cmheap-* */
+#define CMHEAP_NAME_LEN		32
+
+/* Test devices of the importer; CMHEAP_IOC_DEVICE_INFO says which exist. */
+enum cmheap_device_id {
+	CMHEAP_DEV_COHERENT	= 0,
+	CMHEAP_DEV_NONCOHERENT	= 1,
+	CMHEAP_DEV_COUNT,
+};
+
+/* Same values as the kernel's enum dma_data_direction. */
+enum cmheap_direction {
+	CMHEAP_DIR_BIDIRECTIONAL = 0,
+	CMHEAP_DIR_TO_DEVICE	 = 1,
+	CMHEAP_DIR_FROM_DEVICE	 = 2,
+};
+
+/* Mapping attributes the importer may ask for (a subset of DMA_ATTR_*). */
+#define CMHEAP_ATTR_SKIP_CPU_SYNC	(1U << 0)
+#define CMHEAP_VALID_ATTRS		(CMHEAP_ATTR_SKIP_CPU_SYNC)
+
+/* cmheap_device_info.flags */
+#define CMHEAP_DEVF_PRESENT	(1U << 0)	/* the device exists on this system */
+#define CMHEAP_DEVF_COHERENT	(1U << 1)	/* DMA is cache coherent for it */
+
+struct cmheap_device_info {
+	__u32 index;			/* in: enum cmheap_device_id */
+	__u32 flags;			/* out: CMHEAP_DEVF_* */
+	char name[CMHEAP_NAME_LEN];	/* out: device name, NUL terminated */
+};
+
+/* cmheap_attach.flags (out) */
+#define CMHEAP_ATTF_OURS	(1U << 0)	/* exported by a cmheap heap */
+#define CMHEAP_ATTF_UNCACHED	(1U << 1)	/* ours, write-combined model */
+
+struct cmheap_attach {
+	__s32 dmabuf_fd;		/* in: any dma-buf */
+	__u32 device;			/* in: enum cmheap_device_id */
+	__u32 handle;			/* out: names the attachment */
+	__u32 flags;			/* out: CMHEAP_ATTF_* */
+	__u64 size;			/* out: dma-buf size in bytes */
+	char exp_name[CMHEAP_NAME_LEN];	/* out: exporter name, NUL terminated */
+};
+
+/*
+ * cmheap_map.flags (in).  By default the dma-buf is mapped through its
+ * exporter (dma_buf_map_attachment), which decides how caches are kept; the
+ * attrs are then passed to the exporter, which only cmheap heaps accept
+ * (EOPNOTSUPP from any other exporter when attrs are set).
+ * CMHEAP_MAP_RAW maps a private copy of the buffer's scatterlist with
+ * dma_map_sgtable() and the given attrs: the raw DMA API baseline.
+ */
+#define CMHEAP_MAP_RAW		(1U << 0)
+#define CMHEAP_VALID_MAP_FLAGS	(CMHEAP_MAP_RAW)
+
+struct cmheap_map {
+	__u32 handle;		/* in */
+	__u32 direction;	/* in: enum cmheap_direction */
+	__u32 attrs;		/* in: CMHEAP_ATTR_* */
+	__u32 flags;		/* in: CMHEAP_MAP_* */
+	__u32 nents;		/* out: DMA segments after mapping */
+	__u32 orig_nents;	/* out: CPU scatterlist entries */
+	__u64 ns;		/* out: time spent in the map call, in the kernel */
+};
+
+struct cmheap_unmap {
+	__u32 handle;		/* in */
+	__u32 reserved;		/* must be 0 */
+	__u64 ns;		/* out: time spent in the unmap call */
+};
+
+/* cmheap_sync.flags (in): exactly one of them */
+#define CMHEAP_SYNC_FOR_CPU	(1U << 0)	/* dma_sync_sgtable_for_cpu */
+#define CMHEAP_SYNC_FOR_DEVICE	(1U << 1)	/* dma_sync_sgtable_for_device */
+
+struct cmheap_sync {
+	__u32 handle;		/* in: a mapped attachment */
+	__u32 flags;		/* in: CMHEAP_SYNC_* */
+	__u32 direction;	/* in: enum cmheap_direction, as mapped */
+	__u32 reserved;		/* must be 0 */
+	__u64 ns;		/* out: time spent in the sync call */
+};
+
+/*
+ * In-kernel timing loop for the benchmark: runs warmup + iterations of one
+ * operation on an attached buffer and writes one sample (ns) per measured
+ * iteration to samples_ptr.  The attachment must not be mapped already.
+ */
+enum cmheap_bench_op {
+	CMHEAP_BENCH_MAP	= 0,	/* time map; unmap untimed */
+	CMHEAP_BENCH_UNMAP	= 1,	/* time unmap; map untimed */
+	CMHEAP_BENCH_MAP_UNMAP	= 2,	/* time map + unmap */
+	CMHEAP_BENCH_SYNC_DEV	= 3,	/* mapped once; time sync for device */
+	CMHEAP_BENCH_SYNC_CPU	= 4,	/* mapped once; time sync for cpu */
+	CMHEAP_BENCH_OP_COUNT,
+};
+
+/*
+ * cmheap_bench.flags (in).  DIRTY writes every cache line of the buffer
+ * through a kernel mapping before each iteration, as kernel/dma/
+ * map_benchmark.c does, so that cleaning has dirty lines to write back.
+ */
+#define CMHEAP_BENCH_DIRTY	(1U << 0)
+#define CMHEAP_BENCH_RAW	(1U << 1)	/* as CMHEAP_MAP_RAW */
+#define CMHEAP_VALID_BENCH_FLAGS (CMHEAP_BENCH_DIRTY | CMHEAP_BENCH_RAW)
+#define CMHEAP_BENCH_MAX_ITERATIONS (1U << 20)
+
+struct cmheap_bench {
+	__u32 handle;		/* in */
+	__u32 op;		/* in: enum cmheap_bench_op */
+	__u32 direction;	/* in: enum cmheap_direction */
+	__u32 attrs;		/* in: CMHEAP_ATTR_* */
+	__u32 flags;		/* in: CMHEAP_BENCH_* */
+	__u32 warmup;		/* in: untimed iterations first */
+	__u32 iterations;	/* in: timed iterations, 1..MAX_ITERATIONS */
+	__u32 nents;		/* out: DMA segments of the mapping */
+	__u64 samples_ptr;	/* in: user pointer to __u64[iterations] */
+};
+
+#define CMHEAP_IOC_MAGIC	'c'
+#define CMHEAP_IOC_DEVICE_INFO	_IOWR(CMHEAP_IOC_MAGIC, 0, struct cmheap_device_info)
+#define CMHEAP_IOC_ATTACH	_IOWR(CMHEAP_IOC_MAGIC, 1, struct cmheap_attach)
+#define CMHEAP_IOC_DETACH	_IOW(CMHEAP_IOC_MAGIC, 2, __u32)
+#define CMHEAP_IOC_MAP		_IOWR(CMHEAP_IOC_MAGIC, 3, struct cmheap_map)
+#define CMHEAP_IOC_UNMAP	_IOWR(CMHEAP_IOC_MAGIC, 4, struct cmheap_unmap)
+#define CMHEAP_IOC_SYNC		_IOWR(CMHEAP_IOC_MAGIC, 5, struct cmheap_sync)
+#define CMHEAP_IOC_BENCH	_IOWR(CMHEAP_IOC_MAGIC, 6, struct cmheap_bench)
+
+/*
+ * debugfs (CONFIG_DEBUG_FS), one folder per heap:
+ *   /sys/kernel/debug/cmheap/<heap>/stats, <heap> as in /dev/dma_heap/
+ *   (e.g. cmheap-system), one "name value" line per counter:
+ *	buffers_live, bytes_live, allocs, frees, alloc_failures,
+ *	maps, unmaps, cpu_syncs, cache_maint_ops, alloc_cleans
+ *   cache_maint_ops counts the scatterlist segments whose CPU cache
+ *   maintenance the heap asked the DMA API for: a map, unmap or sync of an
+ *   attachment to a non-coherent device without DMA_ATTR_SKIP_CPU_SYNC.
+ *   alloc_cleans counts the segments of uncached buffers cleaned out of the
+ *   CPU caches once at allocation.
+ *   /sys/kernel/debug/cmheap/importer/stats: maps, unmaps, cpu_syncs and
+ *   cache_maint_ops of the importer's own raw maps and of its syncs.
+ */
+
+#endif /* _UAPI_LINUX_CMHEAP_H */
