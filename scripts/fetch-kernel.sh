@@ -46,7 +46,9 @@ kbuild=$(dep_of "$hdr" '^linux-kbuild-')
 version=$(apt-cache policy "$img:$aptarch" | awk '/Candidate:/ { print $2 }')
 
 dir=$cache/kernels/$arch-$kver
-stamp=$dir/.fetched-$version
+# The stamp's "v2" marks the cache layout (headers Makefile fixed up below):
+# bumping it makes old caches re-extract from the downloaded debs.
+stamp=$dir/.fetched-v2-$version
 if [ -f "$stamp" ]; then
 	echo "$dir"
 	exit 0
@@ -75,12 +77,16 @@ for p in "$img" "$hdr" "$common" "$kbuild"; do
 	done
 done
 
-release=$(basename "$(ls -d "$dir"/root/lib/modules/*/ | head -n1)")
-case $arch in
-x86_64) kernel=$(ls "$dir"/root/boot/vmlinuz-* | head -n1) ;;
-arm64) kernel=$(ls "$dir"/root/boot/vmlinuz-* | head -n1) ;;
-esac
+# Each image package holds exactly one release and one vmlinuz.
+mods=("$dir"/root/lib/modules/*/)
+release=$(basename "${mods[0]}")
+images=("$dir"/root/boot/vmlinuz-*)
+kernel=${images[0]}
 kdir=$dir/root/usr/src/linux-headers-$release
+# Debian's headers Makefile includes its -common sibling by absolute path
+# (/usr/src/...), which only exists once the package is installed.  Point it
+# into the cache so KDIR works without touching the host's /usr/src.
+sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" "$kdir/Makefile"
 cat > "$dir/target.env" <<ENV
 ARCH=$arch
 KVER=$kver
