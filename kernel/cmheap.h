@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cmheap internals: heaps, buffers, test devices and counters.
+ */
+#ifndef _CMHEAP_H
+#define _CMHEAP_H
+
+#include <linux/atomic.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-direction.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/types.h>
+
+#include <linux/cmheap.h>
+
+struct dentry;
+struct device;
+struct cmheap;
+
+/* ---- counters (cmheap_stats.c), shown in debugfs ---- */
+
+enum cmheap_stat {
+	CMHEAP_STAT_BUFFERS_LIVE,
+	CMHEAP_STAT_BYTES_LIVE,
+	CMHEAP_STAT_ALLOCS,
+	CMHEAP_STAT_FREES,
+	CMHEAP_STAT_ALLOC_FAILURES,
+	CMHEAP_STAT_MAPS,
+	CMHEAP_STAT_UNMAPS,
+	CMHEAP_STAT_CPU_SYNCS,
+	CMHEAP_STAT_CACHE_MAINT_OPS,
+	CMHEAP_STAT_ALLOC_CLEANS,
+	CMHEAP_STAT_COUNT,
+};
+
+struct cmheap_stats {
+	atomic64_t v[CMHEAP_STAT_COUNT];
+	struct dentry *dir;
+};
+
+static inline void cmheap_stat_add(struct cmheap_stats *s, enum cmheap_stat i,
+				   s64 n)
+{
+	atomic64_add(n, &s->v[i]);
+}
+
+int cmheap_debugfs_init(void);
+void cmheap_debugfs_exit(void);
+void cmheap_stats_register(struct cmheap_stats *s, const char *name);
+void cmheap_stats_unregister(struct cmheap_stats *s);
+
+/*
+ * How many scatterlist segments a DMA API call will clean or invalidate in
+ * the CPU caches: none for a coherent device or with DMA_ATTR_SKIP_CPU_SYNC,
+ * and none when giving a DMA_TO_DEVICE buffer back to the CPU (the device
+ * only read it, so there is nothing to invalidate).
+ */
+unsigned int cmheap_maint_segments(struct device *dev,
+				   enum dma_data_direction dir,
+				   unsigned long attrs, bool for_cpu,
+				   unsigned int nents);
+
+/* ---- test devices (cmheap_testdev.c) ---- */
+
+int cmheap_testdev_init(void);
+void cmheap_testdev_exit(void);
+/* NULL when the architecture has no such device (non-coherent on x86). */
+struct device *cmheap_testdev_get(enum cmheap_device_id id);
+
+/* ---- heaps (cmheap_heap_dev.c) ---- */
+
+enum cmheap_caching {
+	CMHEAP_CACHED,
+	CMHEAP_UNCACHED,	/* write-combined CPU mappings, no CPU syncs */
+};
+
+/*
+ * A heap's memory provider: fills @table with zeroed, physically backed
+ * memory of @len bytes (page aligned), and gives it back.
+ */
+struct cmheap_heap_ops {
+	int (*allocate)(struct cmheap *heap, struct sg_table *table,
+			size_t len);
+	void (*release)(struct cmheap *heap, struct sg_table *table);
+};
+
+struct cmheap {
+	char name[CMHEAP_NAME_LEN];		/* as in /dev/dma_heap/ */
+	char nodename[CMHEAP_NAME_LEN + 16];	/* "dma_heap/<name>" */
+	enum cmheap_caching caching;
+	const struct cmheap_heap_ops *ops;
+	void *priv;
+	struct miscdevice misc;
+	struct cmheap_stats stats;
+	struct list_head node;
+};
+
+struct cmheap *cmheap_heap_add(const char *name, enum cmheap_caching caching,
+			       const struct cmheap_heap_ops *ops, void *priv);
+void cmheap_heap_remove_all(void);
+
+/* The system heaps (cmheap_system.c). */
+int cmheap_system_init(void);
+
+/* ---- buffers, the dma-buf exporter (cmheap_buffer.c) ---- */
+
+struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
+				    u32 fd_flags);
+bool cmheap_is_ours(const struct dma_buf *dmabuf);
+bool cmheap_is_uncached(const struct dma_buf *dmabuf);
+/* The buffer's own table, for the importer's raw DMA API baseline. */
+const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf);
+/*
+ * Extra DMA attributes the cmheap importer asks our exporter to map an
+ * attachment with; -EOPNOTSUPP for another exporter's attachment.
+ */
+int cmheap_attachment_set_attrs(struct dma_buf_attachment *attach,
+				unsigned long attrs);
+
+/* ---- importer (cmheap_importer.c) ---- */
+
+int cmheap_importer_init(void);
+void cmheap_importer_exit(void);
+
+#endif /* _CMHEAP_H */

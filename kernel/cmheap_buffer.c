@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmheap buffers: the dma-buf exporter shared by every heap.
+ *
+ * The caching model follows the proposal in which ION became a proper
+ * dma-buf exporter: each attachment gets its own copy of the scatterlist and
+ * is mapped for its device with dma_map_sgtable() in map_dma_buf; CPU access
+ * is bracketed by begin/end_cpu_access, which sync every mapped attachment;
+ * and mmap maps the whole range at once, so nothing ever faults.
+ *
+ * Cached buffers: the CPU maps them write-back; map/unmap sync as the DMA
+ * API says, and begin/end_cpu_access sync every mapped attachment and the
+ * kernel vmap.
+ *
+ * Uncached buffers: cleaned out of the CPU caches once at allocation, every
+ * CPU mapping (user mmap, kernel vmap) write-combined, device maps use
+ * DMA_ATTR_SKIP_CPU_SYNC, and begin/end_cpu_access do no cache maintenance,
+ * only the write barrier that drains write-combining buffers.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/highmem.h>
+#include <linux/iosys-map.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "cmheap.h"
+#include "cmheap_compat.h"
+#include "cmheap_trace.h"
+
+struct cmheap_buffer {
+	struct cmheap *heap;
+	size_t len;
+	struct sg_table table;		/* the pages, never DMA-mapped itself */
+	struct mutex lock;		/* attachments, vmap */
+	struct list_head attachments;
+	unsigned int vmap_cnt;
+	void *vaddr;
+};
+
+struct cmheap_attachment {
+	struct device *dev;
+	struct sg_table table;		/* this device's copy, DMA-mapped */
+	struct list_head node;
+	bool mapped;
+	unsigned long extra_attrs;	/* asked for by the cmheap importer */
+};
+
+static const struct dma_buf_ops cmheap_buf_ops;
+
+static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
+{
+	return buffer->heap->caching == CMHEAP_UNCACHED;
+}
+
+static int cmheap_dup_table(struct sg_table *dst, const struct sg_table *src)
+{
+	struct scatterlist *d, *s;
+	unsigned int i;
+	int ret;
+
+	ret = sg_alloc_table(dst, src->orig_nents, GFP_KERNEL);
+	if (ret)
+		return ret;
+	d = dst->sgl;
+	for_each_sgtable_sg(src, s, i) {
+		sg_set_page(d, sg_page(s), s->length, s->offset);
+		d = sg_next(d);
+	}
+	return 0;
+}
+
+static int cmheap_attach(struct dma_buf *dmabuf,
+			 struct dma_buf_attachment *attach)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+	struct cmheap_attachment *a;
+	int ret;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	ret = cmheap_dup_table(&a->table, &buffer->table);
+	if (ret) {
+		kfree(a);
+		return ret;
+	}
+	a->dev = attach->dev;
+	attach->priv = a;
+
+	mutex_lock(&buffer->lock);
+	list_add(&a->node, &buffer->attachments);
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+static void cmheap_detach(struct dma_buf *dmabuf,
+			  struct dma_buf_attachment *attach)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+	struct cmheap_attachment *a = attach->priv;
+
+	mutex_lock(&buffer->lock);
+	list_del(&a->node);
+	mutex_unlock(&buffer->lock);
+	sg_free_table(&a->table);
+	kfree(a);
+}
+
+static unsigned long cmheap_map_attrs(struct cmheap_buffer *buffer,
+				      struct cmheap_attachment *a)
+{
+	/*
+	 * Uncached buffers are never in the CPU caches, so there is nothing
+	 * for the DMA API to clean or invalidate.
+	 */
+	if (cmheap_buffer_uncached(buffer))
+		return a->extra_attrs | DMA_ATTR_SKIP_CPU_SYNC;
+	return a->extra_attrs;
+}
+
+static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
+					   enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = attach->dmabuf->priv;
+	struct cmheap_attachment *a = attach->priv;
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	unsigned long attrs = cmheap_map_attrs(buffer, a);
+	int ret;
+
+	ret = dma_map_sgtable(a->dev, &a->table, dir, attrs);
+	if (ret)
+		return ERR_PTR(ret);
+
+	mutex_lock(&buffer->lock);
+	a->mapped = true;
+	mutex_unlock(&buffer->lock);
+
+	cmheap_stat_add(stats, CMHEAP_STAT_MAPS, 1);
+	cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
+			cmheap_maint_segments(a->dev, dir, attrs, false,
+					      a->table.orig_nents));
+	trace_cmheap_map(buffer->heap->name, a->dev, buffer->len,
+			 a->table.nents, dir, attrs,
+			 cmheap_buffer_uncached(buffer));
+	return &a->table;
+}
+
+static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
+				 struct sg_table *table,
+				 enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = attach->dmabuf->priv;
+	struct cmheap_attachment *a = attach->priv;
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	unsigned long attrs = cmheap_map_attrs(buffer, a);
+
+	mutex_lock(&buffer->lock);
+	a->mapped = false;
+	mutex_unlock(&buffer->lock);
+
+	trace_cmheap_unmap(buffer->heap->name, a->dev, buffer->len,
+			   table->nents, dir, attrs,
+			   cmheap_buffer_uncached(buffer));
+	dma_unmap_sgtable(a->dev, table, dir, attrs);
+
+	cmheap_stat_add(stats, CMHEAP_STAT_UNMAPS, 1);
+	cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
+			cmheap_maint_segments(a->dev, dir, attrs, true,
+					      table->orig_nents));
+}
+
+/*
+ * The CPU is about to access the buffer: make what devices wrote visible.
+ * Uncached buffers need nothing: the CPU never caches them.
+ */
+static int cmheap_begin_cpu_access(struct dma_buf *dmabuf,
+				   enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	struct cmheap_attachment *a;
+
+	cmheap_stat_add(stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	if (cmheap_buffer_uncached(buffer))
+		return 0;
+
+	mutex_lock(&buffer->lock);
+	if (buffer->vmap_cnt)
+		invalidate_kernel_vmap_range(buffer->vaddr, buffer->len);
+	list_for_each_entry(a, &buffer->attachments, node) {
+		if (!a->mapped)
+			continue;
+		trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
+					  buffer->len, a->table.nents, dir, 0,
+					  false);
+		dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
+		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
+				cmheap_maint_segments(a->dev, dir, 0, true,
+						      a->table.orig_nents));
+	}
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+/* The CPU is done: write back what it wrote before devices look. */
+static int cmheap_end_cpu_access(struct dma_buf *dmabuf,
+				 enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	struct cmheap_attachment *a;
+
+	cmheap_stat_add(stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	if (cmheap_buffer_uncached(buffer)) {
+		/* Drain write-combining buffers so devices see the writes. */
+		wmb();
+		return 0;
+	}
+
+	mutex_lock(&buffer->lock);
+	if (buffer->vmap_cnt)
+		flush_kernel_vmap_range(buffer->vaddr, buffer->len);
+	list_for_each_entry(a, &buffer->attachments, node) {
+		if (!a->mapped)
+			continue;
+		trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
+					     buffer->len, a->table.nents, dir,
+					     0, false);
+		dma_sync_sgtable_for_device(a->dev, &a->table, dir);
+		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
+				cmheap_maint_segments(a->dev, dir, 0, false,
+						      a->table.orig_nents));
+	}
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+static pgprot_t cmheap_pgprot(struct cmheap_buffer *buffer, pgprot_t prot)
+{
+	return cmheap_buffer_uncached(buffer) ? pgprot_writecombine(prot) : prot;
+}
+
+/*
+ * No vm_operations callback ever populates the mapping: it is complete when
+ * mmap returns, so an access outside it is a SIGBUS, never a fault we serve.
+ * The (empty) ops also keep the VMA from being taken for anonymous memory.
+ */
+static const struct vm_operations_struct cmheap_vm_ops = {
+};
+
+static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+	unsigned long addr = vma->vm_start;
+	unsigned long skip = vma->vm_pgoff;
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret;
+
+	if (vma->vm_pgoff + vma_pages(vma) > buffer->len >> PAGE_SHIFT)
+		return -EINVAL;
+	/*
+	 * remap_pfn_range() can only build a copy-on-write mapping in one
+	 * piece, and a private copy of a shared buffer has no meaning.
+	 */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	vma->vm_ops = &cmheap_vm_ops;
+	vma->vm_page_prot = cmheap_pgprot(buffer, vma->vm_page_prot);
+
+	for_each_sgtable_sg(&buffer->table, sg, i) {
+		unsigned long npages = sg->length >> PAGE_SHIFT;
+		unsigned long len;
+
+		if (skip >= npages) {
+			skip -= npages;
+			continue;
+		}
+		len = min((npages - skip) << PAGE_SHIFT, vma->vm_end - addr);
+		ret = remap_pfn_range(vma, addr, page_to_pfn(sg_page(sg)) + skip,
+				      len, vma->vm_page_prot);
+		if (ret)
+			return ret;
+		addr += len;
+		skip = 0;
+		if (addr >= vma->vm_end)
+			break;
+	}
+	return 0;
+}
+
+static void *cmheap_do_vmap(struct cmheap_buffer *buffer)
+{
+	unsigned int npages = buffer->len >> PAGE_SHIFT;
+	struct sg_page_iter piter;
+	struct page **pages, **p;
+	void *vaddr;
+
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+	p = pages;
+	for_each_sgtable_page(&buffer->table, &piter, 0)
+		*p++ = sg_page_iter_page(&piter);
+
+	vaddr = vmap(pages, npages, VM_MAP, cmheap_pgprot(buffer, PAGE_KERNEL));
+	kvfree(pages);
+	return vaddr ? vaddr : ERR_PTR(-ENOMEM);
+}
+
+static int cmheap_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+	void *vaddr;
+	int ret = 0;
+
+	mutex_lock(&buffer->lock);
+	if (!buffer->vmap_cnt) {
+		vaddr = cmheap_do_vmap(buffer);
+		if (IS_ERR(vaddr)) {
+			ret = PTR_ERR(vaddr);
+			goto out;
+		}
+		buffer->vaddr = vaddr;
+	}
+	buffer->vmap_cnt++;
+	iosys_map_set_vaddr(map, buffer->vaddr);
+out:
+	mutex_unlock(&buffer->lock);
+	return ret;
+}
+
+static void cmheap_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	mutex_lock(&buffer->lock);
+	if (!--buffer->vmap_cnt) {
+		vunmap(buffer->vaddr);
+		buffer->vaddr = NULL;
+	}
+	mutex_unlock(&buffer->lock);
+	iosys_map_clear(map);
+}
+
+/* Undo cmheap_make_uncached() for the first @count entries. */
+static void cmheap_make_cached(struct cmheap_buffer *buffer, unsigned int count)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_sg(&buffer->table, sg, i) {
+		if (i >= count)
+			break;
+		cmheap_linear_map_wb(sg_page(sg), sg->length);
+	}
+}
+
+/*
+ * Make freshly zeroed pages fit for write-combined mappings: no cache line
+ * of theirs may be left to be written back over data written around the
+ * cache later.
+ */
+static int cmheap_make_uncached(struct cmheap_buffer *buffer)
+{
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	struct device *maint = cmheap_testdev_get(CMHEAP_DEV_NONCOHERENT);
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret;
+
+	if (CMHEAP_LINEAR_MAP_ATTRS) {
+		/* Changing the memory type flushes the pages' lines too. */
+		for_each_sgtable_sg(&buffer->table, sg, i) {
+			ret = cmheap_linear_map_wc(sg_page(sg), sg->length);
+			if (ret) {
+				cmheap_make_cached(buffer, i + 1);
+				return ret;
+			}
+		}
+		cmheap_stat_add(stats, CMHEAP_STAT_ALLOC_CLEANS,
+				buffer->table.orig_nents);
+		return 0;
+	}
+
+	/*
+	 * Elsewhere clean and invalidate through the DMA API, with a device
+	 * for which it does exactly that.  Without one, DMA is coherent and
+	 * the caches need nothing.
+	 */
+	if (!maint)
+		return 0;
+	ret = dma_map_sgtable(maint, &buffer->table, DMA_BIDIRECTIONAL, 0);
+	if (ret)
+		return ret;
+	dma_unmap_sgtable(maint, &buffer->table, DMA_BIDIRECTIONAL, 0);
+	cmheap_stat_add(stats, CMHEAP_STAT_ALLOC_CLEANS,
+			buffer->table.orig_nents);
+	return 0;
+}
+
+static void cmheap_buffer_free(struct cmheap_buffer *buffer)
+{
+	struct cmheap *heap = buffer->heap;
+	unsigned int nents = buffer->table.orig_nents;
+
+	trace_cmheap_free(heap->name, buffer->len, nents,
+			  cmheap_buffer_uncached(buffer), 0);
+	if (cmheap_buffer_uncached(buffer) && CMHEAP_LINEAR_MAP_ATTRS)
+		cmheap_make_cached(buffer, nents);
+	heap->ops->release(heap, &buffer->table);
+	kfree(buffer);
+}
+
+static void cmheap_release(struct dma_buf *dmabuf)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	size_t len = buffer->len;
+
+	WARN_ON(buffer->vmap_cnt);
+	cmheap_buffer_free(buffer);
+	cmheap_stat_add(stats, CMHEAP_STAT_FREES, 1);
+	cmheap_stat_add(stats, CMHEAP_STAT_BUFFERS_LIVE, -1);
+	cmheap_stat_add(stats, CMHEAP_STAT_BYTES_LIVE, -(s64)len);
+}
+
+static const struct dma_buf_ops cmheap_buf_ops = {
+	.attach			= cmheap_attach,
+	.detach			= cmheap_detach,
+	.map_dma_buf		= cmheap_map_dma_buf,
+	.unmap_dma_buf		= cmheap_unmap_dma_buf,
+	.begin_cpu_access	= cmheap_begin_cpu_access,
+	.end_cpu_access		= cmheap_end_cpu_access,
+	.mmap			= cmheap_mmap,
+	.vmap			= cmheap_vmap,
+	.vunmap			= cmheap_vunmap,
+	.release		= cmheap_release,
+};
+
+/*
+ * Name the buffer after its heap in /sys/kernel/debug/dma_buf/bufinfo and
+ * fdinfo, as DMA_BUF_SET_NAME would; userspace may rename it.  The core
+ * frees the name with the dma-buf.  Best effort: a buffer without a name
+ * is still a buffer.
+ */
+static void cmheap_buffer_set_name(struct dma_buf *dmabuf, const char *name)
+{
+	const char *copy = kstrdup(name, GFP_KERNEL);
+
+	if (!copy)
+		return;
+	spin_lock(&dmabuf->name_lock);
+	kfree(dmabuf->name);
+	dmabuf->name = copy;
+	spin_unlock(&dmabuf->name_lock);
+}
+
+struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
+				    u32 fd_flags)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	struct cmheap_stats *stats = &heap->stats;
+	struct cmheap_buffer *buffer;
+	struct dma_buf *dmabuf;
+	int ret;
+
+	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL);
+	if (!buffer) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	buffer->heap = heap;
+	buffer->len = len;
+	mutex_init(&buffer->lock);
+	INIT_LIST_HEAD(&buffer->attachments);
+
+	ret = heap->ops->allocate(heap, &buffer->table, len);
+	if (ret)
+		goto err_free;
+	if (heap->caching == CMHEAP_UNCACHED) {
+		ret = cmheap_make_uncached(buffer);
+		if (ret)
+			goto err_release;
+	}
+
+	/* exp_info.owner is THIS_MODULE: each buffer pins the module. */
+	exp_info.exp_name = heap->name;
+	exp_info.ops = &cmheap_buf_ops;
+	exp_info.size = len;
+	exp_info.flags = fd_flags;
+	exp_info.priv = buffer;
+	dmabuf = dma_buf_export(&exp_info);
+	if (IS_ERR(dmabuf)) {
+		ret = PTR_ERR(dmabuf);
+		goto err_uncached;
+	}
+	cmheap_buffer_set_name(dmabuf, heap->name);
+
+	cmheap_stat_add(stats, CMHEAP_STAT_ALLOCS, 1);
+	cmheap_stat_add(stats, CMHEAP_STAT_BUFFERS_LIVE, 1);
+	cmheap_stat_add(stats, CMHEAP_STAT_BYTES_LIVE, len);
+	trace_cmheap_alloc(heap->name, len, buffer->table.orig_nents,
+			   heap->caching == CMHEAP_UNCACHED, 0);
+	return dmabuf;
+
+err_uncached:
+	if (heap->caching == CMHEAP_UNCACHED && CMHEAP_LINEAR_MAP_ATTRS)
+		cmheap_make_cached(buffer, buffer->table.orig_nents);
+err_release:
+	heap->ops->release(heap, &buffer->table);
+err_free:
+	kfree(buffer);
+err:
+	cmheap_stat_add(stats, CMHEAP_STAT_ALLOC_FAILURES, 1);
+	trace_cmheap_alloc(heap->name, len, 0,
+			   heap->caching == CMHEAP_UNCACHED, ret);
+	return ERR_PTR(ret);
+}
+
+bool cmheap_is_ours(const struct dma_buf *dmabuf)
+{
+	return dmabuf->ops == &cmheap_buf_ops;
+}
+
+bool cmheap_is_uncached(const struct dma_buf *dmabuf)
+{
+	return cmheap_is_ours(dmabuf) &&
+	       cmheap_buffer_uncached(dmabuf->priv);
+}
+
+const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf)
+{
+	if (!cmheap_is_ours(dmabuf))
+		return NULL;
+	return &((struct cmheap_buffer *)dmabuf->priv)->table;
+}
+
+int cmheap_attachment_set_attrs(struct dma_buf_attachment *attach,
+				unsigned long attrs)
+{
+	struct cmheap_attachment *a;
+
+	if (!cmheap_is_ours(attach->dmabuf))
+		return -EOPNOTSUPP;
+	a = attach->priv;
+	a->extra_attrs = attrs;
+	return 0;
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/dma_heap/<name> for each cmheap heap, speaking the upstream dma-heap
+ * uAPI (<linux/dma-heap.h>) unchanged.
+ *
+ * The dma-heap core does not let modules add heaps on the kernels we support
+ * (6.1 and 6.12 do not export dma_heap_add(), and 6.1 may lack the core), so
+ * each heap is a misc device whose node is placed under /dev/dma_heap/.
+ * Programs written for the upstream heaps use ours without change: the same
+ * ioctl, the same validation and the same tolerance of older and newer
+ * struct sizes as the upstream core.
+ */
+#include <uapi/linux/dma-heap.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "cmheap.h"
+
+/* As the upstream core: the fd flags a dma-buf file may be created with. */
+#define CMHEAP_VALID_FD_FLAGS	(O_CLOEXEC | O_ACCMODE)
+/* No heap flags are defined by the uAPI yet. */
+#define CMHEAP_VALID_HEAP_FLAGS	0ULL
+
+static LIST_HEAD(cmheap_heaps);
+
+/*
+ * Validates the request and allocates; the new fd is reserved but not yet
+ * installed, so that nothing can use it before userspace has been told.
+ */
+static struct dma_buf *cmheap_heap_allocate(struct cmheap *heap,
+					    struct dma_heap_allocation_data *data)
+{
+	struct dma_buf *dmabuf;
+	size_t len;
+	int fd;
+
+	if (data->fd)
+		return ERR_PTR(-EINVAL);
+	if (data->fd_flags & ~CMHEAP_VALID_FD_FLAGS)
+		return ERR_PTR(-EINVAL);
+	if (data->heap_flags & ~CMHEAP_VALID_HEAP_FLAGS)
+		return ERR_PTR(-EINVAL);
+	/* Reject before PAGE_ALIGN() could wrap around to zero. */
+	if (data->len > SIZE_MAX - PAGE_SIZE)
+		return ERR_PTR(-ENOMEM);
+	len = PAGE_ALIGN(data->len);
+	if (!len)
+		return ERR_PTR(-EINVAL);
+
+	dmabuf = cmheap_buffer_alloc(heap, len, data->fd_flags);
+	if (IS_ERR(dmabuf))
+		return dmabuf;
+
+	fd = get_unused_fd_flags(data->fd_flags);
+	if (fd < 0) {
+		dma_buf_put(dmabuf);
+		return ERR_PTR(fd);
+	}
+	data->fd = fd;
+	return dmabuf;
+}
+
+/*
+ * Like the upstream core, accept the ioctl with the argument size userspace
+ * was built with: a shorter struct is zero-extended (new fields default to
+ * 0), a longer one is truncated (fields we do not know are ignored), and
+ * only as much as userspace has room for is copied back.
+ */
+static long cmheap_heap_ioctl(struct file *file, unsigned int ucmd,
+			      unsigned long arg)
+{
+	struct cmheap *heap = container_of(file->private_data, struct cmheap,
+					   misc);
+	const unsigned int kcmd = DMA_HEAP_IOCTL_ALLOC;
+	struct dma_heap_allocation_data data;
+	void __user *uarg = (void __user *)arg;
+	unsigned int in_size, out_size;
+	struct dma_buf *dmabuf;
+
+	/* The type and number must match; the size may differ. */
+	if (_IOC_TYPE(ucmd) != _IOC_TYPE(kcmd))
+		return -ENOTTY;
+	if (_IOC_NR(ucmd) != _IOC_NR(kcmd))
+		return -EINVAL;
+
+	in_size = (ucmd & IOC_IN) ? _IOC_SIZE(ucmd) : 0;
+	out_size = (ucmd & IOC_OUT) ? _IOC_SIZE(ucmd) : 0;
+	in_size = min_t(unsigned int, in_size, sizeof(data));
+	out_size = min_t(unsigned int, out_size, sizeof(data));
+
+	memset(&data, 0, sizeof(data));
+	if (copy_from_user(&data, uarg, in_size))
+		return -EFAULT;
+
+	dmabuf = cmheap_heap_allocate(heap, &data);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+
+	if (copy_to_user(uarg, &data, out_size)) {
+		put_unused_fd(data.fd);
+		dma_buf_put(dmabuf);
+		return -EFAULT;
+	}
+	fd_install(data.fd, dmabuf->file);
+	return 0;
+}
+
+static const struct file_operations cmheap_heap_fops = {
+	.owner		= THIS_MODULE,
+	.open		= nonseekable_open,
+	.unlocked_ioctl	= cmheap_heap_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+struct cmheap *cmheap_heap_add(const char *name, enum cmheap_caching caching,
+			       const struct cmheap_heap_ops *ops, void *priv)
+{
+	struct cmheap *heap;
+	int ret;
+
+	heap = kzalloc(sizeof(*heap), GFP_KERNEL);
+	if (!heap)
+		return ERR_PTR(-ENOMEM);
+
+	strscpy(heap->name, name, sizeof(heap->name));
+	snprintf(heap->nodename, sizeof(heap->nodename), "dma_heap/%s", name);
+	heap->caching = caching;
+	heap->ops = ops;
+	heap->priv = priv;
+	heap->misc.minor = MISC_DYNAMIC_MINOR;
+	heap->misc.name = heap->name;
+	heap->misc.nodename = heap->nodename;
+	heap->misc.fops = &cmheap_heap_fops;
+
+	ret = misc_register(&heap->misc);
+	if (ret) {
+		kfree(heap);
+		return ERR_PTR(ret);
+	}
+	cmheap_stats_register(&heap->stats, heap->name);
+	list_add_tail(&heap->node, &cmheap_heaps);
+	return heap;
+}
+
+void cmheap_heap_remove_all(void)
+{
+	struct cmheap *heap, *tmp;
+
+	list_for_each_entry_safe_reverse(heap, tmp, &cmheap_heaps, node) {
+		list_del(&heap->node);
+		misc_deregister(&heap->misc);
+		cmheap_stats_unregister(&heap->stats);
+		kfree(heap);
+	}
+}

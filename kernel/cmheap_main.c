@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmheap: dma-buf heaps with selectable CPU caching models (cached and
+ * write-combined), and an importer that attaches any dma-buf to a coherent
+ * or non-coherent test device.  See README.md.
+ */
+#include <linux/module.h>
+
+#include "cmheap.h"
+
+static int __init cmheap_init(void)
+{
+	int ret;
+
+	ret = cmheap_debugfs_init();
+	if (ret)
+		return ret;
+	/* The heaps use the non-coherent test device to clean caches. */
+	ret = cmheap_testdev_init();
+	if (ret)
+		goto err_debugfs;
+	ret = cmheap_system_init();
+	if (ret)
+		goto err_heaps;
+	ret = cmheap_importer_init();
+	if (ret)
+		goto err_heaps;
+	return 0;
+
+err_heaps:
+	cmheap_heap_remove_all();
+	cmheap_testdev_exit();
+err_debugfs:
+	cmheap_debugfs_exit();
+	return ret;
+}
+
+static void __exit cmheap_exit(void)
+{
+	cmheap_importer_exit();
+	cmheap_heap_remove_all();
+	cmheap_testdev_exit();
+	cmheap_debugfs_exit();
+}
+
+module_init(cmheap_init);
+module_exit(cmheap_exit);
+
+MODULE_DESCRIPTION("dma-buf heaps with selectable CPU caching models, and a DMA test importer");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

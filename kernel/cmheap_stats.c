@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Counters that tests and benchmarks read back from debugfs:
+ * /sys/kernel/debug/cmheap/<heap or importer>/stats.
+ */
+#include <linux/debugfs.h>
+#include <linux/dma-map-ops.h>
+#include <linux/seq_file.h>
+
+#include "cmheap.h"
+
+static const char * const cmheap_stat_names[CMHEAP_STAT_COUNT] = {
+	[CMHEAP_STAT_BUFFERS_LIVE]	= "buffers_live",
+	[CMHEAP_STAT_BYTES_LIVE]	= "bytes_live",
+	[CMHEAP_STAT_ALLOCS]		= "allocs",
+	[CMHEAP_STAT_FREES]		= "frees",
+	[CMHEAP_STAT_ALLOC_FAILURES]	= "alloc_failures",
+	[CMHEAP_STAT_MAPS]		= "maps",
+	[CMHEAP_STAT_UNMAPS]		= "unmaps",
+	[CMHEAP_STAT_CPU_SYNCS]		= "cpu_syncs",
+	[CMHEAP_STAT_CACHE_MAINT_OPS]	= "cache_maint_ops",
+	[CMHEAP_STAT_ALLOC_CLEANS]	= "alloc_cleans",
+};
+
+static struct dentry *cmheap_debugfs_root;
+
+unsigned int cmheap_maint_segments(struct device *dev,
+				   enum dma_data_direction dir,
+				   unsigned long attrs, bool for_cpu,
+				   unsigned int nents)
+{
+	if (dev_is_dma_coherent(dev) || (attrs & DMA_ATTR_SKIP_CPU_SYNC))
+		return 0;
+	if (for_cpu && dir == DMA_TO_DEVICE)
+		return 0;
+	return nents;
+}
+
+static int cmheap_stats_show(struct seq_file *m, void *unused)
+{
+	struct cmheap_stats *s = m->private;
+	int i;
+
+	for (i = 0; i < CMHEAP_STAT_COUNT; i++)
+		seq_printf(m, "%s %lld\n", cmheap_stat_names[i],
+			   (long long)atomic64_read(&s->v[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cmheap_stats);
+
+int cmheap_debugfs_init(void)
+{
+	/* debugfs is optional: without it the counters are simply not shown. */
+	cmheap_debugfs_root = debugfs_create_dir("cmheap", NULL);
+	return 0;
+}
+
+void cmheap_debugfs_exit(void)
+{
+	debugfs_remove_recursive(cmheap_debugfs_root);
+	cmheap_debugfs_root = NULL;
+}
+
+void cmheap_stats_register(struct cmheap_stats *s, const char *name)
+{
+	s->dir = debugfs_create_dir(name, cmheap_debugfs_root);
+	debugfs_create_file("stats", 0444, s->dir, s, &cmheap_stats_fops);
+}
+
+void cmheap_stats_unregister(struct cmheap_stats *s)
+{
+	debugfs_remove_recursive(s->dir);
+	s->dir = NULL;
+}
