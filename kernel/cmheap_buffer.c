@@ -296,15 +296,15 @@ static void *cmheap_do_vmap(struct cmheap_buffer *buffer)
 {
 	unsigned int npages = buffer->len >> PAGE_SHIFT;
 	struct sg_page_iter piter;
-	struct page **pages, **p;
+	struct page **pages;
+	unsigned int i = 0;
 	void *vaddr;
 
 	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
-	p = pages;
 	for_each_sgtable_page(&buffer->table, &piter, 0)
-		*p++ = sg_page_iter_page(&piter);
+		pages[i++] = sg_page_iter_page(&piter);
 
 	vaddr = vmap(pages, npages, VM_MAP, cmheap_pgprot(buffer, PAGE_KERNEL));
 	kvfree(pages);
@@ -338,7 +338,8 @@ static void cmheap_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	struct cmheap_buffer *buffer = dmabuf->priv;
 
 	mutex_lock(&buffer->lock);
-	if (!--buffer->vmap_cnt) {
+	buffer->vmap_cnt--;
+	if (!buffer->vmap_cnt) {
 		vunmap(buffer->vaddr);
 		buffer->vaddr = NULL;
 	}

@@ -2,7 +2,10 @@
 /*
  * The few differences between the kernels cmheap supports (Debian's 6.1 and
  * 6.12, x86_64 and arm64), kept in one place so the rest reads as plain
- * kernel code.
+ * kernel code.  Between 6.1 and 6.12 the interfaces cmheap uses are the same
+ * (Debian's 6.1 carries dma_buf_map_attachment_unlocked(); kernel vmaps take
+ * the reservation lock explicitly, which both accept), so what remains here
+ * is architecture: device coherency and x86 memory types.
  */
 #ifndef _CMHEAP_COMPAT_H
 #define _CMHEAP_COMPAT_H
@@ -11,16 +14,6 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-map-ops.h>
 #include <linux/mm.h>
-#include <linux/version.h>
-
-/*
- * 6.2 introduced the _unlocked importer calls (the dma-buf core takes the
- * reservation lock itself); Debian's 6.1 only backported some of them.
- */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
-#define dma_buf_vmap_unlocked	dma_buf_vmap
-#define dma_buf_vunmap_unlocked	dma_buf_vunmap
-#endif
 
 /*
  * Only architectures that can have non-coherent DMA have a per-device

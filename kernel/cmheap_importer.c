@@ -12,6 +12,7 @@
  */
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/iosys-map.h>
@@ -30,7 +31,7 @@
 
 /* One open of /dev/cmheap: its attachments, by handle. */
 struct cmheap_importer {
-	struct mutex lock;
+	struct mutex lock;		/* serialises this file's ioctls */
 	struct xarray handles;
 };
 
@@ -384,6 +385,27 @@ static long cmheap_ioc_sync(struct cmheap_importer *imp, void __user *uarg)
 }
 
 /*
+ * Kernel mapping of any dma-buf, with the reservation lock the core wants
+ * held (what dma_buf_vmap_unlocked() does on kernels that have it).
+ */
+static int cmheap_import_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	int ret;
+
+	dma_resv_lock(dmabuf->resv, NULL);
+	ret = dma_buf_vmap(dmabuf, map);
+	dma_resv_unlock(dmabuf->resv);
+	return ret;
+}
+
+static void cmheap_import_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	dma_resv_lock(dmabuf->resv, NULL);
+	dma_buf_vunmap(dmabuf, map);
+	dma_resv_unlock(dmabuf->resv);
+}
+
+/*
  * Writes every byte of the buffer through a kernel mapping, so that a cached
  * buffer has dirty lines for the next clean to write back.
  */
@@ -469,7 +491,7 @@ static long cmheap_ioc_bench(struct cmheap_importer *imp, void __user *uarg)
 	if (!samples)
 		return -ENOMEM;
 	if (dirty) {
-		ret = dma_buf_vmap_unlocked(im->dmabuf, &map);
+		ret = cmheap_import_vmap(im->dmabuf, &map);
 		if (ret)
 			goto out_free;
 	}
@@ -506,7 +528,7 @@ static long cmheap_ioc_bench(struct cmheap_importer *imp, void __user *uarg)
 		ret = -EFAULT;
 out_vunmap:
 	if (dirty)
-		dma_buf_vunmap_unlocked(im->dmabuf, &map);
+		cmheap_import_vunmap(im->dmabuf, &map);
 out_free:
 	kvfree(samples);
 	return ret;
