@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shared helpers of the cmheap selftests; see cmheap_util.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+
+#include "cmheap_util.h"
+
+#define MAX_HEAPS 32
+
+static struct cmheap_heap heap_list[MAX_HEAPS];
+static int heap_count = -1;
+
+static int heap_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cmheap_heap *)a)->name,
+		      ((const struct cmheap_heap *)b)->name);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && !strcmp(s + ls - lx, suffix);
+}
+
+int cmheap_heaps(const struct cmheap_heap **heaps)
+{
+	struct dirent *de;
+	DIR *d;
+
+	if (heap_count < 0) {
+		heap_count = 0;
+		d = opendir(DMA_HEAP_DIR);
+		while (d && (de = readdir(d)) && heap_count < MAX_HEAPS) {
+			struct cmheap_heap *h = &heap_list[heap_count];
+
+			if (strncmp(de->d_name, CMHEAP_HEAP_PREFIX,
+				    strlen(CMHEAP_HEAP_PREFIX)) ||
+			    strlen(de->d_name) >= sizeof(h->name))
+				continue;
+			snprintf(h->name, sizeof(h->name), "%s", de->d_name);
+			snprintf(h->path, sizeof(h->path), "%s/%s",
+				 DMA_HEAP_DIR, de->d_name);
+			h->uncached = ends_with(h->name, "-uncached");
+			heap_count++;
+		}
+		if (d)
+			closedir(d);
+		qsort(heap_list, heap_count, sizeof(heap_list[0]), heap_cmp);
+	}
+	*heaps = heap_list;
+	return heap_count;
+}
+
+bool cmheap_loaded(void)
+{
+	return access(CMHEAP_CTL_PATH, F_OK) == 0;
+}
+
+size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+int heap_open(const char *name)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", DMA_HEAP_DIR, name);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int heap_alloc_raw(int heap_fd, __u64 len, __u32 fd_in, __u32 fd_flags,
+		   __u64 heap_flags)
+{
+	struct dma_heap_allocation_data data = {
+		.len = len,
+		.fd = fd_in,
+		.fd_flags = fd_flags,
+		.heap_flags = heap_flags,
+	};
+
+	if (ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &data))
+		return -errno;
+	return (int)data.fd;
+}
+
+int heap_alloc(int heap_fd, __u64 len)
+{
+	return heap_alloc_raw(heap_fd, len, 0, O_RDWR | O_CLOEXEC, 0);
+}
+
+int alloc_on(const char *heap, __u64 len)
+{
+	int hfd = heap_open(heap), fd;
+
+	if (hfd < 0)
+		return hfd;
+	fd = heap_alloc(hfd, len);
+	close(hfd);
+	return fd;
+}
+
+int dmabuf_sync(int dmabuf_fd, __u64 flags)
+{
+	struct dma_buf_sync sync = { .flags = flags };
+
+	return ioctl(dmabuf_fd, DMA_BUF_IOCTL_SYNC, &sync) ? -errno : 0;
+}
+
+long long dmabuf_size(int dmabuf_fd)
+{
+	off_t end = lseek(dmabuf_fd, 0, SEEK_END);
+
+	if (end < 0)
+		return -errno;
+	lseek(dmabuf_fd, 0, SEEK_SET);
+	return end;
+}
+
+int dmabuf_exp_name(int dmabuf_fd, char *buf, size_t len)
+{
+	char path[64], line[256];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", dmabuf_fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *v;
+
+		if (strncmp(line, "exp_name:", 9))
+			continue;
+		v = line + 9;
+		v += strspn(v, " \t");
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(buf, len, "%s", v);
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+static inline uint64_t pattern_word(size_t off, uint64_t seed)
+{
+	uint64_t x = (off / 8 + 1) * 0x9e3779b97f4a7c15ULL ^ seed;
+
+	x ^= x >> 29;
+	return x;
+}
+
+void pattern_fill(void *p, size_t len, size_t buf_off, uint64_t seed)
+{
+	uint64_t *w = p;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		w[i] = pattern_word(buf_off + i * 8, seed);
+}
+
+long pattern_check(const void *p, size_t len, size_t buf_off, uint64_t seed)
+{
+	const volatile uint64_t *w = p;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		if (w[i] != pattern_word(buf_off + i * 8, seed))
+			return (long)(i * 8);
+	return -1;
+}
+
+long bytes_check(const void *p, size_t len, unsigned char c)
+{
+	const volatile unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != c)
+			return (long)i;
+	return -1;
+}
+
+const char *const cmheap_stat_names[ST_COUNT] = {
+	[ST_BUFFERS_LIVE]	= "buffers_live",
+	[ST_BYTES_LIVE]		= "bytes_live",
+	[ST_ALLOCS]		= "allocs",
+	[ST_FREES]		= "frees",
+	[ST_ALLOC_FAILURES]	= "alloc_failures",
+	[ST_MAPS]		= "maps",
+	[ST_UNMAPS]		= "unmaps",
+	[ST_CPU_SYNCS]		= "cpu_syncs",
+	[ST_CACHE_MAINT_OPS]	= "cache_maint_ops",
+	[ST_ALLOC_CLEANS]	= "alloc_cleans",
+};
+
+void debugfs_ensure(void)
+{
+	if (access("/sys/kernel/debug/cmheap", F_OK) == 0)
+		return;
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+}
+
+int stats_read(const char *dir, struct cmheap_stats *st)
+{
+	char path[160], line[160];
+	FILE *f;
+
+	memset(st, 0, sizeof(*st));
+	debugfs_ensure();
+	snprintf(path, sizeof(path), "%s/%s/stats", CMHEAP_DEBUGFS, dir);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char key[64];
+		unsigned long long val;
+		int i;
+
+		if (sscanf(line, "%63s %llu", key, &val) != 2)
+			continue;
+		for (i = 0; i < ST_COUNT; i++) {
+			if (!strcmp(key, cmheap_stat_names[i])) {
+				st->v[i] = val;
+				st->seen |= 1U << i;
+			}
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+__u64 stat_get(const char *dir, enum cmheap_stat key)
+{
+	struct cmheap_stats st;
+
+	if (stats_read(dir, &st) || !(st.seen & (1U << key)))
+		return UINT64_MAX;
+	return st.v[key];
+}
+
+int ctl_open(void)
+{
+	int fd = open(CMHEAP_CTL_PATH, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+int ctl_device_info(int ctl, __u32 index, struct cmheap_device_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->index = index;
+	return xioctl(ctl, CMHEAP_IOC_DEVICE_INFO, info);
+}
+
+__u32 ctl_device_flags(int ctl, __u32 index)
+{
+	struct cmheap_device_info info;
+
+	if (ctl_device_info(ctl, index, &info))
+		return 0;
+	return info.flags;
+}
+
+int ctl_attach(int ctl, int dmabuf_fd, __u32 device, struct cmheap_attach *at)
+{
+	struct cmheap_attach tmp;
+
+	if (!at)
+		at = &tmp;
+	memset(at, 0, sizeof(*at));
+	at->dmabuf_fd = dmabuf_fd;
+	at->device = device;
+	return xioctl(ctl, CMHEAP_IOC_ATTACH, at);
+}
+
+int ctl_detach(int ctl, __u32 handle)
+{
+	return xioctl(ctl, CMHEAP_IOC_DETACH, &handle);
+}
+
+int ctl_map(int ctl, __u32 handle, __u32 dir, __u32 attrs, __u32 flags,
+	    struct cmheap_map *out)
+{
+	struct cmheap_map tmp;
+
+	if (!out)
+		out = &tmp;
+	memset(out, 0, sizeof(*out));
+	out->handle = handle;
+	out->direction = dir;
+	out->attrs = attrs;
+	out->flags = flags;
+	return xioctl(ctl, CMHEAP_IOC_MAP, out);
+}
+
+int ctl_unmap_raw(int ctl, struct cmheap_unmap *um)
+{
+	return xioctl(ctl, CMHEAP_IOC_UNMAP, um);
+}
+
+int ctl_unmap(int ctl, __u32 handle)
+{
+	struct cmheap_unmap um = { .handle = handle };
+
+	return ctl_unmap_raw(ctl, &um);
+}
+
+int ctl_sync_raw(int ctl, struct cmheap_sync *s)
+{
+	return xioctl(ctl, CMHEAP_IOC_SYNC, s);
+}
+
+int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir)
+{
+	struct cmheap_sync s = {
+		.handle = handle,
+		.flags = flags,
+		.direction = dir,
+	};
+
+	return ctl_sync_raw(ctl, &s);
+}
+
+int ctl_bench(int ctl, struct cmheap_bench *b)
+{
+	return xioctl(ctl, CMHEAP_IOC_BENCH, b);
+}

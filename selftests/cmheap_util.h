@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared helpers of the cmheap selftests: heap enumeration, the dma-heap
+ * allocation wrapper, the debugfs stats reader and thin wrappers of the
+ * /dev/cmheap ioctls.
+ *
+ * Every wrapper returns 0 (or an fd) on success and -errno on failure, so a
+ * test can say ASSERT_EQ(-EINVAL, cmheap_map(...)).
+ *
+ * cmheap_util.c does not include kselftest_harness.h (it defines global
+ * symbols); only the CMHEAP_HEAP_VARIANTS() macro below needs it, and is
+ * expanded in the test files, after the harness.
+ */
+#ifndef CMHEAP_UTIL_H
+#define CMHEAP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+#include <linux/types.h>
+#include <linux/cmheap.h>
+
+#define DMA_HEAP_DIR		"/dev/dma_heap"
+#define CMHEAP_CTL_PATH		"/dev/" CMHEAP_CTL_NAME
+#define CMHEAP_DEBUGFS		"/sys/kernel/debug/cmheap"
+#define CMHEAP_IMPORTER		"importer"	/* debugfs folder of /dev/cmheap */
+
+#define SZ_1M			(1024UL * 1024UL)
+
+/* One heap found under /dev/dma_heap/cmheap-* */
+struct cmheap_heap {
+	char name[64];		/* "cmheap-system" */
+	char path[96];		/* "/dev/dma_heap/cmheap-system" */
+	bool uncached;		/* name ends in "-uncached" */
+};
+
+/*
+ * Enumerate /dev/dma_heap/cmheap-* once (sorted by name) and return the
+ * count; *heaps points to a static array.
+ */
+int cmheap_heaps(const struct cmheap_heap **heaps);
+
+/* True when /dev/cmheap exists, i.e. the module is loaded. */
+bool cmheap_loaded(void);
+
+size_t page_size(void);
+
+/* Open a heap device: fd or -errno. */
+int heap_open(const char *name);
+
+/*
+ * DMA_HEAP_IOCTL_ALLOC with the given fields: a dma-buf fd or -errno.
+ * alloc_on() opens the heap, allocates O_RDWR | O_CLOEXEC and closes it.
+ */
+int heap_alloc_raw(int heap_fd, __u64 len, __u32 fd_in, __u32 fd_flags,
+		   __u64 heap_flags);
+int heap_alloc(int heap_fd, __u64 len);
+int alloc_on(const char *heap, __u64 len);
+
+/* DMA_BUF_IOCTL_SYNC: 0 or -errno. */
+int dmabuf_sync(int dmabuf_fd, __u64 flags);
+
+/* Size of a dma-buf as the core reports it (lseek SEEK_END), or -errno. */
+long long dmabuf_size(int dmabuf_fd);
+
+/* "exp_name:" of /proc/self/fdinfo/<fd> into buf: 0 or -errno. */
+int dmabuf_exp_name(int dmabuf_fd, char *buf, size_t len);
+
+/*
+ * A word pattern that depends on the byte offset in the buffer and a seed,
+ * so that a mapping at an offset can be checked against the whole buffer.
+ * pattern_check() returns the first bad offset, or -1 when all match.
+ */
+void pattern_fill(void *p, size_t len, size_t buf_off, uint64_t seed);
+long pattern_check(const void *p, size_t len, size_t buf_off, uint64_t seed);
+/* first byte that is not @c, or -1 */
+long bytes_check(const void *p, size_t len, unsigned char c);
+
+/* debugfs counters, /sys/kernel/debug/cmheap/<dir>/stats */
+enum cmheap_stat {
+	ST_BUFFERS_LIVE,
+	ST_BYTES_LIVE,
+	ST_ALLOCS,
+	ST_FREES,
+	ST_ALLOC_FAILURES,
+	ST_MAPS,
+	ST_UNMAPS,
+	ST_CPU_SYNCS,
+	ST_CACHE_MAINT_OPS,
+	ST_ALLOC_CLEANS,
+	ST_COUNT,
+};
+
+struct cmheap_stats {
+	__u64 v[ST_COUNT];
+	unsigned int seen;	/* bit i set: key i was read */
+};
+
+extern const char *const cmheap_stat_names[ST_COUNT];
+/* keys every heap folder has, and those of the importer folder */
+#define ST_HEAP_KEYS		((1U << ST_COUNT) - 1)
+#define ST_IMPORTER_KEYS	((1U << ST_MAPS) | (1U << ST_UNMAPS) | \
+				 (1U << ST_CPU_SYNCS) | (1U << ST_CACHE_MAINT_OPS))
+
+/* Mount debugfs if it is not yet (best effort). */
+void debugfs_ensure(void);
+/* Read the stats of @dir (a heap name or "importer"): 0 or -errno. */
+int stats_read(const char *dir, struct cmheap_stats *st);
+/* The value of one counter, or UINT64_MAX when it can't be read. */
+__u64 stat_get(const char *dir, enum cmheap_stat key);
+
+/* /dev/cmheap wrappers: 0 or -errno */
+int ctl_open(void);
+int ctl_device_info(int ctl, __u32 index, struct cmheap_device_info *info);
+int ctl_attach(int ctl, int dmabuf_fd, __u32 device, struct cmheap_attach *at);
+int ctl_detach(int ctl, __u32 handle);
+int ctl_map(int ctl, __u32 handle, __u32 dir, __u32 attrs, __u32 flags,
+	    struct cmheap_map *out);
+int ctl_unmap(int ctl, __u32 handle);
+int ctl_unmap_raw(int ctl, struct cmheap_unmap *um);
+int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir);
+int ctl_sync_raw(int ctl, struct cmheap_sync *s);
+int ctl_bench(int ctl, struct cmheap_bench *b);
+/* Flags of device @index, or 0 when the query fails. */
+__u32 ctl_device_flags(int ctl, __u32 index);
+
+/*
+ * CMHEAP_HEAP_VARIANTS(fixture) registers, at run time, one variant of
+ * @fixture per heap found under /dev/dma_heap/cmheap-*, named after the
+ * heap, so that a heap added to the module later runs every test without a
+ * line changed here.  The fixture's variant must have a member
+ * "struct cmheap_heap heap".  With no heap present one variant "no_heap"
+ * with an empty name is registered: FIXTURE_SETUP must call
+ * heap_variant_check() (or test variant->heap.name[0] itself).
+ *
+ * This uses the harness's variant list the same way FIXTURE_VARIANT_ADD()
+ * does, from a constructor that runs after the harness's own ones.
+ */
+#define CMHEAP_HEAP_VARIANTS(fixture)					\
+	static void __attribute__((constructor(KSELFTEST_PRIO_TEST + 10))) \
+	_cmheap_variants_##fixture(void)				\
+	{								\
+		const struct cmheap_heap *_h;				\
+		int _i, _n = cmheap_heaps(&_h);				\
+									\
+		for (_i = 0; _i < (_n ? _n : 1); _i++) {		\
+			struct __fixture_variant_metadata *_m;		\
+			FIXTURE_VARIANT(fixture) *_d;			\
+									\
+			_m = calloc(1, sizeof(*_m));			\
+			_d = calloc(1, sizeof(*_d));			\
+			if (!_m || !_d)					\
+				abort();				\
+			if (_n)						\
+				_d->heap = _h[_i];			\
+			_m->name = _n ? _d->heap.name : "no_heap";	\
+			_m->data = _d;					\
+			__register_fixture_variant(			\
+				&_##fixture##_fixture_object, _m);	\
+		}							\
+	}
+
+/*
+ * For FIXTURE_SETUP of a heap-variant fixture: SKIP when the module is not
+ * loaded at all, FAIL when it is loaded but has no heap.
+ */
+#define heap_variant_check(_heap) do {					\
+	if (!(_heap)->name[0]) {					\
+		if (!cmheap_loaded())					\
+			SKIP(return, "cmheap module not loaded");	\
+		ASSERT_TRUE((_heap)->name[0]) {				\
+			TH_LOG("/dev/cmheap exists but no "		\
+			       DMA_HEAP_DIR "/" CMHEAP_HEAP_PREFIX "*"); \
+		}							\
+	}								\
+} while (0)
+
+#endif /* CMHEAP_UTIL_H */

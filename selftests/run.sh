@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [TEST...] - run the cmheap selftests found beside this script and
+# print KTAP on stdout: one top-level result per test binary, with the
+# binary's own results nested (indented two spaces) above it.
+#
+# POSIX sh (busybox ash).  rmmod_test unloads (and, with CMHEAP_KO set to
+# the module's path, reloads) the module, so it always runs last.
+# Environment: CMHEAP_KO (passed to rmmod_test), CMHEAP_TIMEOUT (seconds
+# per binary, default 900, needs a timeout command).
+# Exit status: 0 when no test failed, 1 otherwise.
+
+dir=$(cd "$(dirname "$0")" && pwd)
+order="heap_alloc_test heap_mmap_test caching_test importer_test peers_test lifetime_test"
+
+if [ $# -gt 0 ]; then
+	tests="$*"
+else
+	tests=""
+	for t in $order; do
+		[ -x "$dir/$t" ] && tests="$tests $t"
+	done
+	# any other test binary, before rmmod_test
+	for f in "$dir"/*_test; do
+		t=${f##*/}
+		[ -x "$f" ] || continue
+		case " $order rmmod_test " in
+		*" $t "*) ;;
+		*) tests="$tests $t" ;;
+		esac
+	done
+	[ -x "$dir/rmmod_test" ] && tests="$tests rmmod_test"
+fi
+
+tmp=$(mktemp -d 2>/dev/null || mktemp -d -p "$dir" 2>/dev/null)
+if [ -z "$tmp" ]; then
+	tmp="$dir/.run.$$"
+	mkdir -p "$tmp" || exit 1
+fi
+trap 'rm -rf "$tmp"' EXIT
+
+tmo=""
+if [ "${CMHEAP_TIMEOUT:-900}" != 0 ] && command -v timeout >/dev/null 2>&1; then
+	tmo="timeout ${CMHEAP_TIMEOUT:-900}"
+fi
+
+n=0
+for t in $tests; do n=$((n + 1)); done
+
+echo "KTAP version 1"
+echo "1..$n"
+
+i=0
+failed=0
+tpass=0
+tfail=0
+tskip=0
+for t in $tests; do
+	i=$((i + 1))
+	log="$tmp/$t.log"
+	echo "# selftests: cmheap: $t"
+	if [ -x "$dir/$t" ]; then
+		{ (cd "$dir" && $tmo "./$t") 2>&1; echo $? >"$tmp/rc"; } |
+			tee "$log" | sed 's/^/  /'
+		rc=$(cat "$tmp/rc")
+	else
+		echo "  # $dir/$t: not found" | tee "$log"
+		rc=1
+	fi
+
+	# counts of the binary's own (top level) results
+	p=$(grep -c '^ok ' "$log")
+	s=$(grep -c '^ok .*# SKIP' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	tpass=$((tpass + p - s))
+	tskip=$((tskip + s))
+	tfail=$((tfail + f))
+
+	case $rc in
+	0)	echo "ok $i $t" ;;
+	4)	echo "ok $i $t # SKIP" ;;
+	124)	echo "not ok $i $t # TIMEOUT ${CMHEAP_TIMEOUT:-900} seconds"
+		failed=1 ;;
+	*)	echo "not ok $i $t # exit=$rc"
+		failed=1 ;;
+	esac
+done
+
+echo "# Totals: pass:$tpass fail:$tfail xfail:0 xpass:0 skip:$tskip error:0"
+echo "cmheap: $tpass passed, $tfail failed, $tskip skipped"
+exit $failed
