@@ -43,6 +43,7 @@ struct cmheap_import {
 	bool have_raw;
 	struct sg_table *sgt;		/* the current mapping, or NULL */
 	bool mapped_raw;
+	unsigned int last_nents;	/* DMA segments of the last mapping */
 	enum dma_data_direction dir;
 	unsigned long attrs;
 };
@@ -136,6 +137,7 @@ static int cmheap_import_map(struct cmheap_import *im, bool raw,
 			return PTR_ERR(sgt);
 	}
 	im->sgt = sgt;
+	im->last_nents = sgt->nents;
 	im->mapped_raw = raw;
 	im->dir = dir;
 	im->attrs = attrs;
@@ -521,7 +523,7 @@ static long cmheap_ioc_bench(struct cmheap_importer *imp, void __user *uarg)
 	if (ret)
 		goto out_vunmap;
 
-	arg.nents = raw ? im->raw.nents : 0;
+	arg.nents = im->last_nents;
 	if (copy_to_user(u64_to_user_ptr(arg.samples_ptr), samples,
 			 arg.iterations * sizeof(*samples)) ||
 	    copy_to_user(uarg, &arg, sizeof(arg)))
