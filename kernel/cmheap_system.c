@@ -20,12 +20,15 @@ static const unsigned int cmheap_orders[] = { 8, 4, 0 };
 
 /*
  * High orders are opportunistic: fail fast, without reclaim or warnings,
- * and fall back to a smaller order.  Order 0 may reclaim.
+ * and fall back to a smaller order.  Order 0 may reclaim, but a request
+ * the machine cannot meet fails with ENOMEM rather than waking the OOM
+ * killer on behalf of one oversized buffer.
  */
 #define CMHEAP_HIGH_ORDER_GFP \
 	((GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN | __GFP_NORETRY | \
 	  __GFP_COMP) & ~__GFP_RECLAIM)
-#define CMHEAP_LOW_ORDER_GFP	(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN)
+#define CMHEAP_LOW_ORDER_GFP \
+	(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
 
 static unsigned int max_order = CMHEAP_MAX_ORDER;
 
