@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * caching_test: the CPU caching models, seen through the debugfs counters.
+ *
+ * A cached buffer mapped for the non-coherent device gets CPU cache
+ * maintenance (cache_maint_ops counts the segments the heap asked the DMA
+ * API to clean or invalidate); an uncached (write-combined) buffer never
+ * does, nor does any buffer for the coherent device or with
+ * CMHEAP_ATTR_SKIP_CPU_SYNC.  x86 has no non-coherent DMA, so the tests
+ * that need the non-coherent device SKIP there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+#include <linux/dma-buf.h>
+
+#include "kselftest_harness.h"
+#include "cmheap_util.h"
+
+#define BUF_SIZE (4 * SZ_1M)
+
+#if defined(__x86_64__) || defined(__i386__)
+#define NO_NONCOHERENT "x86: all DMA is coherent"
+#else
+#define NO_NONCOHERENT "no non-coherent test device"
+#endif
+
+static const __u32 dirs[] = {
+	CMHEAP_DIR_BIDIRECTIONAL, CMHEAP_DIR_TO_DEVICE, CMHEAP_DIR_FROM_DEVICE,
+};
+
+/* The coherent device exists everywhere and says it is coherent. */
+TEST(coherent_device_reports_coherent)
+{
+	struct cmheap_device_info info;
+	int ctl = ctl_open();
+
+	if (ctl == -ENOENT)
+		SKIP(return, "cmheap module not loaded");
+	ASSERT_LE(0, ctl);
+	ASSERT_EQ(0, ctl_device_info(ctl, CMHEAP_DEV_COHERENT, &info));
+	EXPECT_EQ(CMHEAP_DEV_COHERENT, info.index);
+	EXPECT_EQ(CMHEAP_DEVF_PRESENT | CMHEAP_DEVF_COHERENT, info.flags);
+	EXPECT_NE(0, info.name[0]);
+	EXPECT_GT(sizeof(info.name), strnlen(info.name, sizeof(info.name)));
+	close(ctl);
+}
+
+/* The non-coherent device: absent on x86, present and non-coherent on arm64 */
+TEST(noncoherent_device_per_arch)
+{
+	struct cmheap_device_info info;
+	int ctl = ctl_open();
+
+	if (ctl == -ENOENT)
+		SKIP(return, "cmheap module not loaded");
+	ASSERT_LE(0, ctl);
+	ASSERT_EQ(0, ctl_device_info(ctl, CMHEAP_DEV_NONCOHERENT, &info));
+#if defined(__x86_64__) || defined(__i386__)
+	EXPECT_EQ(0, info.flags & CMHEAP_DEVF_PRESENT);
+#elif defined(__aarch64__)
+	EXPECT_EQ(CMHEAP_DEVF_PRESENT, info.flags);
+	EXPECT_NE(0, info.name[0]);
+#else
+	if (info.flags & CMHEAP_DEVF_PRESENT) {
+		EXPECT_EQ(0, info.flags & CMHEAP_DEVF_COHERENT);
+	}
+#endif
+	close(ctl);
+}
+
+FIXTURE(caching) {
+	int ctl, fd;
+	bool noncoherent;	/* the non-coherent device exists */
+	const char *heap;
+};
+
+FIXTURE_VARIANT(caching) {
+	struct cmheap_heap heap;
+};
+
+CMHEAP_HEAP_VARIANTS(caching)
+
+FIXTURE_SETUP(caching)
+{
+	self->ctl = self->fd = -1;
+	heap_variant_check(&variant->heap);
+	self->heap = variant->heap.name;
+	self->ctl = ctl_open();
+	ASSERT_LE(0, self->ctl) TH_LOG("open " CMHEAP_CTL_PATH ": %s",
+				       strerror(-self->ctl));
+	self->noncoherent = ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
+			    CMHEAP_DEVF_PRESENT;
+	self->fd = alloc_on(self->heap, BUF_SIZE);
+	ASSERT_LE(0, self->fd) TH_LOG("alloc: %s", strerror(-self->fd));
+}
+
+FIXTURE_TEARDOWN(caching)
+{
+	if (self->ctl >= 0)
+		close(self->ctl);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* Attach, map once to learn the number of CPU segments, unmap. */
+static __u32 attach_mapped(struct __test_metadata *_metadata, int ctl, int fd,
+			   __u32 dev, __u32 *orig_nents)
+{
+	struct cmheap_attach at;
+	struct cmheap_map m;
+
+	ASSERT_EQ(0, ctl_attach(ctl, fd, dev, &at));
+	ASSERT_EQ(0, ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, &m));
+	ASSERT_LE(1, m.orig_nents);
+	*orig_nents = m.orig_nents;
+	ASSERT_EQ(0, ctl_unmap(ctl, at.handle));
+	return at.handle;
+}
+
+/* The importer sees the caching model the heap's name announces. */
+TEST_F(caching, attach_reports_model)
+{
+	struct cmheap_attach at;
+
+	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	EXPECT_TRUE(at.flags & CMHEAP_ATTF_OURS);
+	EXPECT_EQ(variant->heap.uncached, !!(at.flags & CMHEAP_ATTF_UNCACHED))
+		TH_LOG("%s: flags %#x", self->heap, at.flags);
+	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+}
+
+/* Uncached buffers are cleaned out of the CPU caches once, at allocation. */
+TEST_F(caching, alloc_cleans_uncached_only)
+{
+	__u64 before, after;
+	__u32 nents;
+	int fd;
+
+	before = stat_get(self->heap, ST_ALLOC_CLEANS);
+	ASSERT_NE(UINT64_MAX, before);
+	fd = alloc_on(self->heap, BUF_SIZE);
+	ASSERT_LE(0, fd);
+	after = stat_get(self->heap, ST_ALLOC_CLEANS);
+	attach_mapped(_metadata, self->ctl, fd, CMHEAP_DEV_COHERENT, &nents);
+	if (variant->heap.uncached) {
+		EXPECT_EQ(before + nents, after);
+	} else {
+		EXPECT_EQ(before, after);
+	}
+	close(fd);
+}
+
+/*
+ * The heart of it: mapping a cached buffer for the non-coherent device
+ * costs cache maintenance of every segment, an uncached one none.
+ */
+TEST_F(caching, noncoherent_map_maintains_cached_only)
+{
+	struct cmheap_stats a, b, c;
+	unsigned int i;
+	__u32 h, nents;
+
+	if (!self->noncoherent)
+		SKIP(return, NO_NONCOHERENT);
+	h = attach_mapped(_metadata, self->ctl, self->fd,
+			  CMHEAP_DEV_NONCOHERENT, &nents);
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		__u64 want = variant->heap.uncached ? 0 : nents;
+
+		ASSERT_EQ(0, stats_read(self->heap, &a));
+		ASSERT_EQ(0, ctl_map(self->ctl, h, dirs[i], 0, 0, NULL));
+		ASSERT_EQ(0, stats_read(self->heap, &b));
+		ASSERT_EQ(0, ctl_unmap(self->ctl, h));
+		ASSERT_EQ(0, stats_read(self->heap, &c));
+
+		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
+		EXPECT_EQ(b.v[ST_UNMAPS] + 1, c.v[ST_UNMAPS]);
+		EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS] + want,
+			  b.v[ST_CACHE_MAINT_OPS])
+			TH_LOG("map dir %u", dirs[i]);
+		/* giving a device's writes back to the CPU invalidates */
+		if (dirs[i] != CMHEAP_DIR_TO_DEVICE) {
+			EXPECT_EQ(b.v[ST_CACHE_MAINT_OPS] + want,
+				  c.v[ST_CACHE_MAINT_OPS])
+				TH_LOG("unmap dir %u", dirs[i]);
+		}
+	}
+	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+}
+
+/* Nothing to maintain for a coherent device, whatever the buffer. */
+TEST_F(caching, coherent_map_no_maint)
+{
+	struct cmheap_stats a, b;
+	unsigned int i;
+	__u32 h, nents;
+
+	h = attach_mapped(_metadata, self->ctl, self->fd,
+			  CMHEAP_DEV_COHERENT, &nents);
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		ASSERT_EQ(0, stats_read(self->heap, &a));
+		ASSERT_EQ(0, ctl_map(self->ctl, h, dirs[i], 0, 0, NULL));
+		ASSERT_EQ(0, ctl_unmap(self->ctl, h));
+		ASSERT_EQ(0, stats_read(self->heap, &b));
+		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
+		EXPECT_EQ(a.v[ST_UNMAPS] + 1, b.v[ST_UNMAPS]);
+		EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS], b.v[ST_CACHE_MAINT_OPS])
+			TH_LOG("dir %u", dirs[i]);
+	}
+	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+}
+
+/* CMHEAP_ATTR_SKIP_CPU_SYNC reaches the exporter: no maintenance. */
+TEST_F(caching, skip_cpu_sync_no_maint)
+{
+	struct cmheap_stats a, b;
+	unsigned int i;
+	__u32 h, nents;
+
+	if (!self->noncoherent)
+		SKIP(return, NO_NONCOHERENT);
+	h = attach_mapped(_metadata, self->ctl, self->fd,
+			  CMHEAP_DEV_NONCOHERENT, &nents);
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		ASSERT_EQ(0, stats_read(self->heap, &a));
+		ASSERT_EQ(0, ctl_map(self->ctl, h, dirs[i],
+				     CMHEAP_ATTR_SKIP_CPU_SYNC, 0, NULL));
+		ASSERT_EQ(0, ctl_unmap(self->ctl, h));
+		ASSERT_EQ(0, stats_read(self->heap, &b));
+		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
+		EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS], b.v[ST_CACHE_MAINT_OPS])
+			TH_LOG("dir %u", dirs[i]);
+	}
+	/* and the attribute does not stick to the next plain map */
+	ASSERT_EQ(0, stats_read(self->heap, &a));
+	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	ASSERT_EQ(0, stats_read(self->heap, &b));
+	EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS] + (variant->heap.uncached ? 0 : nents),
+		  b.v[ST_CACHE_MAINT_OPS]);
+	EXPECT_EQ(0, ctl_unmap(self->ctl, h));
+	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+}
+
+/*
+ * A raw map bypasses the exporter: the heap counts nothing, the importer
+ * counts the map and, for the non-coherent device, its maintenance.
+ */
+TEST_F(caching, raw_map_bypasses_heap)
+{
+	__u32 dev = self->noncoherent ? CMHEAP_DEV_NONCOHERENT :
+					CMHEAP_DEV_COHERENT;
+	struct cmheap_stats ha, hb, ia, ib;
+	struct cmheap_map m;
+	__u32 h, nents;
+
+	h = attach_mapped(_metadata, self->ctl, self->fd, dev, &nents);
+	ASSERT_EQ(0, stats_read(self->heap, &ha));
+	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ia));
+	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0,
+			     CMHEAP_MAP_RAW, &m));
+	EXPECT_EQ(nents, m.orig_nents);
+	EXPECT_LE(1, m.nents);
+	ASSERT_EQ(0, ctl_unmap(self->ctl, h));
+	ASSERT_EQ(0, stats_read(self->heap, &hb));
+	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ib));
+
+	EXPECT_EQ(ha.v[ST_MAPS], hb.v[ST_MAPS]);
+	EXPECT_EQ(ha.v[ST_UNMAPS], hb.v[ST_UNMAPS]);
+	EXPECT_EQ(ha.v[ST_CACHE_MAINT_OPS], hb.v[ST_CACHE_MAINT_OPS]);
+	EXPECT_EQ(ia.v[ST_MAPS] + 1, ib.v[ST_MAPS]);
+	EXPECT_EQ(ia.v[ST_UNMAPS] + 1, ib.v[ST_UNMAPS]);
+	/* the raw baseline maintains whatever the buffer's model: map+unmap */
+	EXPECT_EQ(ia.v[ST_CACHE_MAINT_OPS] + (self->noncoherent ? 2 * nents : 0),
+		  ib.v[ST_CACHE_MAINT_OPS]);
+	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+}
+
+/*
+ * DMA_BUF_IOCTL_SYNC brackets CPU access: counted as cpu_syncs, and for a
+ * cached buffer it syncs every mapped attachment (maintenance when one is
+ * for the non-coherent device); an uncached buffer needs none.
+ */
+TEST_F(caching, cpu_access_syncs_mapped_attachments)
+{
+	__u32 dev = self->noncoherent ? CMHEAP_DEV_NONCOHERENT :
+					CMHEAP_DEV_COHERENT;
+	struct cmheap_stats a, b, c;
+	__u64 want;
+	__u32 h, nents;
+	void *p;
+
+	h = attach_mapped(_metadata, self->ctl, self->fd, dev, &nents);
+	want = (self->noncoherent && !variant->heap.uncached) ? nents : 0;
+	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+	p = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+
+	ASSERT_EQ(0, stats_read(self->heap, &a));
+	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW));
+	ASSERT_EQ(0, stats_read(self->heap, &b));
+	memset(p, 0x3c, BUF_SIZE);
+	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
+	ASSERT_EQ(0, stats_read(self->heap, &c));
+
+	EXPECT_EQ(a.v[ST_CPU_SYNCS] + 1, b.v[ST_CPU_SYNCS]);
+	EXPECT_EQ(b.v[ST_CPU_SYNCS] + 1, c.v[ST_CPU_SYNCS]);
+	EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS] + want, b.v[ST_CACHE_MAINT_OPS]);
+	EXPECT_EQ(b.v[ST_CACHE_MAINT_OPS] + want, c.v[ST_CACHE_MAINT_OPS]);
+	EXPECT_EQ(-1, bytes_check(p, BUF_SIZE, 0x3c));
+
+	munmap(p, BUF_SIZE);
+	EXPECT_EQ(0, ctl_unmap(self->ctl, h));
+	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+}
+
+/* Attached but unmapped, an attachment needs no sync. */
+TEST_F(caching, cpu_access_skips_unmapped_attachments)
+{
+	__u32 dev = self->noncoherent ? CMHEAP_DEV_NONCOHERENT :
+					CMHEAP_DEV_COHERENT;
+	struct cmheap_stats a, b;
+	__u32 h, nents;
+
+	h = attach_mapped(_metadata, self->ctl, self->fd, dev, &nents);
+	ASSERT_EQ(0, stats_read(self->heap, &a));
+	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW));
+	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
+	ASSERT_EQ(0, stats_read(self->heap, &b));
+	EXPECT_EQ(a.v[ST_CPU_SYNCS] + 2, b.v[ST_CPU_SYNCS]);
+	EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS], b.v[ST_CACHE_MAINT_OPS]);
+	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+}
+
+/*
+ * CMHEAP_IOC_SYNC is the importer's own streaming sync: counted by the
+ * importer (maintenance for the non-coherent device), not by the heap.
+ */
+TEST_F(caching, importer_sync_counted_by_importer)
+{
+	__u32 dev = self->noncoherent ? CMHEAP_DEV_NONCOHERENT :
+					CMHEAP_DEV_COHERENT;
+	struct cmheap_stats ha, hb, ia, ib;
+	__u32 h, nents;
+
+	h = attach_mapped(_metadata, self->ctl, self->fd, dev, &nents);
+	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+	ASSERT_EQ(0, stats_read(self->heap, &ha));
+	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ia));
+	ASSERT_EQ(0, ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_CPU,
+			      CMHEAP_DIR_BIDIRECTIONAL));
+	ASSERT_EQ(0, ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_DEVICE,
+			      CMHEAP_DIR_BIDIRECTIONAL));
+	ASSERT_EQ(0, stats_read(self->heap, &hb));
+	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ib));
+
+	EXPECT_EQ(ia.v[ST_CPU_SYNCS] + 2, ib.v[ST_CPU_SYNCS]);
+	EXPECT_EQ(ia.v[ST_CACHE_MAINT_OPS] + (self->noncoherent ? 2 * nents : 0),
+		  ib.v[ST_CACHE_MAINT_OPS]);
+	EXPECT_EQ(ha.v[ST_CPU_SYNCS], hb.v[ST_CPU_SYNCS]);
+	EXPECT_EQ(ha.v[ST_CACHE_MAINT_OPS], hb.v[ST_CACHE_MAINT_OPS]);
+	EXPECT_EQ(0, ctl_unmap(self->ctl, h));
+	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+}
+
+/* Data written by the CPU reads back through any caching model. */
+TEST_F(caching, cpu_write_read_back)
+{
+	void *p = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       self->fd, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE));
+	pattern_fill(p, BUF_SIZE, 0, 0x77);
+	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE));
+	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+	EXPECT_EQ(-1, pattern_check(p, BUF_SIZE, 0, 0x77));
+	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+	munmap(p, BUF_SIZE);
+}
+
+TEST_HARNESS_MAIN
