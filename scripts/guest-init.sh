@@ -1,0 +1,141 @@
+#!/bin/sh
+# guest-init.sh: PID 1 of the cmheap test guest (busybox sh, POSIX only).
+#
+# Generic on purpose: it sets up the filesystems the tests need, loads
+# /cmheap/cmheap.ko when the payload has one, runs one job, and ships the
+# job's results folder back to the host as a tar on a virtio-blk disk, then
+# powers off.  What the job is comes from the kernel command line
+# (cmheap_job=/path/to/script) or else /cmheap/job.sh in the initramfs.
+# The job gets RESULTS=/results (a folder whose files come back to the host)
+# and CMHEAP_KO=/cmheap/cmheap.ko in its environment.
+#
+# Lines starting with "cmheap-init:" on the console are for humans and for
+# qemu-run.sh (the probe marker); the job's stdout goes to the console too.
+
+/bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp /results
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/root TERM=dumb
+
+say() { echo "cmheap-init: $*"; }
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing
+
+# The kernel passes unknown "key=value" parameters to init's environment, but
+# reading /proc/cmdline keeps this independent of that behaviour.
+cmdline_arg() {
+	read -r cmdline </proc/cmdline
+	for w in $cmdline; do
+		case $w in "$1="*) echo "${w#*=}"; return 0 ;; esac
+	done
+	return 1
+}
+
+off() {
+	sync
+	# poweroff -f makes the reboot syscall directly.  If that fails, init
+	# exiting panics the kernel; panic=-1 + -no-reboot stop QEMU either way.
+	poweroff -f
+	sleep 5
+	exit 1
+}
+
+# KVM probe from qemu-run.sh: prove that the guest reaches userspace, nothing
+# more.
+if cmdline_arg cmheap_probe >/dev/null; then
+	say "probe-ok"
+	off
+fi
+
+say "userspace up ($(uname -r), $(nproc) cpus)"
+cat /proc/version >/results/version.txt
+uname -r >/results/uname.txt
+cat /proc/cmdline >/results/cmdline.txt
+
+# Results transport.  Depending on the kernel, virtio_pci and virtio_blk are
+# built in or modules; modprobe fails harmlessly for built-in ones.
+modprobe virtio_pci 2>/dev/null
+modprobe virtio_blk 2>/dev/null
+# The host tags the results disk with serial "cmheap-results".  Probing can
+# lag behind modprobe a little, so look for up to ~10 s.
+find_results_disk() {
+	n=0
+	while [ "$n" -lt 50 ]; do
+		for s in /sys/block/vd*/serial; do
+			[ -r "$s" ] || continue
+			if [ "$(cat "$s")" = cmheap-results ]; then
+				d=${s%/serial}
+				echo "/dev/${d##*/}"
+				return 0
+			fi
+		done
+		sleep 0.2
+		n=$((n + 1))
+	done
+	return 1
+}
+
+status=ok
+export RESULTS=/results
+if [ -e /cmheap/cmheap.ko ]; then
+	export CMHEAP_KO=/cmheap/cmheap.ko
+	params=
+	[ -r /cmheap/cmheap.params ] && params=$(cat /cmheap/cmheap.params)
+	# shellcheck disable=SC2086 # params is a list of words for insmod
+	if insmod /cmheap/cmheap.ko $params >/results/insmod.txt 2>&1; then
+		say "loaded cmheap.ko"
+	else
+		status=insmod-failed
+		say "FAILED to load cmheap.ko: $(cat /results/insmod.txt)"
+	fi
+fi
+
+job=$(cmdline_arg cmheap_job) || job=/cmheap/job.sh
+if [ "$status" = ok ]; then
+	if [ -e "$job" ]; then
+		say "running job $job"
+		# The job's exit code is recorded; judging it is the host's business.
+		# qemu-run.sh passes a deadline a little inside its own, so that a
+		# hung test still leaves its dmesg and partial output behind.
+		limit=$(cmdline_arg cmheap_job_timeout) || limit=0
+		rc=0
+		if [ "$limit" -gt 0 ]; then
+			(cd "${job%/*}" && exec timeout -s KILL "$limit" sh "$job") || rc=$?
+		else
+			(cd "${job%/*}" && sh "$job") || rc=$?
+		fi
+		echo "$rc" >/results/job-rc.txt
+		if [ "$limit" -gt 0 ] && [ "$rc" -eq 137 ]; then
+			status="job-timeout"
+			say "job KILLED after $limit s (cmheap_job_timeout)"
+		else
+			say "job exited with $rc"
+		fi
+	else
+		status=no-job
+		say "no job: $job does not exist"
+	fi
+fi
+
+dmesg >/results/dmesg.txt
+# Written last: the host treats its absence as "results missing".
+echo "$status" >/results/status.txt
+
+if disk=$(find_results_disk); then
+	if tar -cf "$disk" -C /results .; then
+		say "results written to $disk"
+	else
+		say "FAILED to write results to $disk"
+	fi
+else
+	say "FAILED: no results disk (virtio-blk serial cmheap-results)"
+fi
+off

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# qemu-run.sh: boot one guest, wait for it, bring its results back as files.
+#
+#   qemu-run.sh ARCH KERNEL INITRD OUTDIR [TIMEOUT_S]
+#
+# The initramfs (scripts/mkinitramfs.sh) holds the job; the guest writes a tar
+# of its /results folder onto a virtio-blk disk (serial "cmheap-results") that
+# is extracted here into OUTDIR, next to console.log (the serial console),
+# qemu.log (QEMU's own stderr), accel.txt (kvm | tcg | tcg-icount) and
+# elapsed.txt (wall seconds).  OUTDIR is emptied first.
+#
+# Environment:
+#   ACCEL=auto|kvm|tcg  auto (default) uses KVM only for the host's own
+#                       architecture and only if a probe boot under KVM reaches
+#                       userspace; the verdict is cached per host boot in
+#                       $BUILD/accel-ARCH.verdict.
+#   ICOUNT=1            deterministic instruction counting (-icount, TCG only).
+#   MEM=2G SMP=2        guest memory and CPUs.
+#   CPU=...             override the -cpu model.
+#   APPEND="..."        extra kernel command line words.
+#   DISK_MB=256         size of the results disk (the tar must fit).
+#   TAG=name            prefix of progress lines (default ARCH).
+#
+# Exit status: 0 results came back (the job's own verdict is in them),
+# 124 the guest ran past TIMEOUT_S and was killed, 1 anything else.
+set -euo pipefail
+
+usage="usage: qemu-run.sh ARCH KERNEL INITRD OUTDIR [TIMEOUT_S]"
+arch=${1:?$usage}
+kernel=${2:?$usage}
+initrd=${3:?$usage}
+out=${4:?$usage}
+limit=${5:-600}
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=${BUILD:-$here/../build}
+accel_req=${ACCEL:-auto}
+icount=${ICOUNT:-0}
+mem=${MEM:-2G}
+smp=${SMP:-2}
+disk_mb=${DISK_MB:-256}
+tag=${TAG:-$arch}
+
+say() { echo "[$tag] $*" >&2; }
+
+case $arch in
+x86_64)
+	qemu="qemu-system-x86_64"
+	console=ttyS0
+	host_arch=x86_64
+	# q35 + modern virtio-pci; -nodefaults drops the NIC/VGA we have no use for.
+	machine=(-M q35)
+	tcg_cpu=max
+	;;
+arm64)
+	qemu="qemu-system-aarch64"
+	console=ttyAMA0
+	host_arch=aarch64
+	machine=(-M virt)
+	# cortex-a57 boots Debian's kernels and is the fastest to emulate (max
+	# adds pointer authentication, which TCG emulates slowly).
+	tcg_cpu=cortex-a57
+	;;
+*) echo "qemu-run: unsupported ARCH '$arch'" >&2; exit 2 ;;
+esac
+for f in "$kernel" "$initrd"; do
+	[ -r "$f" ] || { echo "qemu-run: cannot read $f" >&2; exit 2; }
+done
+
+base_cmd=("$qemu" "${machine[@]}" -nodefaults -no-user-config -display none -no-reboot)
+cmdline="console=$console panic=-1 quiet loglevel=4"
+
+# Boot the real kernel and initramfs under KVM with a trivial job (the init
+# prints a marker and powers off).  Broken nested KVM shows up here either as
+# QEMU aborting at once or as a guest that never prints anything, so wait at
+# most PROBE_TIMEOUT seconds.
+probe_kvm() {
+	[ "$(uname -m)" = "$host_arch" ] || return 1
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+	local tmp pid t0 ok=1
+	tmp=$(mktemp -d)
+	local extra=()
+	[ "$arch" = arm64 ] && extra=(-M "virt,gic-version=host")
+	"${base_cmd[@]}" "${extra[@]}" -accel kvm -cpu host -smp 1 -m 256M \
+		-serial "file:$tmp/console" -kernel "$kernel" -initrd "$initrd" \
+		-append "$cmdline cmheap_probe=1" </dev/null >"$tmp/qemu" 2>&1 &
+	pid=$!
+	t0=$SECONDS
+	while [ $((SECONDS - t0)) -lt "${PROBE_TIMEOUT:-10}" ]; do
+		if grep -q 'cmheap-init: probe-ok' "$tmp/console" 2>/dev/null; then
+			ok=0
+			break
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	rm -rf "$tmp"
+	return "$ok"
+}
+
+choose_accel() {
+	case $accel_req in
+	kvm | tcg) echo "$accel_req"; return ;;
+	auto) ;;
+	*) echo "qemu-run: ACCEL must be auto, kvm or tcg" >&2; exit 2 ;;
+	esac
+	if [ "$(uname -m)" != "$host_arch" ]; then
+		echo tcg
+		return
+	fi
+	# A verdict holds until the host reboots (its boot_id changes).
+	local boot_id verdict_file=$build/accel-$arch.verdict
+	boot_id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
+	if [ -r "$verdict_file" ] && [ "$(cut -d' ' -f1 "$verdict_file")" = "$boot_id" ]; then
+		cut -d' ' -f2 "$verdict_file"
+		return
+	fi
+	local v=tcg t0=$SECONDS
+	say "probing KVM..."
+	if probe_kvm; then v=kvm; fi
+	say "KVM probe: using $v ($((SECONDS - t0)) s)"
+	mkdir -p "$build"
+	echo "$boot_id $v" >"$verdict_file"
+	echo "$v"
+}
+
+accel=$(choose_accel)
+if [ "$icount" = 1 ]; then
+	# -icount needs TCG.  sleep=off lets virtual time run ahead while the
+	# guest idles, so it no longer depends on the host's wall clock.
+	accel=tcg
+	accel_opts=(-accel tcg -icount "shift=0,sleep=off" -cpu "${CPU:-$tcg_cpu}")
+	accel_name=tcg-icount
+elif [ "$accel" = kvm ]; then
+	accel_opts=(-accel kvm -cpu "${CPU:-host}")
+	# The guest's GIC must be the host's own kind under KVM.
+	[ "$arch" = arm64 ] && accel_opts+=(-M "virt,gic-version=host")
+	accel_name=kvm
+else
+	accel_opts=(-accel tcg -cpu "${CPU:-$tcg_cpu}")
+	accel_name=tcg
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+echo "$accel_name" >"$out/accel.txt"
+disk=$(mktemp "$out/../.results-disk.XXXXXX")
+trap 'rm -f "$disk"' EXIT
+truncate -s "${disk_mb}M" "$disk"
+
+# Give the guest's job a deadline 30 s inside ours (when there is room), so
+# a hung job still returns dmesg and partial results; ours is the backstop.
+if [ "$limit" -gt 60 ]; then
+	cmdline+=" cmheap_job_timeout=$((limit - 30))"
+fi
+
+say "booting guest ($accel_name, $smp cpus, $mem, limit ${limit} s)..."
+t0=$SECONDS
+rc=0
+timeout --kill-after=10 "$limit" \
+	"${base_cmd[@]}" "${accel_opts[@]}" -smp "$smp" -m "$mem" \
+	-serial "file:$out/console.log" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "$cmdline${APPEND:+ $APPEND}" \
+	-drive "file=$disk,format=raw,if=none,id=results" \
+	-device virtio-blk-pci,drive=results,serial=cmheap-results \
+	</dev/null >"$out/qemu.log" 2>&1 || rc=$?
+elapsed=$((SECONDS - t0))
+echo "$elapsed" >"$out/elapsed.txt"
+
+# Show why a guest failed without making the reader open console.log.
+tail_console() {
+	echo "---- last lines of $out/console.log ----" >&2
+	tail -n 25 "$out/console.log" >&2 || true
+	if [ -s "$out/qemu.log" ]; then
+		echo "---- $out/qemu.log ----" >&2
+		tail -n 10 "$out/qemu.log" >&2
+	fi
+	echo "----" >&2
+}
+
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	say "TIMEOUT: guest still running after ${limit} s, killed"
+	echo "timeout after ${limit} s" >"$out/timeout.txt"
+	tail_console
+	exit 124
+fi
+if [ "$rc" -ne 0 ]; then
+	say "QEMU exited with status $rc after ${elapsed} s"
+fi
+
+# An all-zero disk is a valid empty tar: status.txt (written last by the
+# guest) is what proves the results are complete.
+tar -xf "$disk" -C "$out" --no-same-owner 2>"$out/untar.log" || true
+if [ ! -s "$out/status.txt" ]; then
+	say "FAILED: no results came back from the guest (after ${elapsed} s)"
+	tail_console
+	exit 1
+fi
+rm -f "$out/untar.log"
+say "guest done in ${elapsed} s (status: $(cat "$out/status.txt"))"
