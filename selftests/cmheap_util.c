@@ -65,6 +65,11 @@ int cmheap_heaps(const struct cmheap_heap **heaps)
 	return heap_count;
 }
 
+void cmheap_heaps_rescan(void)
+{
+	heap_count = -1;
+}
+
 bool cmheap_loaded(void)
 {
 	return access(CMHEAP_CTL_PATH, F_OK) == 0;

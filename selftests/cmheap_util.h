@@ -42,6 +42,8 @@ struct cmheap_heap {
  * count; *heaps points to a static array.
  */
 int cmheap_heaps(const struct cmheap_heap **heaps);
+/* Forget the enumeration: the next cmheap_heaps() looks again. */
+void cmheap_heaps_rescan(void);
 
 /* True when /dev/cmheap exists, i.e. the module is loaded. */
 bool cmheap_loaded(void);

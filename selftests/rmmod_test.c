@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rmmod_test: unloading cmheap.  Runs LAST (run.sh sees to it): it removes
+ * the module.
+ *
+ * While anything holds the module (a buffer, a mapping of one, an open heap
+ * or /dev/cmheap) delete_module(O_NONBLOCK) is refused; once everything is
+ * freed (the counters read zero) it succeeds and the heaps, /dev/cmheap and
+ * the debugfs folder go away.  Then the module is loaded again from the
+ * path in $CMHEAP_KO with finit_module, and must come back as it was.
+ *
+ * The tests run in order and build on each other.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "cmheap_util.h"
+
+#define MODNAME "cmheap"
+
+static int delete_module(const char *name)
+{
+	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+static int finit_module(int fd, const char *params)
+{
+	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
+}
+
+/* Loaded according to /proc/modules (a built-in one is not unloadable). */
+static bool module_listed(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/modules", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, MODNAME " ", strlen(MODNAME) + 1);
+	fclose(f);
+	return found;
+}
+
+/* The refusal for a module in use: EWOULDBLOCK from the module core. */
+#define EXPECT_REFUSED(ret) do {					\
+	int _r = (ret);							\
+	EXPECT_TRUE(_r == -EWOULDBLOCK || _r == -EBUSY)			\
+		TH_LOG("delete_module: %d (%s), want EWOULDBLOCK/EBUSY",	\
+		       _r, _r ? strerror(-_r) : "unloaded!");		\
+	ASSERT_TRUE(cmheap_loaded());					\
+} while (0)
+
+#define NEED_MODULE() do {						\
+	if (!module_listed())						\
+		SKIP(return, MODNAME " is not a loaded module");	\
+} while (0)
+
+static struct cmheap_heap saved[32];
+static int heap_n;
+
+/*
+ * Remember the heaps before unloading, to compare after the reload: at
+ * start-up, in the harness's process, so that every test (each runs in a
+ * child of its own) inherits the list.
+ */
+static void __attribute__((constructor)) remember_heaps(void)
+{
+	const struct cmheap_heap *h;
+	int i;
+
+	heap_n = cmheap_heaps(&h);
+	if (heap_n > (int)ARRAY_SIZE(saved))
+		heap_n = ARRAY_SIZE(saved);
+	for (i = 0; i < heap_n; i++)
+		saved[i] = h[i];
+}
+
+static __u64 sum_live(struct __test_metadata *_metadata, enum cmheap_stat key)
+{
+	const struct cmheap_heap *h;
+	int i, n = cmheap_heaps(&h);
+	__u64 sum = 0;
+
+	for (i = 0; i < n; i++) {
+		__u64 v = stat_get(h[i].name, key);
+
+		EXPECT_NE(UINT64_MAX, v) TH_LOG("%s", h[i].name);
+		EXPECT_EQ(0, v) TH_LOG("%s: %s = %llu", h[i].name,
+				       cmheap_stat_names[key],
+				       (unsigned long long)v);
+		sum += v;
+	}
+	return sum;
+}
+
+TEST(refused_while_buffer_lives)
+{
+	const struct cmheap_heap *h;
+	int i, n, fd;
+
+	NEED_MODULE();
+	n = cmheap_heaps(&h);
+	ASSERT_LT(0, n);
+	for (i = 0; i < n; i++) {
+		fd = alloc_on(h[i].name, SZ_1M);
+		ASSERT_LE(0, fd) TH_LOG("%s", h[i].name);
+		/* only the buffer: the heap device was closed again */
+		EXPECT_REFUSED(delete_module(MODNAME));
+		close(fd);
+	}
+}
+
+TEST(refused_while_only_a_mapping_holds_a_buffer)
+{
+	const struct cmheap_heap *h;
+	void *p;
+	int fd;
+
+	NEED_MODULE();
+	ASSERT_LT(0, cmheap_heaps(&h));
+	fd = alloc_on(h[0].name, SZ_1M);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, SZ_1M, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	close(fd);
+	EXPECT_REFUSED(delete_module(MODNAME));
+	munmap(p, SZ_1M);
+}
+
+TEST(refused_while_devices_open)
+{
+	const struct cmheap_heap *h;
+	int fd;
+
+	NEED_MODULE();
+	ASSERT_LT(0, cmheap_heaps(&h));
+	fd = heap_open(h[0].name);
+	ASSERT_LE(0, fd);
+	EXPECT_REFUSED(delete_module(MODNAME));
+	close(fd);
+
+	fd = ctl_open();
+	ASSERT_LE(0, fd);
+	EXPECT_REFUSED(delete_module(MODNAME));
+	close(fd);
+}
+
+/* Another process's buffer counts too. */
+TEST(refused_while_buffer_lives_elsewhere)
+{
+	const struct cmheap_heap *h;
+	int sv[2], status;
+	char c;
+	pid_t pid;
+
+	NEED_MODULE();
+	ASSERT_LT(0, cmheap_heaps(&h));
+	ASSERT_EQ(0, pipe(sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = alloc_on(h[0].name, SZ_1M);
+
+		close(sv[0]);
+		c = fd >= 0 ? 'y' : 'n';
+		if (write(sv[1], &c, 1) != 1)
+			_exit(1);
+		pause();	/* killed by the parent */
+		_exit(0);
+	}
+	close(sv[1]);
+	ASSERT_EQ(1, read(sv[0], &c, 1));
+	close(sv[0]);
+	EXPECT_EQ('y', c);
+	EXPECT_REFUSED(delete_module(MODNAME));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+}
+
+/*
+ * Everything freed: every heap's counters read zero, the module unloads,
+ * and its devices and debugfs folder are gone.
+ */
+TEST(unload_when_unused)
+{
+	struct dirent *de;
+	int i, ret;
+	DIR *d;
+
+	NEED_MODULE();
+	ASSERT_LT(0, heap_n);
+	sum_live(_metadata, ST_BUFFERS_LIVE);
+	sum_live(_metadata, ST_BYTES_LIVE);
+
+	ret = delete_module(MODNAME);
+	ASSERT_EQ(0, ret) TH_LOG("delete_module: %s", strerror(-ret));
+	EXPECT_FALSE(module_listed());
+	EXPECT_FALSE(cmheap_loaded()) TH_LOG(CMHEAP_CTL_PATH " still there");
+	EXPECT_NE(0, access(CMHEAP_DEBUGFS, F_OK)) TH_LOG(CMHEAP_DEBUGFS
+							  " still there");
+	for (i = 0; i < heap_n; i++) {
+		EXPECT_NE(0, access(saved[i].path, F_OK))
+			TH_LOG("%s still there", saved[i].path);
+	}
+	d = opendir(DMA_HEAP_DIR);
+	while (d && (de = readdir(d))) {
+		EXPECT_NE(0, strncmp(de->d_name, CMHEAP_HEAP_PREFIX,
+				     strlen(CMHEAP_HEAP_PREFIX)))
+			TH_LOG("%s still there", de->d_name);
+	}
+	if (d)
+		closedir(d);
+	/* and a second unload finds nothing */
+	EXPECT_EQ(-ENOENT, delete_module(MODNAME));
+}
+
+/* Loaded again from $CMHEAP_KO: the same heaps, zeroed counters. */
+TEST(reload)
+{
+	const char *ko = getenv("CMHEAP_KO");
+	const struct cmheap_heap *h;
+	struct cmheap_stats st;
+	int fd, ret, i, n;
+
+	if (!ko || !*ko)
+		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	ASSERT_FALSE(module_listed()) TH_LOG("still loaded: unload failed");
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", ko, strerror(errno));
+	ret = finit_module(fd, "");
+	close(fd);
+	ASSERT_EQ(0, ret) TH_LOG("finit_module(%s): %s", ko, strerror(-ret));
+
+	EXPECT_TRUE(module_listed());
+	EXPECT_TRUE(cmheap_loaded());
+	/* a fresh enumeration: the heaps are back */
+	cmheap_heaps_rescan();
+	n = cmheap_heaps(&h);
+	if (heap_n) {
+		EXPECT_EQ(heap_n, n);
+	} else {
+		EXPECT_LT(0, n);
+	}
+	for (i = 0; i < heap_n; i++) {
+		EXPECT_EQ(0, access(saved[i].path, R_OK | W_OK))
+			TH_LOG("%s", saved[i].path);
+	}
+	for (i = 0; i < n; i++) {
+		int k;
+
+		ASSERT_EQ(0, stats_read(h[i].name, &st)) TH_LOG("%s", h[i].name);
+		for (k = 0; k < ST_COUNT; k++) {
+			EXPECT_EQ(0, st.v[k]) TH_LOG("%s: %s", h[i].name,
+						     cmheap_stat_names[k]);
+		}
+	}
+	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &st));
+	for (i = 0; i < ST_COUNT; i++) {
+		EXPECT_EQ(0, st.v[i]) TH_LOG("importer: %s", cmheap_stat_names[i]);
+	}
+
+	/* and it works */
+	if (n) {
+		fd = alloc_on(h[0].name, SZ_1M);
+		EXPECT_LE(0, fd);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+TEST_HARNESS_MAIN
