@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# report.sh RESULTS_DIR
+#
+# Writes RESULTS_DIR/report.md from results.csv and meta.json: where it was
+# measured (first line), the run's metadata, every figure of plot.sh (run
+# first when RESULTS_DIR/plots/index.tsv is missing) with a short reading
+# whose numbers are computed here from the data, and a table of key points.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/plots/lib.sh
+. "$here/plots/lib.sh"
+
+dir=${1:?usage: report.sh RESULTS_DIR}
+csv=$dir/results.csv
+meta=$dir/meta.json
+plots=$dir/plots
+data=$plots/data
+if [ ! -r "$csv" ]; then
+	echo "report: cannot read $csv" >&2
+	exit 2
+fi
+[ -r "$plots/index.tsv" ] || "$here/plot.sh" "$dir"
+
+m() { meta_get "$meta" "$1"; }
+accel=$(m accelerator)
+cpu=$(m cpu_model)
+
+# datq ID PANEL SERIES [X]: y of a plotted series at X (default: its largest
+# x), from the data files plot.sh drew the figure from.  "@x" as X prints
+# the largest x instead, "@xmin"/"@ymin" the smallest x and its y.
+datq() {
+	local id=$1 panel=$2 series=$3 at=${4:-max} n
+	[ -r "$data/$id.panels" ] || return 0
+	n=$(awk -F'\t' -v t="$panel" '$1 !~ /^#/ && $2 == t { print $1; exit }' "$data/$id.panels")
+	[ -n "$n" ] || return 0
+	awk -v s="\"$series\"" -v at="$at" '
+		$0 == s { inb = 1; next }
+		inb && /^"/ { exit }
+		inb && NF == 2 {
+			if (first == "") { first = $1; firsty = $2 }
+			lastx = $1; lasty = $2
+			if (at != "max" && at !~ /^@/ && $1 == at) { print $2; found = 1; exit }
+		}
+		END {
+			if (found || first == "") exit
+			if (at == "max") print lasty
+			else if (at == "@x") print lastx
+			else if (at == "@xmin") print first
+			else if (at == "@ymin") print firsty
+		}' "$data/$id-$n.dat"
+}
+# chosen ID COL: the value plot.sh's series.awk chose for COL.
+chosen() {
+	awk -F'\t' -v c="$2" '$1 == "#chosen" && $2 == c { print $3; exit }' "$data/$1.panels" 2>/dev/null || true
+}
+ns() { awk -v v="$1" 'BEGIN {
+	if (v >= 1e9) printf "%.3g s", v / 1e9
+	else if (v >= 1e6) printf "%.3g ms", v / 1e6
+	else if (v >= 1e3) printf "%.3g µs", v / 1e3
+	else printf "%.3g ns", v }'; }
+times() { awk -v v="$1" 'BEGIN { printf (v >= 10 ? "%.0f×" : "%.2f×"), v }'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.6g", a / b }'; }
+
+fig_status() { awk -F'\t' -v id="$1" '$1 == id { print $2; exit }' "$plots/index.tsv"; }
+fig_note() { awk -F'\t' -v id="$1" '$1 == id { print $4; exit }' "$plots/index.tsv"; }
+fig_title() { awk -F'\t' -v id="$1" '$1 == id { print $3; exit }' "$plots/index.tsv"; }
+
+devices=()
+for d in coherent noncoherent; do
+	if awk -F, -v d="$d" 'NR > 1 && $3 == d { f = 1; exit } END { exit !f }' "$csv"; then
+		devices+=("$d")
+	fi
+done
+devname() { [ "$1" = noncoherent ] && echo "non-coherent device" || echo "$1 device"; }
+
+# ---- readings, one function per figure; each prints markdown or nothing.
+
+read_map_latency() {
+	local op d s x a b c
+	for op in map unmap; do
+		for d in "${devices[@]}"; do
+			s="$op, $(devname "$d")"
+			x=$(datq map-latency "$s" "cached, sync" @x)
+			[ -n "$x" ] || continue
+			a=$(datq map-latency "$s" "cached, sync")
+			b=$(datq map-latency "$s" "cached, skip-sync")
+			c=$(datq map-latency "$s" "uncached, sync")
+			printf -- "- %s at %s on the %s: cached %s with sync" "$op" "$(human_size "$x")" "$(devname "$d")" "$(ns "$a")"
+			[ -n "$b" ] && printf ", %s with skip-sync" "$(ns "$b")"
+			[ -n "$c" ] && printf "; uncached %s" "$(ns "$c")"
+			printf ".\n"
+		done
+	done
+}
+
+read_skip_sync_saving() {
+	local op d r x c
+	for d in "${devices[@]}"; do
+		for c in cached uncached; do
+			local parts=()
+			for op in map unmap; do
+				r=$(datq skip-sync-saving "$op" "$c, $(devname "$d")")
+				x=$(datq skip-sync-saving "$op" "$c, $(devname "$d")" @x)
+				[ -n "$r" ] && parts+=("$(times "$r") on $op")
+			done
+			[ "${#parts[@]}" -gt 0 ] || continue
+			local joined
+			joined=$(IFS=,; echo "${parts[*]}")
+			printf -- "- %s buffers, %s: skip-sync saves %s at %s.\n" "$c" "$(devname "$d")" \
+				"${joined//,/ and }" "$(human_size "$x")"
+		done
+	done
+}
+
+read_sg_entries() {
+	local d op s n0 n1 y0 y1 size
+	size=$(chosen sg-entries size)
+	for d in "${devices[@]}"; do
+		for op in map unmap; do
+			s="$op, cached"
+			n0=$(datq sg-entries "$(devname "$d")" "$s" @xmin)
+			n1=$(datq sg-entries "$(devname "$d")" "$s" @x)
+			if [ -z "$n0" ] || [ -z "$n1" ]; then continue; fi
+			y0=$(datq sg-entries "$(devname "$d")" "$s" @ymin)
+			y1=$(datq sg-entries "$(devname "$d")" "$s")
+			printf -- "- %s, cached, %s of %s: %s entries %s, %s entries %s (%s), about %s per extra entry.\n" \
+				"$op" "$(devname "$d")" "$(human_size "$size")" "$n0" "$(ns "$y0")" "$n1" "$(ns "$y1")" \
+				"$(times "$(div "$y1" "$y0")")" \
+				"$(ns "$(awk -v a="$y0" -v b="$y1" -v m="$n0" -v n="$n1" 'BEGIN { print (n > m) ? (b - a) / (n - m) : 0 }')")"
+		done
+	done
+}
+
+read_peers_alloc() {
+	local op e v x base
+	for op in "alloc+free (warm)" "alloc+free (cold)" "mmap+touch"; do
+		x=$(datq peers-alloc "$op" cmheap-system @x)
+		[ -n "$x" ] || continue
+		base=$(datq peers-alloc "$op" cmheap-system)
+		printf -- "- %s at %s: cmheap-system %s" "$op" "$(human_size "$x")" "$(ns "$base")"
+		for e in cmheap-system-uncached system udmabuf; do
+			v=$(datq peers-alloc "$op" "$e" "$x")
+			[ -n "$v" ] && printf ", %s %s (%s)" "$e" "$(ns "$v")" "$(times "$(div "$v" "$base")")"
+		done
+		printf ".\n"
+	done
+	# page faults per mmap+touch, straight from the CSV
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["op"] == "mmap_touch" && $c["minflt_per_op"] ~ /^[0-9.]+$/ {
+			if ($c["size"] + 0 >= big[$c["exporter"]] + 0) { big[$c["exporter"]] = $c["size"]; f[$c["exporter"]] = $c["minflt_per_op"] }
+		}
+		END {
+			s = ""
+			for (e in f) s = s sprintf("%s%s %g", (s == "" ? "" : ", "), e, f[e])
+			if (s != "") print "- page faults per mmap+touch at each exporter'"'"'s largest size: " s "."
+		}' "$csv"
+}
+
+read_cpu_bandwidth() {
+	local op x c u
+	for op in "CPU read" "CPU write"; do
+		x=$(datq cpu-bandwidth "$op" "cmheap-system, cached" @x)
+		[ -n "$x" ] || continue
+		c=$(datq cpu-bandwidth "$op" "cmheap-system, cached")
+		u=$(datq cpu-bandwidth "$op" "cmheap-system-uncached, uncached" "$x")
+		printf -- "- %s at %s: cached %.0f MiB/s" "$op" "$(human_size "$x")" "$c"
+		[ -n "$u" ] && printf ", uncached (write-combined) %.0f MiB/s: cached is %s faster" "$u" "$(times "$(div "$c" "$u")")"
+		printf ".\n"
+	done
+}
+
+read_exporter_overhead() {
+	local op d c r0 r1 x0 x1
+	for op in map unmap; do
+		for d in "${devices[@]}"; do
+			for c in cached uncached; do
+				r0=$(datq exporter-overhead "$op" "$c, $(devname "$d")" @ymin)
+				[ -n "$r0" ] || continue
+				x0=$(datq exporter-overhead "$op" "$c, $(devname "$d")" @xmin)
+				r1=$(datq exporter-overhead "$op" "$c, $(devname "$d")")
+				x1=$(datq exporter-overhead "$op" "$c, $(devname "$d")" @x)
+				printf -- "- %s, %s, %s: the exporter path costs %s the raw DMA API at %s, %s at %s.\n" \
+					"$op" "$c" "$(devname "$d")" "$(times "$r0")" "$(human_size "$x0")" "$(times "$r1")" "$(human_size "$x1")"
+			done
+		done
+	done
+}
+
+read_sync_latency() {
+	local p t n
+	while IFS=$'\t' read -r n t _; do
+		case $n in '#'*) continue ;; esac
+		awk -v t="$t" '/^"/ { s = substr($0, 2, length($0) - 2); next }
+			NF == 2 { x[s] = $1; y[s] = $2 }
+			END { for (s in y) printf "%s%s %s\n", "", s, y[s] }' "$data/sync-latency-$n.dat" |
+			sort | while read -r p; do
+				printf -- "- %s, %s: p50 %s at the largest size.\n" "$t" "${p% *}" "$(ns "${p##* }")"
+			done
+	done <"$data/sync-latency.panels"
+}
+
+key_points() {
+	awk -F, '
+	function human(b) {
+		if (b >= 1073741824 && b % 1073741824 == 0) return b / 1073741824 " GiB"
+		if (b >= 1048576 && b % 1048576 == 0) return b / 1048576 " MiB"
+		if (b >= 1024 && b % 1024 == 0) return b / 1024 " KiB"
+		return b " B"
+	}
+	function t(v) {
+		if (v !~ /^[0-9.]+$/) return v
+		if (v >= 1e6) return sprintf("%.3g ms", v / 1e6)
+		if (v >= 1e3) return sprintf("%.3g µs", v / 1e3)
+		return sprintf("%.3g ns", v)
+	}
+	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{
+		n++
+		for (k in c) cell[n, k] = $c[k]
+		# preferences: the size sweep (most sizes per max_order), one direction
+		mo[$c["op"], $c["max_order"], $c["size"]] = 1
+		dirs[$c["direction"]] = 1; css[$c["cache_state"]] = 1
+	}
+	END {
+		for (k in mo) { split(k, a, SUBSEP); cnt[a[1], a[2]]++ }
+		for (k in cnt) { split(k, a, SUBSEP); if (cnt[k] > best[a[1]]) { best[a[1]] = cnt[k]; bmo[a[1]] = a[2] } }
+		dir = ("bidirectional" in dirs) ? "bidirectional" : ("to_device" in dirs) ? "to_device" : "-"
+		cs = ("dirty" in css) ? "dirty" : ("clean" in css) ? "clean" : "-"
+		for (r = 1; r <= n; r++) {
+			op = cell[r, "op"]
+			if (cell[r, "max_order"] != bmo[op]) continue
+			if (cell[r, "path"] == "raw") continue
+			if (cell[r, "direction"] != dir && cell[r, "direction"] != "-") continue
+			if (cell[r, "cache_state"] != cs && cell[r, "cache_state"] != "-") continue
+			s = cell[r, "size"] + 0
+			if (!(op in smin) || s < smin[op]) smin[op] = s
+			if (!(op in smax) || s > smax[op]) smax[op] = s
+		}
+		split("map unmap map_unmap sync_dev sync_cpu dmabuf_sync alloc_free_cold alloc_free_warm mmap_touch cpu_write cpu_read", order, " ")
+		print "| op | exporter | device | attrs | size | samples | min | p50 | p99 | MiB/s | faults/op |"
+		print "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+		for (o = 1; o <= 11; o++) {
+			op = order[o]
+			want = smax[op]
+			{
+				for (r = 1; r <= n; r++) {
+					if (cell[r, "op"] != op || cell[r, "size"] + 0 != want) continue
+					if (cell[r, "max_order"] != bmo[op] || cell[r, "path"] == "raw") continue
+					if (cell[r, "direction"] != dir && cell[r, "direction"] != "-") continue
+					if (cell[r, "cache_state"] != cs && cell[r, "cache_state"] != "-") continue
+					printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", op, cell[r, "exporter"], cell[r, "device"], cell[r, "attrs"], human(cell[r, "size"]), cell[r, "samples"], t(cell[r, "min_ns"]), t(cell[r, "p50_ns"]), t(cell[r, "p99_ns"]), cell[r, "mb_per_s"], cell[r, "minflt_per_op"]
+				}
+			}
+		}
+		if (dir != "-" || cs != "-") printf "\nmap/unmap/sync rows: direction %s, cache state %s, exporter path, default max_order; every point is in results.csv.\n", dir, cs
+	}' "$csv"
+}
+
+first_line() {
+	case $accel in
+	tcg) echo "> Measured in QEMU TCG (emulated): ratios and shapes, not silicon timings." ;;
+	tcg-icount) echo "> Measured in QEMU TCG with -icount (emulated, deterministic: virtual time counts instructions): ratios and shapes, not silicon timings." ;;
+	kvm) echo "> Measured in QEMU KVM (virtualized): host CPU timings through a hypervisor; the DMA test devices are software, not silicon." ;;
+	hardware) echo "> Measured on hardware${cpu:+ ($cpu)}, kernel $(m kernel_release)." ;;
+	*) echo "> Measured on an unknown platform (meta.json has no accelerator): treat the numbers as relative only." ;;
+	esac
+}
+
+report=$dir/report.md
+{
+	first_line
+	echo
+	echo "# cmheap bench: $(m kernel_release) $(m arch)${accel:+, $(accel_label "$accel" "$cpu")}"
+	echo
+	echo "| | |"
+	echo "|---|---|"
+	row() { [ -n "$2" ] && printf '| %s | %s |\n' "$1" "${2//|/\\|}"; return 0; }
+	row kernel "$(m kernel_release)"
+	row architecture "$(m arch)"
+	row CPU "$cpu"
+	row "cache line / page" "$(m cache_line) B / $(m page_size) B"
+	row accelerator "$(accel_label "$accel" "$cpu")"
+	row QEMU "$(m qemu_version)"
+	row "git revision" "$(m git_rev)"
+	row date "$(m date)"
+	row "iterations (warmup)" "$(m iterations) ($(m warmup))"
+	row devices "$(awk -f "$here/plots/json.awk" "$meta" 2>/dev/null | awk -F'\t' '
+		$1 ~ /^devices\.[0-9]+\.name$/ { split($1, a, "."); n[a[2]] = $2 }
+		$1 ~ /^devices\.[0-9]+\.coherent$/ { split($1, a, "."); c[a[2]] = ($2 == "true" || $2 == 1) ? "coherent" : "non-coherent" }
+		$1 ~ /^devices\.[0-9]+$/ { split($1, a, "."); n[a[2]] = $2 }
+		END { for (i = 0; i in n; i++) s = s (i ? ", " : "") n[i] (i in c ? " (" c[i] ")" : ""); print s }')"
+	row "exporters found" "$(awk -f "$here/plots/json.awk" "$meta" 2>/dev/null | awk -F'\t' '$1 ~ /^exporters\.found\.[0-9]+$/ { s = s (s == "" ? "" : ", ") $2 } END { print s }')"
+	row "exporters skipped" "$(awk -f "$here/plots/json.awk" "$meta" 2>/dev/null | awk -F'\t' '
+		$1 ~ /^exporters\.skipped\.[0-9]+$/ { s = s (s == "" ? "" : ", ") $2 }
+		$1 ~ /^exporters\.skipped\.[0-9]+\.name$/ { s = s (s == "" ? "" : ", ") $2 }
+		$1 ~ /^exporters\.skipped\.[0-9]+\.reason$/ { s = s " (" $2 ")" }
+		END { print s }')"
+	row "command line" "$(m command_line)"
+	row label "$(m label)"
+	row points "$(($(wc -l <"$csv") - 1)) rows in results.csv"
+	echo
+	while IFS=$'\t' read -r id status title note; do
+		echo "## $title"
+		echo
+		if [ "$status" != ok ]; then
+			echo "_Not drawn: ${note}._"
+			echo
+			continue
+		fi
+		echo "![$title](plots/$id.png)"
+		echo
+		echo "([SVG](plots/$id.svg))${note:+ _${note}._}"
+		echo
+		fn=read_${id//-/_}
+		if declare -F "$fn" >/dev/null; then
+			"$fn"
+			echo
+		fi
+	done <"$plots/index.tsv"
+	echo "## Key points"
+	echo
+	echo "The largest size of each operation's size sweep; times are per operation."
+	echo
+	key_points
+} >"$report"
+echo "report: $report" >&2
