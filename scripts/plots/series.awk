@@ -19,6 +19,16 @@
 # PREFIX.panels: "N<TAB>panel title<TAB>series count" lines, plus
 # "#chosen<TAB>col<TAB>value" lines for pick and prefer decisions.
 # Prints the number of panels written.
+# Records the value(s) chosen for a column, for the .panels file.
+function note_choice(c, chosen,   g, v, seenv, s) {
+	s = ""
+	for (g in chosen) {
+		v = chosen[g]
+		if (!(v in seenv)) { seenv[v] = 1; s = s (s == "" ? "" : ",") v }
+	}
+	if (s == "") return
+	nchosen++; chosen_c[nchosen] = c; chosen_v[nchosen] = s
+}
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 function isnum(v) { return v ~ /^-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?$/ }
 function pretty(c, v) {
@@ -86,31 +96,39 @@ NR == 1 { for (i = 1; i <= NF; i++) { name[i] = $i; have[$i] = 1 } nf = NF; next
 }
 END {
 	if (nr == 0 || !have[x] || !have[y]) { print 0; exit }
+	# prefer and pick decide within each line (panel + series), as not every
+	# line has every value (e.g. a coherent device has only clean buffers)
+	for (r = 1; r <= nr; r++) if (keep[r]) grp[r] = keyof(panel, r) SUBSEP keyof(series, r)
 	# prefer: first listed value present wins
 	for (p = 1; p <= npref; p++) {
 		c = trim(substr(prefs[p], 1, index(prefs[p], "=") - 1))
 		m = split(trim(substr(prefs[p], index(prefs[p], "=") + 1)), alts, "|")
-		split("", present)
-		for (r = 1; r <= nr; r++) if (keep[r]) present[cell[r, c]] = 1
-		chosen = ""
-		for (j = 1; j <= m && chosen == ""; j++) if (alts[j] in present) chosen = alts[j]
-		if (chosen == "") continue
-		nchosen++; chosen_c[nchosen] = c; chosen_v[nchosen] = chosen
-		for (r = 1; r <= nr; r++) if (keep[r] && cell[r, c] != chosen) keep[r] = 0
+		split("", present); split("", chosen)
+		for (r = 1; r <= nr; r++) if (keep[r]) present[grp[r], cell[r, c]] = 1
+		for (r = 1; r <= nr; r++) {
+			if (!keep[r] || (grp[r] in chosen)) continue
+			for (j = 1; j <= m; j++) if ((grp[r], alts[j]) in present) { chosen[grp[r]] = alts[j]; break }
+			if (!(grp[r] in chosen)) chosen[grp[r]] = cell[r, c]
+		}
+		for (r = 1; r <= nr; r++) if (keep[r] && cell[r, c] != chosen[grp[r]]) keep[r] = 0
+		note_choice(c, chosen)
 	}
 	# pick: the value of a column with the most distinct x values
 	if (pick != "") {
-		split("", seen); split("", cnt)
+		split("", seen); split("", cnt); split("", chosen)
 		for (r = 1; r <= nr; r++) {
 			if (!keep[r]) continue
 			v = cell[r, pick]
-			if (!((v, cell[r, x]) in seen)) { seen[v, cell[r, x]] = 1; cnt[v]++ }
+			if (!((grp[r], v, cell[r, x]) in seen)) { seen[grp[r], v, cell[r, x]] = 1; cnt[grp[r], v]++ }
 		}
-		best = ""
-		for (v in cnt)
-			if (best == "" || cnt[v] > cnt[best] || (cnt[v] == cnt[best] && v + 0 > best + 0)) best = v
-		for (r = 1; r <= nr; r++) if (keep[r] && cell[r, pick] != best) keep[r] = 0
-		if (best != "") { nchosen++; chosen_c[nchosen] = pick; chosen_v[nchosen] = best }
+		for (k in cnt) {
+			# k is group SUBSEP value, the group key itself SUBSEP-joined
+			v = parts[split(k, parts, SUBSEP)]
+			g = substr(k, 1, length(k) - length(v) - length(SUBSEP))
+			if (!(g in chosen) || cnt[k] > cnt[g, chosen[g]] || (cnt[k] == cnt[g, chosen[g]] && v + 0 > chosen[g] + 0)) chosen[g] = v
+		}
+		for (r = 1; r <= nr; r++) if (keep[r] && cell[r, pick] != chosen[grp[r]]) keep[r] = 0
+		note_choice(pick, chosen)
 	}
 	# ratio: y(NUM)/y(DEN) of rows equal in every other dimension
 	if (ratio != "") {
