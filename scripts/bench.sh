@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# bench.sh: run cmheap-bench on one target and publish a results folder.
+#
+#   bench.sh            (what `make bench` runs; settings from the environment)
+#
+# TARGET=qemu (default): boot Debian's kernel for ARCH (default: the host's
+#   architecture) and KVER (default 6.12) in QEMU through the rig
+#   (fetch-kernel.sh, mkinitramfs.sh, qemu-run.sh), with cmheap.ko and a
+#   static cmheap-bench in the initramfs; the guest's job runs the sweep and
+#   its results come back as files.
+# TARGET=local: the running kernel of this machine (root, headers at
+#   /lib/modules/$(uname -r)/build): build natively, insmod, sweep, rmmod.
+#   QEMU is not needed; the accelerator is recorded as "hardware".
+#
+# Then plot.sh and report.sh.  The folder (default
+# out/bench/<arch>-<kver>-<accel>-<date>/, OUT= overrides) holds results.csv,
+# meta.json, report.md, plots/ and logs/.  The last line printed is its path.
+#
+# Environment:
+#   ARCH=x86_64|arm64  KVER=6.1|6.12     the QEMU target
+#   ACCEL=auto|kvm|tcg  ICOUNT=1  MEM  SMP  CPU   as for qemu-run.sh
+#                                        (ICOUNT=1: deterministic -icount)
+#   BENCH_ARGS="..."   extra cmheap-bench options (e.g. --quick, --sizes 4K,1M)
+#   LABEL=text         recorded in meta.json
+#   TIMEOUT=3600       guest deadline, seconds
+#   OUT=dir            results folder (emptied first)
+#   NO_DEPS=1          do not run scripts/deps.sh
+#   NO_REPORT=1        skip plot.sh and report.sh
+# Exit status: 0 success; 1 build, boot or benchmark failure; 2 bad usage.
+set -euo pipefail
+export PATH=$PATH:/usr/sbin:/sbin
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+scripts=$root/scripts
+build=$root/build/bench
+
+target=${TARGET:-qemu}
+host_arch=$(uname -m)
+case $host_arch in aarch64) host_arch=arm64 ;; esac
+arch=${ARCH:-$host_arch}
+kver=${KVER:-6.12}
+icount=${ICOUNT:-0}
+bench_args=${BENCH_ARGS:-}
+label=${LABEL:-}
+timeout=${TIMEOUT:-3600}
+out=${OUT:-}
+# Our callers' make variables must not leak into kbuild (which reads ARCH,
+# KERNELRELEASE... from the environment) nor into the sub-makes.
+unset ARCH KVER KDIR KERNEL CROSS_COMPILE MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+export ICOUNT="$icount"
+jobs=$(nproc)
+t_start=$SECONDS
+
+say() { echo "[bench $(printf '%4d' $((SECONDS - t_start)))s] $*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+case $target in qemu | local) ;; *) echo "bench: TARGET must be qemu or local" >&2; exit 2 ;; esac
+case $arch in x86_64 | arm64) ;; *) echo "bench: ARCH must be x86_64 or arm64" >&2; exit 2 ;; esac
+
+git_rev=$(git -C "$root" describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+kbuild_arch() { case $1 in x86_64) echo x86 ;; arm64) echo arm64 ;; esac; }
+cross_for() { [ "$1" = "$host_arch" ] || { [ "$1" = arm64 ] && echo aarch64-linux-gnu- || echo x86_64-linux-gnu-; }; }
+# single-quote for sh
+shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+# cmheap.ko in a private copy of the sources (a concurrent make test builds
+# its own copy).
+build_module() { # KDIR ARCH DIR
+	local src=$3/src
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -a "$root/kernel" "$root/include" "$src/"
+	if ! make -C "$src/kernel" -j"$jobs" KDIR="$1" ARCH="$(kbuild_arch "$2")" \
+		CROSS_COMPILE="$(cross_for "$2")" >"$3/module.log" 2>&1; then
+		tail -n 30 "$3/module.log" >&2
+		die "cmheap.ko did not build ($3/module.log)"
+	fi
+	cp "$src/kernel/cmheap.ko" "$3/cmheap.ko"
+}
+
+build_bench() { # ARCH DIR
+	if ! make -C "$root/bench" -j"$jobs" OUTPUT="$2/bench" CROSS_COMPILE="$(cross_for "$1")" \
+		>"$2/bench.log" 2>&1; then
+		tail -n 30 "$2/bench.log" >&2
+		die "cmheap-bench did not build ($2/bench.log)"
+	fi
+	[ -x "$2/bench/cmheap-bench" ] || die "no $2/bench/cmheap-bench after make -C bench"
+}
+
+# Show cmheap-bench's "[i/N] point" lines from a growing log, at most one
+# every few seconds, until process $2 exits.
+follow_progress() { # LOG PID
+	local last='' line
+	while kill -0 "$2" 2>/dev/null; do
+		sleep 5
+		[ -r "$1" ] || continue
+		line=$(tr '\r' '\n' <"$1" | grep -a -E '^\[[0-9]+/[0-9]+\] |cmheap-init: ' | tail -n 1 || true)
+		if [ -n "$line" ] && [ "$line" != "$last" ]; then
+			say "  $line"
+			last=$line
+		fi
+	done
+}
+
+finish() { # RAWDIR KREL ACCEL
+	local raw=$1
+	[ -s "$raw/results.csv" ] || die "no results.csv came back (logs: $out/logs)"
+	[ -s "$raw/meta.json" ] || die "no meta.json came back (logs: $out/logs)"
+	cp "$raw/results.csv" "$raw/meta.json" "$out/"
+	local rows
+	rows=$(($(wc -l <"$out/results.csv") - 1))
+	say "$rows points measured"
+	if [ "${NO_REPORT:-0}" != 1 ]; then
+		say "plotting..."
+		"$scripts/plot.sh" "$out" 2>"$out/logs/plot.log" || { cat "$out/logs/plot.log" >&2; die "plot.sh failed"; }
+		"$scripts/report.sh" "$out" 2>>"$out/logs/plot.log" || die "report.sh failed"
+		say "report: $out/report.md ($(awk -F'\t' '$2 == "ok"' "$out/plots/index.tsv" | wc -l) figures)"
+	fi
+	say "done in $((SECONDS - t_start)) s"
+	echo "$out"
+}
+
+set_out() { # KVER-or-RELEASE ACCEL
+	if [ -z "$out" ]; then
+		out=$root/out/bench/$arch-$1-$2-$(date +%Y%m%d-%H%M%S)
+	fi
+	rm -rf "$out"
+	mkdir -p "$out/logs"
+	out=$(cd "$out" && pwd)
+}
+
+# ---------------------------------------------------------------- local
+if [ "$target" = local ]; then
+	[ "$(id -u)" -eq 0 ] || die "TARGET=local needs root (insmod)"
+	krel=$(uname -r)
+	kdir=/lib/modules/$krel/build
+	[ -d "$kdir" ] || die "no kernel headers at $kdir (apt-get install linux-headers-$krel)"
+	if [ "${NO_DEPS:-0}" != 1 ]; then
+		missing=()
+		for t in make:make gcc:gcc gnuplot:gnuplot-nox awk:mawk; do
+			command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}")
+		done
+		if [ "${#missing[@]}" -gt 0 ]; then
+			command -v apt-get >/dev/null || die "missing: ${missing[*]}"
+			say "installing ${missing[*]}"
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+		fi
+	fi
+	if grep -q '^cmheap ' /proc/modules; then
+		die "cmheap is already loaded: rmmod cmheap first"
+	fi
+	set_out "$krel" hardware
+	dir=$build/local-$krel
+	mkdir -p "$dir"
+	say "building cmheap.ko for $krel..."
+	build_module "$kdir" "$arch" "$dir"
+	say "building cmheap-bench..."
+	build_bench "$arch" "$dir"
+	modprobe udmabuf 2>/dev/null || true
+	insmod "$dir/cmheap.ko" || die "insmod cmheap.ko failed (dmesg)"
+	trap 'rmmod cmheap 2>/dev/null || true' EXIT
+	say "running cmheap-bench on $krel (hardware)..."
+	raw=$out/logs/raw
+	mkdir -p "$raw"
+	rc=0
+	# shellcheck disable=SC2086 # BENCH_ARGS is a list of options
+	"$dir/bench/cmheap-bench" --out "$raw" --accelerator hardware --git-rev "$git_rev" \
+		${label:+--label "$label"} --progress-every 1 $bench_args 2> >(tee "$out/logs/bench.log" >&2) || rc=$?
+	rmmod cmheap || say "warning: rmmod cmheap failed"
+	trap - EXIT
+	[ "$rc" -eq 0 ] || die "cmheap-bench exited with $rc ($out/logs/bench.log)"
+	finish "$raw"
+	exit 0
+fi
+
+# ---------------------------------------------------------------- qemu
+if [ "${NO_DEPS:-0}" != 1 ]; then
+	say "checking host packages (scripts/deps.sh)..."
+	"$scripts/deps.sh"
+fi
+say "fetching Debian's $kver kernel for $arch..."
+tdir=$("$scripts/fetch-kernel.sh" "$arch" "$kver")
+# shellcheck source=/dev/null
+. "$tdir/target.env"
+krel=$KRELEASE
+dir=$build/$arch-$kver
+mkdir -p "$dir"
+
+# The accelerator qemu-run.sh will use (it decides; accel.txt says what it
+# did, and meta.json is corrected afterwards if this guess was wrong).
+if [ "$icount" = 1 ]; then
+	accel=tcg-icount
+elif [ "${ACCEL:-auto}" != auto ]; then
+	accel=$ACCEL
+elif [ "$arch" != "$host_arch" ]; then
+	accel=tcg
+else
+	accel=$(cut -d' ' -f2 "$root/build/accel-$arch.verdict" 2>/dev/null || echo tcg)
+fi
+set_out "$kver" "$accel"
+
+say "building cmheap.ko for $krel..."
+build_module "${KDIR:?}" "$arch" "$dir"
+say "building cmheap-bench for $arch..."
+build_bench "$arch" "$dir"
+
+qemu="qemu-system-x86_64"
+[ "$arch" = arm64 ] && qemu="qemu-system-aarch64"
+qemu_version=$("$qemu" --version | awk 'NR == 1 { sub(/^QEMU emulator version /, ""); print }')
+
+payload=$dir/payload
+rm -rf "$payload"
+mkdir -p "$payload"
+cp "$dir/cmheap.ko" "$dir/bench/cmheap-bench" "$payload/"
+{
+	echo "# Written by scripts/bench.sh: the benchmark job for guest-init.sh."
+	echo "accel=$(shq "$accel")"
+	# shellcheck disable=SC2016 # expanded in the guest
+	echo 'for w in $(cat /proc/cmdline); do case $w in cmheap_accel=*) accel=${w#*=} ;; esac; done'
+	echo "./cmheap-bench --out \"\$RESULTS/bench\" --accelerator \"\$accel\"" \
+		"--qemu-version $(shq "$qemu_version") --git-rev $(shq "$git_rev")" \
+		"${label:+--label $(shq "$label")} --progress-every 1 $bench_args"
+	echo "rc=\$?"
+	echo "echo \$rc >\"\$RESULTS/bench-rc.txt\""
+	echo "exit \$rc"
+} >"$payload/job.sh"
+say "building initramfs..."
+"$scripts/mkinitramfs.sh" --arch "$arch" --out "$dir/initramfs.cpio" --payload "$payload" \
+	--moddir "$MODDIR" --modules "udmabuf" 2>"$dir/initramfs.log" ||
+	{ cat "$dir/initramfs.log" >&2; die "initramfs did not build"; }
+
+say "running the sweep in QEMU ($arch, $krel${BENCH_ARGS:+, BENCH_ARGS=$bench_args})..."
+res=$dir/results
+rc=0
+TAG="bench $arch-$kver" "$scripts/qemu-run.sh" "$arch" "$KERNEL" "$dir/initramfs.cpio" "$res" "$timeout" &
+qpid=$!
+# qemu-run.sh empties and recreates $res before booting
+follow_progress "$res/console.log" "$qpid" &
+fpid=$!
+wait "$qpid" || rc=$?
+kill "$fpid" 2>/dev/null || true
+wait "$fpid" 2>/dev/null || true
+for f in console.log qemu.log dmesg.txt insmod.txt accel.txt elapsed.txt status.txt bench-rc.txt timeout.txt; do
+	[ -e "$res/$f" ] && cp "$res/$f" "$out/logs/"
+done
+[ "$rc" -eq 0 ] || die "guest failed (qemu-run.sh exit $rc; $out/logs/console.log)"
+status=$(cat "$res/status.txt")
+[ "$status" = ok ] || die "guest status '$status' ($out/logs/console.log)"
+brc=$(cat "$res/bench-rc.txt" 2>/dev/null || echo missing)
+[ "$brc" = 0 ] || die "cmheap-bench exited with $brc in the guest ($out/logs/console.log)"
+
+real_accel=$(cat "$res/accel.txt" 2>/dev/null || echo "$accel")
+if [ "$real_accel" != "$accel" ]; then
+	say "accelerator was $real_accel, not $accel: correcting meta.json and the folder name"
+	sed -i "s/\"accelerator\"\([[:space:]]*\):\([[:space:]]*\)\"[^\"]*\"/\"accelerator\"\1:\2\"$real_accel\"/" "$res/bench/meta.json"
+	if [ -z "${OUT:-}" ]; then
+		new=${out%-"$accel"-*}-$real_accel-${out##*-"$accel"-}
+		mv "$out" "$new"
+		out=$new
+	fi
+fi
+say "guest ran for $(cat "$res/elapsed.txt" 2>/dev/null || echo '?') s ($real_accel)"
+finish "$res/bench"
