@@ -1,0 +1,299 @@
+#!/usr/bin/env bash
+# test.sh: build cmheap for each target kernel, boot it in QEMU, run the
+# selftests there, print their KTAP and one closing summary line.
+#
+#   test.sh [test|modules]
+#
+#   test     (default) everything, ending with "N passed, M failed[, K skipped]"
+#   modules  only build cmheap.ko for each target (build/<target>/cmheap.ko)
+#
+# Targets are x86_64 and arm64, each with Debian's 6.1 and 6.12; ARCH= and/or
+# KVER= pick some.  KDIR=/path/to/tree KERNEL=/path/to/image ARCH=... uses a
+# kernel of your own instead (modules for vgem: MODDIR=.../lib/modules/<rel>,
+# else a modules_install of KDIR when it has built modules, else none).
+#
+# Environment: TIMEOUT (per guest, s, default 900), TEST_TIMEOUT (per test
+# binary inside the guest, s, default 300), GUEST_MODULES (default vgem), and
+# ACCEL ICOUNT MEM SMP APPEND as for scripts/qemu-run.sh.
+#
+# Exit status: non-zero when any test failed, or a build, boot, module load,
+# guest deadline or the results themselves failed; such a target failure
+# counts as one failed test in the closing line.
+set -euo pipefail
+export PATH=$PATH:/usr/sbin:/sbin
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+scripts=$root/scripts
+build=$root/build
+mode=${1:-test}
+
+want_arch=${ARCH:-}
+want_kver=${KVER:-}
+custom_kdir=${KDIR:-}
+custom_kernel=${KERNEL:-}
+custom_moddir=${MODDIR:-}
+timeout=${TIMEOUT:-900}
+test_timeout=${TEST_TIMEOUT:-300}
+guest_modules=${GUEST_MODULES:-vgem}
+# Our callers' make variables must not leak into kbuild or the selftests'
+# make (kbuild reads ARCH, KERNELRELEASE... from the environment).
+unset ARCH KVER KDIR KERNEL MODDIR CROSS_COMPILE MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+jobs=$(nproc)
+
+log() { echo "[$1] $2" >&2; }
+
+targets=()
+if [ -n "$custom_kdir" ] || [ -n "$custom_kernel" ]; then
+	if [ -z "$custom_kdir" ] || [ -z "$want_arch" ] || { [ "$mode" = test ] && [ -z "$custom_kernel" ]; }; then
+		echo "test.sh: a kernel of your own needs KDIR=, KERNEL= and ARCH=x86_64|arm64" >&2
+		exit 2
+	fi
+	targets=("$want_arch-custom")
+else
+	for a in x86_64 arm64; do
+		for k in 6.1 6.12; do
+			[ -z "$want_arch" ] || [ "$want_arch" = "$a" ] || continue
+			[ -z "$want_kver" ] || [ "$want_kver" = "$k" ] || continue
+			targets+=("$a-$k")
+		done
+	done
+fi
+if [ "${#targets[@]}" -eq 0 ]; then
+	echo "test.sh: no target matches ARCH='$want_arch' KVER='$want_kver' (x86_64|arm64, 6.1|6.12)" >&2
+	exit 2
+fi
+
+kbuild_arch() { case $1 in x86_64) echo x86 ;; arm64) echo arm64 ;; esac; }
+cross_for() {
+	if [ "$1" = arm64 ] && [ "$(uname -m)" != aarch64 ]; then
+		echo aarch64-linux-gnu-
+	elif [ "$1" = x86_64 ] && [ "$(uname -m)" != x86_64 ]; then
+		echo x86_64-linux-gnu-
+	fi
+}
+
+# Sets ARCH KVER KRELEASE KERNEL KDIR MODDIR (and DEB_VERSION) for a target.
+load_target() {
+	local t=$1
+	if [ "${t#*-}" = custom ]; then
+		ARCH=${t%-custom} KVER=custom DEB_VERSION="your build" KDIR=$custom_kdir KERNEL=$custom_kernel
+		KRELEASE=$(cat "$KDIR/include/config/kernel.release")
+		MODDIR=$custom_moddir
+		if [ -z "$MODDIR" ] && [ -s "$KDIR/modules.order" ]; then
+			# A modules_install of the tree, redone only when it rebuilt modules.
+			local mr=$build/$t/modroot
+			if [ ! -e "$mr/.stamp" ] || [ "$KDIR/modules.order" -nt "$mr/.stamp" ]; then
+				log "$t" "installing the tree's modules into $mr..."
+				rm -rf "$mr"
+				make -s -C "$KDIR" ARCH="$(kbuild_arch "$ARCH")" CROSS_COMPILE="$(cross_for "$ARCH")" \
+					INSTALL_MOD_PATH="$mr" INSTALL_MOD_STRIP=1 DEPMOD=true modules_install >&2
+				touch "$mr/.stamp"
+			fi
+			MODDIR=$mr/lib/modules/$KRELEASE
+		fi
+		[ -n "$MODDIR" ] || log "$t" "no modules for the guest: vgem tests will skip, virtio-blk must be built in"
+	else
+		local dir
+		dir=$("$scripts/fetch-kernel.sh" "${t%-*}" "${t#*-}")
+		# shellcheck source=/dev/null
+		. "$dir/target.env"
+	fi
+}
+
+# cmheap.ko for one target, built in a copy of kernel/ and include/ so that
+# targets never share objects.
+build_module() {
+	local t=$1 src=$build/$1/src
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -a "$root/kernel" "$root/include" "$src/"
+	if ! make -C "$src/kernel" -j"$jobs" KDIR="$KDIR" ARCH="$(kbuild_arch "$ARCH")" \
+		CROSS_COMPILE="$(cross_for "$ARCH")" >"$build/$t/module.log" 2>&1; then
+		tail -n 30 "$build/$t/module.log" >&2
+		return 1
+	fi
+	cp "$src/kernel/cmheap.ko" "$build/$t/cmheap.ko"
+}
+
+# The selftests depend on the architecture only: one build per arch.
+build_selftests() {
+	local arch=$1 out=$build/selftests-$1
+	if ! make -C "$root/selftests" -j"$jobs" OUTPUT="$out" CROSS_COMPILE="$(cross_for "$arch")" \
+		KSFT_DIR="$ksft" >"$out.log" 2>&1; then
+		tail -n 30 "$out.log" >&2
+		return 1
+	fi
+}
+
+# The guest's job: run the selftests, KTAP to the console and to ktap.txt.
+write_job() {
+	cat >"$1" <<EOF
+# Written by scripts/test.sh: the selftests job for guest-init.sh.
+export CMHEAP_TIMEOUT=$test_timeout
+cd /cmheap/selftests || exit 1
+{ ./run.sh; echo \$? >"\$RESULTS/run-rc.txt"; } | tee "\$RESULTS/ktap.txt"
+exit "\$(cat "\$RESULTS/run-rc.txt")"
+EOF
+}
+
+# Count the tests of one KTAP file as run.sh prints it: one top-level result
+# per binary, the binary's own results nested two spaces deeper.  Prints
+# "pass fail skip notes".  A binary that failed without a failing test (crash,
+# timeout), ran fewer tests than it planned, or printed none counts as one
+# failure; so does a binary that never got its top-level result line.
+count_ktap() {
+	awk '
+	function flush() {
+		if (!open) return
+		if (!top) { f++; note = note " " name ":no-result" }
+		else if (res < plan || (top == "fail" && nf == 0) || (res == 0 && top != "skip")) {
+			f++; note = note " " name ":" (top == "fail" ? "failed" : "incomplete")
+		} else if (res == 0 && top == "skip") s++
+		open = 0
+	}
+	/^# selftests: / { flush(); open = 1; name = $NF; top = ""; res = 0; nf = 0; plan = 0; next }
+	/^  1\.\.[0-9]+/ { sub(/^  1\.\./, ""); plan = $1 + 0; next }
+	/^  (not )?ok [0-9]+/ {
+		res++
+		if ($0 ~ /^  not ok/) { f++; nf++ }
+		else if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++
+		else p++
+		next
+	}
+	/^(not )?ok [0-9]+/ {
+		if (!open) next
+		top = ($0 ~ /^not ok/) ? "fail" : ($0 ~ /# *SKIP/) ? "skip" : "pass"
+		flush(); next
+	}
+	END { flush(); printf "%d %d %d%s\n", p, f, s, note }
+	' "$1"
+}
+
+ksft=
+if [ "$mode" = test ]; then
+	ksft=$("$scripts/fetch-source.sh")/tools/testing/selftests
+fi
+
+total_p=0 total_f=0 total_s=0
+summary=()
+declare -A selftests_ok=()
+
+# Runs one target; prints its KTAP; adds to the totals.  Returns non-zero on
+# a target-level failure (its reason on stderr).
+run_target() {
+	local t=$1 dir=$build/$1
+	mkdir -p "$dir"
+	log "$t" "fetching kernel..."
+	if ! load_target "$t" || [ ! -r "$KERNEL" ] || [ ! -d "$KDIR" ]; then
+		target_error="no kernel for $t (fetch-kernel.sh, or KDIR=/KERNEL=)"
+		return 1
+	fi
+	log "$t" "building cmheap.ko for $KRELEASE ($DEB_VERSION)..."
+	if ! build_module "$t"; then
+		target_error="cmheap.ko did not build (build/$t/module.log)"
+		return 1
+	fi
+	[ "$mode" = modules ] && return 0
+
+	if [ -z "${selftests_ok[$ARCH]:-}" ]; then
+		log "$t" "building selftests for $ARCH..."
+		if build_selftests "$ARCH"; then selftests_ok[$ARCH]=yes; else selftests_ok[$ARCH]=no; fi
+	fi
+	if [ "${selftests_ok[$ARCH]}" != yes ]; then
+		target_error="selftests did not build (build/selftests-$ARCH.log)"
+		return 1
+	fi
+
+	log "$t" "building initramfs..."
+	local payload=$dir/payload
+	rm -rf "$payload"
+	mkdir -p "$payload/selftests"
+	cp "$dir/cmheap.ko" "$payload/"
+	(cd "$build/selftests-$ARCH" && find . -maxdepth 1 -type f -perm -u+x -exec cp {} "$payload/selftests/" \;)
+	write_job "$payload/job.sh"
+	local mods=()
+	[ -n "$MODDIR" ] && mods=(--moddir "$MODDIR" --modules "$guest_modules")
+	if ! "$scripts/mkinitramfs.sh" --arch "$ARCH" --out "$dir/initramfs.cpio" --payload "$payload" "${mods[@]}"; then
+		target_error="initramfs did not build"
+		return 1
+	fi
+
+	local rc=0
+	TAG=$t "$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
+	local res=$dir/results
+	if [ -f "$res/ktap.txt" ]; then
+		cat "$res/ktap.txt"
+	fi
+	if [ "$rc" -eq 124 ]; then
+		target_error="guest timed out after $timeout s (build/$t/results/console.log)"
+		return 1
+	elif [ "$rc" -ne 0 ]; then
+		target_error="guest failed, no results (build/$t/results/console.log)"
+		return 1
+	fi
+	local status
+	status=$(cat "$res/status.txt")
+	case $status in
+	ok) ;;
+	insmod-failed)
+		target_error="cmheap.ko failed to load: $(tr '\n' ' ' <"$res/insmod.txt")"
+		return 1 ;;
+	job-timeout)
+		target_error="selftests killed at the guest's deadline (build/$t/results/console.log)" ;;
+	*)
+		target_error="guest status '$status'"
+		return 1 ;;
+	esac
+	if [ ! -s "$res/ktap.txt" ]; then
+		target_error="no KTAP came back (build/$t/results/console.log)"
+		return 1
+	fi
+	local p f s notes
+	read -r p f s notes < <(count_ktap "$res/ktap.txt")
+	target_p=$p target_f=$f target_s=$s
+	[ -n "$notes" ] && target_notes="(${notes# })"
+	# The KTAP counts must explain a failing run.sh; if not, say so.
+	if [ "$(cat "$res/run-rc.txt" 2>/dev/null || echo missing)" != 0 ] && [ "$f" -eq 0 ]; then
+		target_f=1
+		target_notes="run.sh failed with no failing test"
+	fi
+	[ "$status" = ok ] || return 1
+	return 0
+}
+
+overall=0
+for t in "${targets[@]}"; do
+	echo
+	echo "=== $t ==="
+	t0=$SECONDS
+	target_error='' target_notes='' target_p=0 target_f=0 target_s=0
+	if run_target "$t"; then :; else
+		[ -n "$target_error" ] || target_error="failed"
+		target_f=$((target_f + 1))
+		overall=1
+	fi
+	total_p=$((total_p + target_p))
+	total_f=$((total_f + target_f))
+	total_s=$((total_s + target_s))
+	[ "$target_f" -eq 0 ] || overall=1
+	accel=$(cat "$build/$t/results/accel.txt" 2>/dev/null || echo -)
+	if [ "$mode" = modules ]; then
+		line="$t: ${target_error:-built build/$t/cmheap.ko}"
+	else
+		line="$t: $target_p passed, $target_f failed, $target_s skipped ($accel, $((SECONDS - t0)) s)"
+		[ -z "$target_notes" ] || line+=" $target_notes"
+		[ -z "$target_error" ] || line+=" -- FAILED: $target_error"
+	fi
+	echo "[$t] ${line#*: }"
+	summary+=("$line")
+done
+
+echo
+echo "=== summary ==="
+printf '%s\n' "${summary[@]}"
+if [ "$mode" = test ]; then
+	closing="$total_p passed, $total_f failed"
+	[ "$total_s" -eq 0 ] || closing+=", $total_s skipped"
+	echo "$closing"
+fi
+exit "$overall"
