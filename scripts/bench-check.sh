@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# bench-check.sh: the benchmark regression gate (what `make bench-check` runs).
+#
+# Runs a short sweep in a deterministic guest (QEMU TCG -icount, where guest
+# time counts instructions, so a run is repeatable to well under 1% on any
+# host) and compares it with the committed baseline for the same kernel
+# release, bench/baseline/<arch>-<kernel_release>/{results.csv,meta.json},
+# with scripts/compare.  When no baseline has that kernel release it says so
+# and exits 0: a baseline only means something for the kernel it ran on.
+#
+# Environment:
+#   ARCH=x86_64|arm64 (default: the host's)  KVER=6.1|6.12 (default 6.12)
+#   THRESHOLD=10     percent a point may be slower before it fails
+#   UPDATE=1         write the run as the new baseline instead of comparing
+#   CHECK_ARGS="..." the sweep (default below; a baseline made with other
+#                    arguments is reported, as its points will not match)
+#   NO_DEPS=1        as for bench.sh
+# Exit status: 0 no regression (or no baseline), 1 regression or failure.
+set -euo pipefail
+export PATH=$PATH:/usr/sbin:/sbin
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+scripts=$root/scripts
+host_arch=$(uname -m)
+case $host_arch in aarch64) host_arch=arm64 ;; esac
+arch=${ARCH:-$host_arch}
+kver=${KVER:-6.12}
+threshold=${THRESHOLD:-10}
+update=${UPDATE:-0}
+
+# The gate's sweep: the kernel-timed operations that carry the project's
+# claims (map/unmap with and without skip-sync, syncs, the sg-entry sweep)
+# over a few sizes, with a fixed sample count (no time budget, so the sample
+# count cannot depend on timing), plus the user-space ones at one size.
+# Kept to about a minute of guest time under TCG -icount.
+default_args="--sizes 4K,64K,1M,4M --iterations 21 --min-samples 21 --time-budget-ms 100000 --warmup 2 --sg-size 1M --max-orders 0,4,8 --directions bidirectional --cache-states dirty"
+check_args=${CHECK_ARGS:-$default_args}
+
+say() { echo "[bench-check] $*" >&2; }
+
+if [ "${NO_DEPS:-0}" != 1 ]; then
+	"$scripts/deps.sh"
+fi
+tdir=$("$scripts/fetch-kernel.sh" "$arch" "$kver")
+krel=$(awk -F= '$1 == "KRELEASE" { print $2 }' "$tdir/target.env")
+baseline=$root/bench/baseline/$arch-$krel
+
+if [ "$update" != 1 ] && [ ! -r "$baseline/results.csv" ]; then
+	have=''
+	for d in "$root"/bench/baseline/*/; do
+		[ -r "$d/results.csv" ] && have+=" $(basename "$d")"
+	done
+	say "no baseline for $arch $krel (bench/baseline/$arch-$krel/); have:${have:- none}"
+	say "SKIPPED: the kernel release differs from every baseline's (UPDATE=1 makes one)"
+	exit 0
+fi
+
+out=$root/build/bench-check/$arch-$krel
+say "running the check sweep on $arch $krel (QEMU TCG -icount)..."
+t0=$SECONDS
+OUT=$out ICOUNT=1 NO_DEPS=1 NO_REPORT=1 ARCH=$arch KVER=$kver LABEL=bench-check \
+	BENCH_ARGS="$check_args" "$scripts/bench.sh" >/dev/null
+say "sweep done in $((SECONDS - t0)) s"
+
+if [ "$update" = 1 ]; then
+	mkdir -p "$baseline"
+	cp "$out/results.csv" "$out/meta.json" "$baseline/"
+	say "baseline written: bench/baseline/$arch-$krel/ ($(($(wc -l <"$out/results.csv") - 1)) points)"
+	exit 0
+fi
+
+old_cmd=$(awk -f "$scripts/plots/json.awk" -v get=command_line "$baseline/meta.json" 2>/dev/null || true)
+case $old_cmd in
+*"$check_args"*) ;;
+*) say "warning: the baseline was made with other arguments ($old_cmd); unmatched points are listed, not failed" ;;
+esac
+rc=0
+"$scripts/compare" "$baseline" "$out" --threshold "$threshold" --quiet || rc=$?
+case $rc in
+0) say "PASS: no point slower than +$threshold% against bench/baseline/$arch-$krel/" ;;
+1) say "FAIL: regression against bench/baseline/$arch-$krel/ (full table: scripts/compare $baseline $out)" ;;
+*) say "FAIL: compare failed ($rc)" ;;
+esac
+[ "$rc" -eq 0 ]
