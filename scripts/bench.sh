@@ -26,6 +26,7 @@
 #   OUT=dir            results folder (emptied first)
 #   NO_DEPS=1          do not run scripts/deps.sh
 #   NO_REPORT=1        skip plot.sh and report.sh
+#   BENCH_BIN=file     a cmheap-bench built elsewhere, instead of make -C bench
 # Exit status: 0 success; 1 build, boot or benchmark failure; 2 bad usage.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
@@ -79,6 +80,11 @@ build_module() { # KDIR ARCH DIR
 }
 
 build_bench() { # ARCH DIR
+	if [ -n "${BENCH_BIN:-}" ]; then
+		mkdir -p "$2/bench"
+		cp "$BENCH_BIN" "$2/bench/cmheap-bench"
+		return 0
+	fi
 	if ! make -C "$root/bench" -j"$jobs" OUTPUT="$2/bench" CROSS_COMPILE="$(cross_for "$1")" \
 		>"$2/bench.log" 2>&1; then
 		tail -n 30 "$2/bench.log" >&2
@@ -250,14 +256,15 @@ brc=$(cat "$res/bench-rc.txt" 2>/dev/null || echo missing)
 [ "$brc" = 0 ] || die "cmheap-bench exited with $brc in the guest ($out/logs/console.log)"
 
 real_accel=$(cat "$res/accel.txt" 2>/dev/null || echo "$accel")
-if [ "$real_accel" != "$accel" ]; then
-	say "accelerator was $real_accel, not $accel: correcting meta.json and the folder name"
+meta_accel=$(awk -f "$scripts/plots/json.awk" -v get=accelerator "$res/bench/meta.json" 2>/dev/null || true)
+if [ "$meta_accel" != "$real_accel" ]; then
+	say "meta.json says accelerator '$meta_accel', qemu-run.sh used $real_accel: correcting meta.json"
 	sed -i "s/\"accelerator\"\([[:space:]]*\):\([[:space:]]*\)\"[^\"]*\"/\"accelerator\"\1:\2\"$real_accel\"/" "$res/bench/meta.json"
-	if [ -z "${OUT:-}" ]; then
-		new=${out%-"$accel"-*}-$real_accel-${out##*-"$accel"-}
-		mv "$out" "$new"
-		out=$new
-	fi
+fi
+if [ "$real_accel" != "$accel" ] && [ -z "${OUT:-}" ]; then
+	new=${out%-"$accel"-*}-$real_accel-${out##*-"$accel"-}
+	mv "$out" "$new"
+	out=$new
 fi
 say "guest ran for $(cat "$res/elapsed.txt" 2>/dev/null || echo '?') s ($real_accel)"
 finish "$res/bench"

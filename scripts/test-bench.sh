@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# test-bench.sh: tests of the benchmark harness.
+#
+#   test-bench.sh              quick sweep (cmheap-bench --quick) in a guest
+#                              through bench.sh, then every check below
+#   test-bench.sh --dir DIR    the checks on an existing results folder
+#   test-bench.sh --no-guest   only the tests that need no guest (compare)
+#
+# Checks: results.csv structure and sanity (exact header, 25 fields a row,
+# known enumerations, samples > 0, min <= p50 <= p90 <= p99 <= max), meta.json
+# valid JSON with the required keys, plots drawn (PNG and SVG), report.md's
+# first line naming the accelerator; and scripts/compare's verdicts
+# (identical -> 0, a point 20% slower -> 1, one-sided points, zeros, ties).
+# Prints "ok N - what" / "not ok N - what"; exit status 1 if any failed.
+# Environment: as bench.sh (ARCH, KVER, ACCEL, ...) for the guest run.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+scripts=$root/scripts
+mode=guest dir=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	--dir) mode=dir; dir=${2:?--dir needs a folder}; shift ;;
+	--no-guest) mode=none ;;
+	*) echo "usage: test-bench.sh [--dir RESULTS_DIR | --no-guest]" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+n=0 failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -z "${2:-}" ] || echo "# $2" | head -n 20; }
+check() { # DESCRIPTION COMMAND...
+	local d=$1 msg
+	shift
+	if msg=$("$@" 2>&1); then ok "$d"; else nok "$d" "$msg"; fi
+}
+
+header='exporter,caching,device,coherent,op,path,size,max_order,nents,direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op'
+
+csv_header() { [ "$(head -n 1 "$1")" = "$header" ] || { echo "header is: $(head -n 1 "$1")"; return 1; }; }
+csv_rows() { [ "$(wc -l <"$1")" -gt 1 ] || { echo "no data rows"; return 1; }; }
+csv_fields() { awk -F, 'NF != 25 { printf "line %d has %d fields\n", NR, NF; bad = 1 } END { exit bad }' "$1"; }
+csv_sane() {
+	awk -F, '
+	function num(v) { return v ~ /^[0-9]+(\.[0-9]+)?$/ }
+	function bad(m) { printf "line %d: %s: %s\n", NR, m, $0; b++ }
+	NR == 1 { next }
+	{
+		if ($1 == "") bad("empty exporter")
+		if ($2 !~ /^(cached|uncached)$/) bad("caching")
+		if ($3 !~ /^(coherent|noncoherent|none)$/) bad("device")
+		if ($4 !~ /^(1|0|-)$/) bad("coherent")
+		if ($5 !~ /^(map|unmap|map_unmap|sync_dev|sync_cpu|dmabuf_sync|alloc_free_cold|alloc_free_warm|mmap_touch|cpu_write|cpu_read)$/) bad("op")
+		if ($6 !~ /^(exporter|raw|user)$/) bad("path")
+		if (!num($7) || $7 == 0) bad("size")
+		if ($8 != "-" && !num($8)) bad("max_order")
+		if ($9 != "-" && !num($9)) bad("nents")
+		if ($10 !~ /^(to_device|from_device|bidirectional|-)$/) bad("direction")
+		if ($11 !~ /^(none|skip_cpu_sync)$/) bad("attrs")
+		if ($12 !~ /^(clean|dirty|-)$/) bad("cache_state")
+		if (!num($13) || $13 + 0 <= 0) bad("samples > 0")
+		for (i = 14; i <= 20; i++) if (!num($i)) bad("column " i " not a number")
+		if ($14 + 0 > $15 + 0) bad("min <= p50")
+		if ($15 + 0 > $16 + 0) bad("p50 <= p90")
+		if ($16 + 0 > $17 + 0) bad("p90 <= p99")
+		if ($17 + 0 > $18 + 0) bad("p99 <= max")
+		if ($5 ~ /^cpu_(read|write)$/) { if (!num($21)) bad("mb_per_s of a bandwidth op") }
+		else if ($21 != "-") bad("mb_per_s of another op")
+		if ($5 == "mmap_touch") { if (!num($22)) bad("minflt_per_op of mmap_touch") }
+		else if ($22 != "-") bad("minflt_per_op of another op")
+		for (i = 23; i <= 25; i++) if ($i != "n/a" && !num($i)) bad("perf column " i)
+		if (b > 10) exit 1
+	}
+	END { exit b > 0 }' "$1"
+}
+meta_valid() { awk -f "$scripts/plots/json.awk" -v check=1 "$1"; }
+meta_keys() {
+	local k miss=''
+	for k in kernel_release arch cpu_model cache_line page_size devices exporters iterations \
+		warmup command_line date accelerator qemu_version git_rev label; do
+		awk -f "$scripts/plots/json.awk" "$1" | awk -F'\t' -v k="$k" \
+			'$1 == k || index($1, k ".") == 1 || $1 == k "#" { f = 1 } END { exit !f }' || miss+=" $k"
+	done
+	[ -z "$miss" ] || { echo "missing keys:$miss"; return 1; }
+}
+plots_drawn() {
+	local d=$1/plots id status okc=0
+	[ -s "$d/index.tsv" ] || { echo "no $d/index.tsv"; return 1; }
+	while IFS=$'\t' read -r id status _; do
+		[ "$status" = ok ] || continue
+		okc=$((okc + 1))
+		head -c 4 "$d/$id.png" | grep -q PNG || { echo "$id.png is not a PNG"; return 1; }
+		grep -q '<svg' "$d/$id.svg" || { echo "$id.svg is not an SVG"; return 1; }
+	done <"$d/index.tsv"
+	[ "$okc" -gt 0 ] || { echo "no figure drawn"; return 1; }
+}
+report_first_line() {
+	local accel first
+	accel=$(awk -f "$scripts/plots/json.awk" -v get=accelerator "$1/meta.json")
+	first=$(head -n 1 "$1/report.md")
+	case $accel in
+	tcg) [[ $first == "> Measured in QEMU TCG (emulated)"* ]] ;;
+	tcg-icount) [[ $first == "> Measured in QEMU TCG with -icount"* ]] ;;
+	kvm) [[ $first == "> Measured in QEMU KVM"* ]] ;;
+	hardware) [[ $first == "> Measured on hardware"* ]] ;;
+	*) false ;;
+	esac || { echo "accelerator '$accel', first line: $first"; return 1; }
+}
+
+check_dir() {
+	local d=$1
+	check "results.csv header is exact" csv_header "$d/results.csv"
+	check "results.csv has data rows" csv_rows "$d/results.csv"
+	check "every row has 25 fields" csv_fields "$d/results.csv"
+	check "rows are sane (enums, samples > 0, min <= p50 <= p90 <= p99 <= max)" csv_sane "$d/results.csv"
+	check "meta.json is valid JSON" meta_valid "$d/meta.json"
+	check "meta.json has the required keys" meta_keys "$d/meta.json"
+	check "plots drawn, PNG and SVG" plots_drawn "$d"
+	check "report.md first line labels the accelerator" report_first_line "$d"
+	check "compare: a run against itself exits 0" "$scripts/compare" "$d" "$d"
+	awk -F, 'BEGIN { OFS = "," } NR == 2 { $15 = int($15 * 1.2 + 1); $16 = $15; $17 = $15; $18 = $15 + 1 } { print }' \
+		"$d/results.csv" >"$tmp/slower.csv"
+	check "compare: a point 20% slower exits 1" expect_rc 1 "$scripts/compare" "$d" "$tmp/slower.csv"
+}
+
+expect_rc() { # RC COMMAND...
+	local want=$1 rc=0
+	shift
+	"$@" >"$tmp/out" 2>&1 || rc=$?
+	[ "$rc" -eq "$want" ] || { echo "exit $rc, expected $want"; cat "$tmp/out"; return 1; }
+}
+expect_out() { # PATTERN COMMAND...
+	local pat=$1
+	shift
+	"$@" >"$tmp/out" 2>&1 || true
+	grep -q -- "$pat" "$tmp/out" || { echo "no '$pat' in:"; cat "$tmp/out"; return 1; }
+}
+
+# compare on synthetic inputs (made here, never committed)
+compare_selftests() {
+	local a=$tmp/a.csv b=$tmp/b.csv
+	{
+		echo "$header"
+		echo "cmheap-system,cached,noncoherent,0,map,exporter,4096,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
+		echo "cmheap-system,cached,noncoherent,0,unmap,exporter,4096,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
+		echo "cmheap-system,cached,coherent,1,map,exporter,4096,-,1,bidirectional,none,clean,10,0,0,0,0,0,0,0,-,-,n/a,n/a,n/a"
+		echo "cmheap-system,cached,coherent,1,map,exporter,1048576,0,256,bidirectional,none,clean,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
+		echo "udmabuf,cached,none,-,mmap_touch,user,4096,-,-,-,none,-,10,90,100,110,120,130,105,5,-,1,n/a,n/a,n/a"
+	} >"$a"
+	check "compare: identical -> exit 0" expect_rc 0 "$scripts/compare" "$a" "$a"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,map,.*\),100,110,/\1,120,110,/' "$a" >"$b"
+	check "compare: one point 20% slower -> exit 1" expect_rc 1 "$scripts/compare" "$a" "$b"
+	check "compare: ... and it is marked" expect_out 'REGRESSION' "$scripts/compare" "$a" "$b"
+	check "compare: --threshold 25 lets 20% pass" expect_rc 0 "$scripts/compare" "$a" "$b" --threshold 25
+	check "compare: THRESHOLD=25 in the environment too" expect_rc 0 env THRESHOLD=25 "$scripts/compare" "$a" "$b"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,map,.*\),100,110,/\1,80,110,/' "$a" >"$b"
+	check "compare: 20% faster -> exit 0, marked faster" expect_out '| faster |' "$scripts/compare" "$a" "$b"
+	check "compare: 20% faster -> exit 0" expect_rc 0 "$scripts/compare" "$a" "$b"
+	sed 's/,100,110,/,105,110,/' "$a" >"$b"
+	check "compare: 5% slower passes the default 10%" expect_rc 0 "$scripts/compare" "$a" "$b"
+	check "compare: 5% slower fails --threshold 4" expect_rc 1 "$scripts/compare" "$a" "$b" --threshold 4
+	grep -v ',unmap,' "$a" >"$b"
+	check "compare: a point only in old is listed, not failed" expect_rc 0 "$scripts/compare" "$a" "$b"
+	check "compare: ... and listed" expect_out 'only in old' "$scripts/compare" "$a" "$b"
+	check "compare: a point only in new is listed, not failed" expect_rc 0 "$scripts/compare" "$b" "$a"
+	check "compare: zero vs zero is a tie" expect_out '| 0 | 0 | 1.000 | ok |' "$scripts/compare" "$a" "$a"
+	sed 's/^\(cmheap-system,cached,coherent,1,map,exporter,4096,.*\),0,0,0,0,0,0,0,/\1,0,50,0,0,0,0,0,/' "$a" >"$b"
+	check "compare: zero -> non-zero is a regression" expect_rc 1 "$scripts/compare" "$a" "$b"
+	check "compare: --min-ns makes tiny times ties" expect_rc 0 "$scripts/compare" "$a" "$b" --min-ns 100
+	sed 's/,1048576,0,256,/,1048576,0,255,/' "$a" >"$b"
+	check "compare: a changed nents still pairs the point" expect_out 'nents 256 -> 255' "$scripts/compare" "$a" "$b"
+	check "compare: missing file -> exit 2" expect_rc 2 "$scripts/compare" "$a" "$tmp/none.csv"
+	check "compare: bad threshold -> exit 2" expect_rc 2 "$scripts/compare" "$a" "$a" --threshold x
+	mkdir -p "$tmp/dir"
+	cp "$a" "$tmp/dir/results.csv"
+	check "compare: folders work as well as files" expect_rc 0 "$scripts/compare" "$tmp/dir" "$a"
+}
+
+case $mode in
+none) compare_selftests ;;
+dir)
+	compare_selftests
+	check_dir "$dir"
+	;;
+guest)
+	compare_selftests
+	out=$root/build/test-bench
+	echo "# running cmheap-bench --quick in a guest (scripts/bench.sh)..."
+	if OUT=$out BENCH_ARGS="--quick${BENCH_ARGS:+ $BENCH_ARGS}" LABEL=test-bench "$scripts/bench.sh" >"$tmp/bench.out" 2>"$tmp/bench.err"; then
+		ok "bench.sh --quick in a guest ($(tail -n 1 "$tmp/bench.err" | sed 's/.*done in/done in/'))"
+		check_dir "$out"
+	else
+		nok "bench.sh --quick in a guest" "$(tail -n 15 "$tmp/bench.err")"
+	fi
+	;;
+esac
+echo "# test-bench: $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
