@@ -15,7 +15,7 @@
 
 SCRIPTS := scripts
 
-.PHONY: all deps test modules lint bench clean distclean help
+.PHONY: all deps test modules lint bench bench-check plot clean distclean help
 
 all: help
 
@@ -34,8 +34,19 @@ modules: deps
 lint: deps
 	$(SCRIPTS)/lint.sh
 
+# make bench [ARCH=] [KVER=] [ICOUNT=1] [TARGET=local] [BENCH_ARGS=] [OUT=]:
+# sweep, plots and report (scripts/bench.sh); bench-check: icount sweep vs
+# bench/baseline/ (THRESHOLD=10, UPDATE=1 rewrites the baseline);
+# plot RESULTS=dir: redraw the figures and report.md of a results folder.
 bench:
-	@echo "make bench: not yet: the benchmark lands with the bench issue"
+	$(SCRIPTS)/bench.sh
+
+bench-check:
+	$(SCRIPTS)/bench-check.sh
+
+plot:
+	@test -n "$(RESULTS)" || { echo "usage: make plot RESULTS=dir" >&2; exit 2; }
+	$(SCRIPTS)/plot.sh "$(RESULTS)" && $(SCRIPTS)/report.sh "$(RESULTS)"
 
 clean:
 	rm -rf build
