@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# lint.sh: every static check the project holds itself to; fails on any finding.
+#
+#   - cmheap.ko built for every target with W=1 and sparse (C=2): any warning
+#     in our files (kernel/, include/) or from modpost fails;
+#   - checkpatch --strict on kernel/* and include/uapi/linux/cmheap.h: any
+#     ERROR, WARNING or CHECK fails;
+#   - shellcheck on scripts/*.sh and .ci/run;
+#   - the selftests built for both architectures (their Makefile has -Werror).
+#
+# ARCH= and KVER= narrow the kernel targets, as for test.sh.
+set -euo pipefail
+export PATH=$PATH:/usr/sbin:/sbin
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build/lint
+want_arch=${ARCH:-}
+want_kver=${KVER:-}
+# Keep the callers' make variables away from kbuild (it reads ARCH etc.).
+unset ARCH KVER KDIR CROSS_COMPILE MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+jobs=$(nproc)
+failed=()
+
+step() { echo "[lint] $*" >&2; }
+fail() { failed+=("$1"); echo "[lint] FAILED: $1" >&2; }
+cross_for() {
+	if [ "$1" = arm64 ] && [ "$(uname -m)" != aarch64 ]; then
+		echo aarch64-linux-gnu-
+	elif [ "$1" = x86_64 ] && [ "$(uname -m)" != x86_64 ]; then
+		echo x86_64-linux-gnu-
+	fi
+}
+
+src_root=$("$root/scripts/fetch-source.sh")
+mkdir -p "$build"
+
+# 1. W=1 + sparse module builds, one per target kernel.
+for a in x86_64 arm64; do
+	for k in 6.1 6.12; do
+		[ -z "$want_arch" ] || [ "$want_arch" = "$a" ] || continue
+		[ -z "$want_kver" ] || [ "$want_kver" = "$k" ] || continue
+		t=$a-$k
+		step "$t: W=1 + sparse build of cmheap.ko..."
+		dir=$("$root/scripts/fetch-kernel.sh" "$a" "$k")
+		# shellcheck source=/dev/null
+		KDIR=$(. "$dir/target.env" && echo "$KDIR")
+		src=$build/$t/src
+		rm -rf "$src"
+		mkdir -p "$src"
+		cp -a "$root/kernel" "$root/include" "$src/"
+		kbuild_arch=x86
+		[ "$a" = arm64 ] && kbuild_arch=arm64
+		out=$build/$t/build.log
+		if ! make -C "$src/kernel" -j"$jobs" KDIR="$KDIR" ARCH="$kbuild_arch" \
+			CROSS_COMPILE="$(cross_for "$a")" W=1 C=2 CHECK=sparse >"$out" 2>&1; then
+			tail -n 30 "$out" >&2
+			fail "$t: cmheap.ko does not build ($out)"
+			continue
+		fi
+		# Our files only: Debian's headers are not ours to fix.  Paths are
+		# printed absolute or relative to the module folder, depending on
+		# the kernel.
+		if grep -E "^($src/)?(kernel|include|\.\./include)/[^:]*:[0-9]+(:[0-9]+)?: (warning|error)|WARNING: modpost" "$out" >"$build/$t/findings.txt"; then
+			sed "s|$src/||" "$build/$t/findings.txt" >&2
+			fail "$t: $(wc -l <"$build/$t/findings.txt") warnings in W=1/sparse build ($out)"
+		fi
+	done
+done
+
+# 2. checkpatch.
+step "checkpatch --strict..."
+files=()
+while IFS= read -r f; do files+=("$f"); done < <(cd "$root" && find kernel -type f ! -name '*.o' ! -name '*.ko' ! -name '*.cmd' ! -name '*.mod*' ! -name '.*' ! -name '*.order' ! -name '*.symvers' | sort)
+files+=(include/uapi/linux/cmheap.h)
+cp_out=$build/checkpatch.txt
+: >"$cp_out"
+for f in "${files[@]}"; do
+	(cd "$root" && perl "$src_root/scripts/checkpatch.pl" --no-tree --strict --terse -f "$f") >>"$cp_out" 2>&1 || true
+done
+if grep -E ': (ERROR|WARNING|CHECK):' "$cp_out" >&2; then
+	fail "checkpatch: $(grep -cE ': (ERROR|WARNING|CHECK):' "$cp_out") findings"
+fi
+
+# 3. shellcheck.
+step "shellcheck..."
+if ! (cd "$root" && shellcheck -x -P SCRIPTDIR scripts/*.sh .ci/run) >&2; then
+	fail "shellcheck"
+fi
+
+# 4. userspace: the selftests' own Makefile enforces -Wall -Wextra -Werror.
+ksft=$src_root/tools/testing/selftests
+for a in x86_64 arm64; do
+	step "selftests build for $a..."
+	out=$build/selftests-$a
+	if ! make -C "$root/selftests" -j"$jobs" OUTPUT="$out" CROSS_COMPILE="$(cross_for "$a")" \
+		KSFT_DIR="$ksft" >"$out.log" 2>&1; then
+		tail -n 30 "$out.log" >&2
+		fail "selftests do not build cleanly for $a ($out.log)"
+	fi
+done
+
+if [ "${#failed[@]}" -gt 0 ]; then
+	echo "lint: ${#failed[@]} check(s) failed:"
+	printf '  %s\n' "${failed[@]}"
+	exit 1
+fi
+echo "lint: all checks passed"
