@@ -80,10 +80,20 @@ for t in $tests; do
 	case $rc in
 	0)	echo "ok $i $t" ;;
 	4)	echo "ok $i $t # SKIP" ;;
-	124)	echo "not ok $i $t # TIMEOUT ${CMHEAP_TIMEOUT:-900} seconds"
+	124|143)	# timeout(1): coreutils says 124, busybox 143 (SIGTERM)
+		if [ -n "$tmo" ]; then
+			echo "not ok $i $t # TIMEOUT ${CMHEAP_TIMEOUT:-900} seconds"
+		else
+			echo "not ok $i $t # exit=$rc"
+		fi
 		failed=1 ;;
 	*)	echo "not ok $i $t # exit=$rc"
 		failed=1 ;;
+	esac
+	# a binary that failed without a failing test (crash, timeout) counts
+	case $rc in
+	0|4) ;;
+	*) [ "$f" -eq 0 ] && tfail=$((tfail + 1)) ;;
 	esac
 done
 
