@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cmheap-bench: the types every part shares: the dimensions of a measured
+ * point, its samples and its statistics.
+ */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum op {
+	/* kernel-timed, through CMHEAP_IOC_BENCH */
+	OP_MAP,
+	OP_UNMAP,
+	OP_MAP_UNMAP,
+	OP_SYNC_DEV,
+	OP_SYNC_CPU,
+	/* userspace-timed */
+	OP_DMABUF_SYNC,
+	OP_ALLOC_FREE_COLD,
+	OP_ALLOC_FREE_WARM,
+	OP_MMAP_TOUCH,
+	OP_CPU_WRITE,
+	OP_CPU_READ,
+	OP_COUNT,
+};
+
+#define OP_BIT(o)		(1U << (o))
+#define OPS_KERNEL		(OP_BIT(OP_MAP) | OP_BIT(OP_UNMAP) | \
+				 OP_BIT(OP_MAP_UNMAP) | OP_BIT(OP_SYNC_DEV) | \
+				 OP_BIT(OP_SYNC_CPU))
+#define OPS_USER		(((1U << OP_COUNT) - 1) & ~OPS_KERNEL)
+#define OPS_ALL			((1U << OP_COUNT) - 1)
+
+static inline bool op_is_kernel(int op)
+{
+	return OP_BIT(op) & OPS_KERNEL;
+}
+
+static inline bool op_is_sync(int op)
+{
+	return op == OP_SYNC_DEV || op == OP_SYNC_CPU;
+}
+
+/* Ops that use a device attachment (the others have device "none"). */
+static inline bool op_needs_device(int op)
+{
+	return op_is_kernel(op) || op == OP_DMABUF_SYNC;
+}
+
+enum path { PATH_EXPORTER, PATH_RAW, PATH_USER, PATH_COUNT };
+enum dir { DIR_TO_DEVICE, DIR_FROM_DEVICE, DIR_BIDIRECTIONAL, DIR_COUNT };
+enum attrs { ATTRS_NONE, ATTRS_SKIP_CPU_SYNC, ATTRS_COUNT };
+enum cache_state { CS_CLEAN, CS_DIRTY, CS_COUNT };
+
+#define DEV_NONE	(-1)	/* a point without a device */
+#define NA		(-1)	/* "-" in the CSV */
+
+extern const char *const op_names[OP_COUNT];
+extern const char *const path_names[PATH_COUNT];
+extern const char *const dir_names[DIR_COUNT];
+extern const char *const attrs_names[ATTRS_COUNT];
+extern const char *const cache_names[CS_COUNT];
+extern const char *const device_names[2];	/* coherent, noncoherent */
+
+/* enum dir -> enum cmheap_direction */
+unsigned int dir_to_cmheap(int dir);
+
+struct exporter;
+
+/* One measured point: the key columns of a CSV row. */
+struct point {
+	struct exporter *exp;
+	int op;
+	int path;
+	uint64_t size;
+	int device;		/* enum cmheap_device_id or DEV_NONE */
+	int dir;		/* enum dir or NA */
+	int attrs;		/* enum attrs */
+	int cache;		/* enum cache_state or NA */
+	int max_order;		/* requested cap for the buffer, NA: as found */
+	bool sg_sweep;		/* part of the scatterlist granularity sweep */
+};
+
+/* Statistics of one point, in ns. */
+struct stats {
+	size_t n;
+	uint64_t min, p50, p90, p99, max;
+	double mean, stddev;
+};
+
+/* What a measurement produced besides the samples; NAN means "n/a". */
+struct extra {
+	double mb_per_s;	/* bandwidth ops, else NAN (printed "-") */
+	double minflt_per_op;	/* mmap_touch, else NAN (printed "-") */
+	double cycles, instructions, cache_misses;	/* per op, NAN: n/a */
+	long nents;		/* sg entries (orig_nents), NA unknown */
+	int max_order;		/* cap in force at allocation, NA: "-" */
+};
+
+#endif /* BENCH_H */

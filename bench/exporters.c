@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmheap-bench: the exporters, and how to allocate a dma-buf from each.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/dma-heap.h>
+#include <linux/udmabuf.h>
+
+#include "exporters.h"
+#include "importer.h"
+#include "util.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* sorted names of /dev/dma_heap/cmheap-* */
+static size_t cmheap_heap_names(char ***out)
+{
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(DMA_HEAP_DIR);
+	if (!d) {
+		*out = NULL;
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, CMHEAP_HEAP_PREFIX,
+			    strlen(CMHEAP_HEAP_PREFIX)) ||
+		    strlen(de->d_name) >= 64)
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	*out = names;
+	return n;
+}
+
+static void exporter_init(struct exporter *e, const char *name)
+{
+	memset(e, 0, sizeof(*e));
+	e->dev_fd = -1;
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	if (!strcmp(name, "udmabuf")) {
+		e->kind = EXP_UDMABUF;
+		snprintf(e->path, sizeof(e->path), "%s", UDMABUF_PATH);
+	} else {
+		e->kind = strncmp(name, CMHEAP_HEAP_PREFIX,
+				  strlen(CMHEAP_HEAP_PREFIX)) ?
+			  EXP_DMA_HEAP : EXP_CMHEAP;
+		snprintf(e->path, sizeof(e->path), DMA_HEAP_DIR "/%s", name);
+	}
+}
+
+/* open the exporter and allocate, attach and free one page */
+static void exporter_probe(int ctl, struct exporter *e)
+{
+	struct cmheap_attach at;
+	struct buffer b;
+	int ret;
+
+	e->dev_fd = open(e->path, O_RDWR | O_CLOEXEC);
+	if (e->dev_fd < 0) {
+		snprintf(e->reason, sizeof(e->reason), "%s: %s", e->path,
+			 errno == ENOENT ? "not present" : strerror(errno));
+		return;
+	}
+	ret = exporter_alloc(e, (uint64_t)sysconf(_SC_PAGESIZE), &b);
+	if (ret) {
+		snprintf(e->reason, sizeof(e->reason),
+			 "one-page allocation failed: %s", strerror(-ret));
+		goto err;
+	}
+	ret = importer_attach(ctl, b.fd, CMHEAP_DEV_COHERENT, &at);
+	if (ret) {
+		snprintf(e->reason, sizeof(e->reason),
+			 "the importer cannot attach its buffers: %s",
+			 strerror(-ret));
+		buffer_free(&b);
+		goto err;
+	}
+	e->uncached = at.flags & CMHEAP_ATTF_UNCACHED;
+	if (e->kind == EXP_CMHEAP && !(at.flags & CMHEAP_ATTF_OURS))
+		e->kind = EXP_DMA_HEAP;	/* named like ours, but is not */
+	importer_detach(ctl, at.handle);
+	buffer_free(&b);
+	e->present = true;
+	return;
+err:
+	close(e->dev_fd);
+	e->dev_fd = -1;
+}
+
+size_t exporters_discover(int ctl, char **names, size_t n_names,
+			  struct exporter **out)
+{
+	struct exporter *list;
+	char **found = NULL;
+	size_t i, n = 0, n_found = 0;
+
+	if (names) {
+		list = xcalloc(n_names, sizeof(*list));
+		for (i = 0; i < n_names; i++)
+			exporter_init(&list[n++], names[i]);
+	} else {
+		n_found = cmheap_heap_names(&found);
+		list = xcalloc(n_found + 2, sizeof(*list));
+		for (i = 0; i < n_found; i++) {
+			exporter_init(&list[n++], found[i]);
+			free(found[i]);
+		}
+		free(found);
+		exporter_init(&list[n++], "system");
+		exporter_init(&list[n++], "udmabuf");
+	}
+	for (i = 0; i < n; i++) {
+		exporter_probe(ctl, &list[i]);
+		if (!list[i].present)
+			note("exporter %s skipped: %s", list[i].name,
+			     list[i].reason);
+	}
+	*out = list;
+	return n;
+}
+
+const char *exporter_caching(const struct exporter *e)
+{
+	return e->uncached ? "uncached" : "cached";
+}
+
+static int heap_alloc(struct exporter *e, uint64_t size, struct buffer *b)
+{
+	struct dma_heap_allocation_data data = {
+		.len = size,
+		.fd_flags = O_RDWR | O_CLOEXEC,
+	};
+
+	if (ioctl(e->dev_fd, DMA_HEAP_IOCTL_ALLOC, &data) < 0)
+		return -errno;
+	b->fd = (int)data.fd;
+	return 0;
+}
+
+/*
+ * udmabuf: a memfd sealed against shrinking, handed to UDMABUF_CREATE.  The
+ * dma-buf pins the memfd's pages, so the memfd itself can go at once.
+ */
+static int udmabuf_alloc(struct exporter *e, uint64_t size, struct buffer *b)
+{
+	struct udmabuf_create create = {
+		.flags = UDMABUF_FLAGS_CLOEXEC,
+		.offset = 0,
+		.size = size,
+	};
+	int memfd, fd, ret;
+
+	memfd = memfd_create("cmheap-bench", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	if (memfd < 0)
+		return -errno;
+	if (ftruncate(memfd, (off_t)size) < 0 ||
+	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
+		ret = -errno;
+		close(memfd);
+		return ret;
+	}
+	create.memfd = (__u32)memfd;
+	fd = ioctl(e->dev_fd, UDMABUF_CREATE, &create);
+	ret = fd < 0 ? -errno : 0;
+	close(memfd);
+	if (ret)
+		return ret;
+	b->fd = fd;
+	return 0;
+}
+
+int exporter_alloc(struct exporter *e, uint64_t size, struct buffer *b)
+{
+	int ret;
+
+	b->fd = -1;
+	b->size = size;
+	ret = e->kind == EXP_UDMABUF ? udmabuf_alloc(e, size, b) :
+				       heap_alloc(e, size, b);
+	return ret;
+}
+
+void buffer_free(struct buffer *b)
+{
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
+}
+
+int max_order_get(void)
+{
+	unsigned long v;
+	char buf[32];
+
+	if (!read_file_str(MAX_ORDER_PARAM, buf, sizeof(buf)) ||
+	    !parse_uint(buf, 1000, &v))
+		return -1;
+	return (int)v;
+}
+
+bool max_order_set(int order)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", order);
+	return write_file_str(MAX_ORDER_PARAM, buf) && max_order_get() == order;
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmheap-bench: meta.json, what the numbers were measured on and how. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+#include "meta.h"
+#include "options.h"
+#include "perf.h"
+#include "util.h"
+
+static void jstr(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	fputc('"', f);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void jkey(FILE *f, int indent, const char *key)
+{
+	fprintf(f, "%*s", indent, "");
+	jstr(f, key);
+	fputs(": ", f);
+}
+
+static void jkv_str(FILE *f, int indent, const char *key, const char *v,
+		    bool last)
+{
+	jkey(f, indent, key);
+	jstr(f, v);
+	fputs(last ? "\n" : ",\n", f);
+}
+
+static void jkv_num(FILE *f, int indent, const char *key, long long v,
+		    bool last)
+{
+	jkey(f, indent, key);
+	fprintf(f, "%lld%s", v, last ? "\n" : ",\n");
+}
+
+static void jkv_bool(FILE *f, int indent, const char *key, bool v, bool last)
+{
+	jkey(f, indent, key);
+	fprintf(f, "%s%s", v ? "true" : "false", last ? "\n" : ",\n");
+}
+
+/* a JSON array of the names whose bit is set in mask */
+static void jnames(FILE *f, int indent, const char *key, unsigned int mask,
+		   const char *const *names, unsigned int count, bool last)
+{
+	unsigned int i;
+	bool first = true;
+
+	jkey(f, indent, key);
+	fputc('[', f);
+	for (i = 0; i < count; i++) {
+		if (!(mask & (1U << i)))
+			continue;
+		if (!first)
+			fputs(", ", f);
+		jstr(f, names[i]);
+		first = false;
+	}
+	fputs(last ? "]\n" : "],\n", f);
+}
+
+static const char *kind_name(enum exp_kind k)
+{
+	switch (k) {
+	case EXP_CMHEAP: return "cmheap";
+	case EXP_UDMABUF: return "udmabuf";
+	default: return "dma-heap";
+	}
+}
+
+static void write_exporters(FILE *f, const struct meta *m)
+{
+	size_t i;
+	bool first;
+
+	jkey(f, 2, "exporters");
+	fputs("{\n", f);
+	jkey(f, 4, "found");
+	fputs("[", f);
+	first = true;
+	for (i = 0; i < m->n_exps; i++) {
+		const struct exporter *e = &m->exps[i];
+
+		if (!e->present)
+			continue;
+		fputs(first ? "\n" : ",\n", f);
+		fprintf(f, "%6s{\"name\": ", "");
+		jstr(f, e->name);
+		fputs(", \"caching\": ", f);
+		jstr(f, exporter_caching(e));
+		fputs(", \"kind\": ", f);
+		jstr(f, kind_name(e->kind));
+		fputs(", \"path\": ", f);
+		jstr(f, e->path);
+		fputs("}", f);
+		first = false;
+	}
+	fputs(first ? "],\n" : "\n    ],\n", f);
+	jkey(f, 4, "skipped");
+	fputs("[", f);
+	first = true;
+	for (i = 0; i < m->n_exps; i++) {
+		const struct exporter *e = &m->exps[i];
+
+		if (e->present)
+			continue;
+		fputs(first ? "\n" : ",\n", f);
+		fprintf(f, "%6s{\"name\": ", "");
+		jstr(f, e->name);
+		fputs(", \"reason\": ", f);
+		jstr(f, e->reason);
+		fputs("}", f);
+		first = false;
+	}
+	fputs(first ? "]\n" : "\n    ]\n", f);
+	fputs("  },\n", f);
+}
+
+static void write_devices(FILE *f, const struct meta *m)
+{
+	int d;
+
+	jkey(f, 2, "devices");
+	fputs("[\n", f);
+	for (d = 0; d < CMHEAP_DEV_COUNT; d++) {
+		const struct test_device *t = &m->devs[d];
+
+		fprintf(f, "    {\"device\": ");
+		jstr(f, device_names[d]);
+		fputs(", \"name\": ", f);
+		jstr(f, t->present ? t->name : "");
+		fprintf(f, ", \"present\": %s, \"coherent\": %s}%s\n",
+			t->present ? "true" : "false",
+			t->present ? (t->coherent ? "true" : "false") : "null",
+			d + 1 < CMHEAP_DEV_COUNT ? "," : "");
+	}
+	fputs("  ],\n", f);
+}
+
+static void write_sweep(FILE *f, const struct meta *m)
+{
+	static const char *const path_opts[] = { "exporter", "raw" };
+	size_t i;
+	int a;
+
+	jkey(f, 2, "sweep");
+	fputs("{\n", f);
+	jkey(f, 4, "command_line");
+	fputc('[', f);
+	for (a = 0; a < opt.argc; a++) {
+		if (a)
+			fputs(", ", f);
+		jstr(f, opt.argv[a]);
+	}
+	fputs("],\n", f);
+	jkey(f, 4, "sizes");
+	fputc('[', f);
+	for (i = 0; i < opt.n_sizes; i++)
+		fprintf(f, "%s%llu", i ? ", " : "",
+			(unsigned long long)opt.sizes[i]);
+	fputs("],\n", f);
+	jnames(f, 4, "ops", opt.ops, op_names, OP_COUNT, false);
+	jnames(f, 4, "devices", opt.devices ? opt.devices : 3, device_names, 2,
+	       false);
+	jnames(f, 4, "directions", opt.dirs, dir_names, DIR_COUNT, false);
+	jnames(f, 4, "attrs", opt.attrs, attrs_names, ATTRS_COUNT, false);
+	jnames(f, 4, "cache_states", opt.caches, cache_names, CS_COUNT, false);
+	jnames(f, 4, "paths", opt.paths, path_opts, 2, false);
+	jkv_bool(f, 4, "full", opt.full, false);
+	jkv_bool(f, 4, "quick", opt.quick, false);
+	jkv_num(f, 4, "sg_size", (long long)opt.sg_size, false);
+	jkey(f, 4, "max_orders");
+	fputc('[', f);
+	for (i = 0; i < m->n_sg_orders; i++)
+		fprintf(f, "%s%d", i ? ", " : "", m->sg_orders[i]);
+	fputs("],\n", f);
+	jnames(f, 4, "sg_ops", opt.sg_ops, op_names, OP_COUNT, true);
+	fputs("  },\n", f);
+}
+
+static void write_method(FILE *f)
+{
+	jkey(f, 2, "method");
+	fputs("{\n", f);
+	jkv_num(f, 4, "iterations", (long long)opt.iterations, false);
+	jkv_num(f, 4, "warmup", (long long)opt.warmup, false);
+	jkv_num(f, 4, "min_samples", (long long)opt.min_samples, false);
+	jkv_num(f, 4, "time_budget_ms", (long long)opt.time_budget_ms, false);
+	jkv_num(f, 4, "cpu", opt.cpu, false);
+	jkv_str(f, 4, "user_clock", "CLOCK_MONOTONIC_RAW", false);
+	jkv_str(f, 4, "kernel_clock", "ktime_get_raw_ns (CMHEAP_IOC_BENCH)",
+		false);
+	jkv_str(f, 4, "percentiles", "nearest rank", false);
+	jkv_str(f, 4, "stddev", "sample (n-1)", false);
+	jkv_str(f, 4, "mb_per_s", "size / p50, 10^6 bytes per second", true);
+	fputs("  },\n", f);
+}
+
+static void write_perf(FILE *f, const struct meta *m)
+{
+	int i;
+
+	jkey(f, 2, "perf");
+	fputs("{\n", f);
+	jkv_bool(f, 4, "requested", opt.perf, false);
+	jkv_str(f, 4, "pmus", m->si->pmus, false);
+	jkey(f, 4, "events");
+	fputs("{", f);
+	for (i = 0; i < PERF_NR; i++) {
+		if (i)
+			fputs(", ", f);
+		jstr(f, perf_event_names[i]);
+		fputs(": ", f);
+		jstr(f, perf_status(i));
+	}
+	fputs("}\n  },\n", f);
+}
+
+static void write_points(FILE *f, const struct meta *m)
+{
+	const struct run_result *rr = m->rr;
+	size_t i;
+
+	jkey(f, 2, "points");
+	fputs("{\n", f);
+	jkv_num(f, 4, "planned", (long long)m->plan->n, false);
+	jkv_num(f, 4, "planned_main", (long long)m->plan->n_main, false);
+	jkv_num(f, 4, "planned_sg", (long long)m->plan->n_sg, false);
+	jkv_num(f, 4, "measured", rr ? (long long)rr->measured : 0, false);
+	jkv_num(f, 4, "skipped", rr ? (long long)rr->skipped : 0, false);
+	jkey(f, 4, "skips");
+	fputs("[", f);
+	for (i = 0; rr && i < rr->n_skips; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		fprintf(f, "%6s{\"point\": ", "");
+		jstr(f, rr->skips[i].what);
+		fputs(", \"reason\": ", f);
+		jstr(f, rr->skips[i].why);
+		fputs("}", f);
+	}
+	fputs(rr && rr->n_skips ? "\n    ]\n" : "]\n", f);
+	fputs("  },\n", f);
+}
+
+void meta_write(const char *dir, const struct meta *m)
+{
+	char path[4096], tmp[4096 + 8];
+	const struct sysinfo_data *si = m->si;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		die("cannot create %s: %s", tmp, strerror(errno));
+	fputs("{\n", f);
+	jkv_str(f, 2, "tool", "cmheap-bench", false);
+	jkv_num(f, 2, "format", 1, false);
+	jkv_bool(f, 2, "complete", m->complete, false);
+	jkv_bool(f, 2, "interrupted", m->rr && m->rr->interrupted, false);
+	jkv_str(f, 2, "label", opt.label, false);
+	jkv_str(f, 2, "accelerator", opt.accelerator, false);
+	jkv_str(f, 2, "qemu_version", opt.qemu_version, false);
+	jkv_str(f, 2, "git_rev", opt.git_rev, false);
+	jkv_str(f, 2, "date_utc", m->date_utc, false);
+	jkey(f, 2, "elapsed_s");
+	fprintf(f, "%.1f,\n", m->elapsed_s);
+	jkv_str(f, 2, "kernel_release", si->release, false);
+	jkv_str(f, 2, "architecture", si->machine, false);
+	jkv_str(f, 2, "cpu_model", si->cpu_model, false);
+	jkv_num(f, 2, "cpus_online", si->ncpus, false);
+	jkey(f, 2, "cache_line_size");
+	if (si->cache_line > 0)
+		fprintf(f, "%ld,\n", si->cache_line);
+	else
+		fputs("\"unknown\",\n", f);
+	jkv_str(f, 2, "cache_line_source", si->cache_line_source, false);
+	jkv_num(f, 2, "page_size", si->page_size, false);
+	jkey(f, 2, "max_order_at_start");
+	if (m->max_order_at_start >= 0)
+		fprintf(f, "%d,\n", m->max_order_at_start);
+	else
+		fputs("null,\n", f);
+	write_devices(f, m);
+	write_exporters(f, m);
+	write_method(f);
+	write_perf(f, m);
+	write_sweep(f, m);
+	write_points(f, m);
+	jkv_str(f, 2, "csv", "results.csv", true);
+	fputs("}\n", f);
+	if (fclose(f))
+		die("writing %s: %s", tmp, strerror(errno));
+	if (rename(tmp, path))
+		die("cannot rename %s: %s", tmp, strerror(errno));
+}

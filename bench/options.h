@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cmheap-bench: command line options and their defaults. */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_ORDER_LIMIT	8	/* the module's max_order range is 0..8 */
+
+struct options {
+	char **exporters;	/* NULL: every exporter found */
+	size_t n_exporters;
+	uint64_t *sizes;
+	size_t n_sizes;
+	unsigned int ops;	/* OP_BIT() mask */
+	unsigned int devices;	/* bit per enum cmheap_device_id; 0: all present */
+	unsigned int dirs;	/* bit per enum dir */
+	unsigned int attrs;	/* bit per enum attrs */
+	unsigned int caches;	/* bit per enum cache_state */
+	unsigned int paths;	/* PATH_EXPORTER / PATH_RAW bits */
+
+	/* scatterlist granularity sweep */
+	uint64_t sg_size;
+	int *max_orders;	/* empty: no sweep */
+	size_t n_max_orders;
+	unsigned long *sg_entries;	/* converted to orders once the page size is known */
+	size_t n_sg_entries;
+	unsigned int sg_ops;
+
+	unsigned long iterations;	/* max samples per point */
+	unsigned long warmup;
+	unsigned long min_samples;
+	unsigned long time_budget_ms;	/* per point */
+	long cpu;			/* -1: do not pin */
+	bool perf, quick, full, dry_run;
+	unsigned int progress_every;
+
+	const char *out;
+	const char *raw_samples;
+	const char *accelerator, *qemu_version, *git_rev, *label;
+
+	int argc;
+	char **argv;
+};
+
+extern struct options opt;
+
+void options_parse(int argc, char **argv);
+
+#endif /* OPTIONS_H */

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmheap-bench: the sweep, planned in full before anything runs. */
+#include <string.h>
+
+#include "options.h"
+#include "plan.h"
+#include "util.h"
+
+static void add(struct plan *pl, const struct point *p)
+{
+	if (pl->n == pl->cap) {
+		pl->cap = pl->cap ? pl->cap * 2 : 256;
+		pl->pts = xrealloc(pl->pts, pl->cap * sizeof(*pl->pts));
+	}
+	pl->pts[pl->n++] = *p;
+}
+
+/* the preferred value if the list has it, else its first one */
+static int pref(unsigned int mask, int preferred)
+{
+	int i;
+
+	if (mask & (1U << preferred))
+		return preferred;
+	for (i = 0; i < 32; i++)
+		if (mask & (1U << i))
+			return i;
+	return preferred;
+}
+
+/*
+ * Whether a combination is measured.  Some are impossible (attrs through an
+ * exporter that is not ours), some meaningless (attrs of a sync), and by
+ * default (not --full) those that cannot change the work are left out.
+ */
+static bool wanted(const struct point *p, const struct test_device *devs)
+{
+	bool coherent = devs[p->device].coherent;
+
+	if (op_is_sync(p->op) || p->op == OP_DMABUF_SYNC) {
+		if (p->attrs != ATTRS_NONE)
+			return false;
+	}
+	if (p->path == PATH_EXPORTER && p->exp->kind != EXP_CMHEAP &&
+	    p->attrs != ATTRS_NONE)
+		return false;
+	if (opt.full)
+		return true;
+	if (op_is_sync(p->op) && p->path == PATH_RAW)
+		return false;
+	if (p->path == PATH_EXPORTER && p->exp->uncached &&
+	    p->attrs != ATTRS_NONE)
+		return false;
+	if (coherent) {
+		if (p->dir != pref(opt.dirs, DIR_BIDIRECTIONAL) ||
+		    p->cache != pref(opt.caches, CS_CLEAN))
+			return false;
+		if (!op_is_sync(p->op) && p->op != OP_DMABUF_SYNC &&
+		    p->attrs != pref(opt.attrs, ATTRS_NONE))
+			return false;
+	}
+	return true;
+}
+
+/* the kernel ops in @ops and dmabuf_sync on one device */
+static void add_device_points(struct plan *pl, struct point base,
+			      unsigned int ops, const struct test_device *devs)
+{
+	struct point p = base;
+	unsigned int attrs;
+	int op, path;
+
+	for (op = 0; op < OP_COUNT; op++) {
+		if (!(ops & OP_BIT(op)) || !op_needs_device(op))
+			continue;
+		p.op = op;
+		for (path = 0; path < PATH_USER; path++) {
+			if (op == OP_DMABUF_SYNC) {
+				if (path != PATH_EXPORTER)
+					continue;
+				p.path = PATH_USER;
+			} else {
+				if (!(opt.paths & (1U << path)))
+					continue;
+				p.path = path;
+			}
+			/* syncs ignore attrs: measured with none */
+			attrs = op_is_sync(op) || op == OP_DMABUF_SYNC ?
+				1U << ATTRS_NONE : opt.attrs;
+			for (p.dir = 0; p.dir < DIR_COUNT; p.dir++) {
+				if (!(opt.dirs & (1U << p.dir)))
+					continue;
+				for (p.attrs = 0; p.attrs < ATTRS_COUNT; p.attrs++) {
+					if (!(attrs & (1U << p.attrs)))
+						continue;
+					for (p.cache = 0; p.cache < CS_COUNT; p.cache++) {
+						if (!(opt.caches & (1U << p.cache)))
+							continue;
+						if (wanted(&p, devs)) {
+							add(pl, &p);
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+static void add_devices(struct plan *pl, struct point base, unsigned int ops,
+			const struct test_device *devs)
+{
+	int d;
+
+	for (d = 0; d < CMHEAP_DEV_COUNT; d++) {
+		if (!devs[d].present)
+			continue;
+		if (opt.devices && !(opt.devices & (1U << d)))
+			continue;
+		base.device = d;
+		add_device_points(pl, base, ops, devs);
+	}
+}
+
+static bool size_in_main(uint64_t size)
+{
+	size_t i;
+
+	for (i = 0; i < opt.n_sizes; i++)
+		if (opt.sizes[i] == size)
+			return true;
+	return false;
+}
+
+void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
+		const struct test_device *devs, int cur_max_order,
+		const int *sg_orders, size_t n_sg_orders)
+{
+	static const int user_ops[] = {
+		OP_ALLOC_FREE_COLD, OP_ALLOC_FREE_WARM, OP_MMAP_TOUCH,
+		OP_CPU_WRITE, OP_CPU_READ,
+	};
+	struct point p;
+	size_t e, s, i, o;
+	unsigned int ops;
+
+	memset(pl, 0, sizeof(*pl));
+	for (e = 0; e < n_exps; e++) {
+		if (!exps[e].present)
+			continue;
+		for (s = 0; s < opt.n_sizes; s++) {
+			memset(&p, 0, sizeof(p));
+			p.exp = &exps[e];
+			p.size = opt.sizes[s];
+			p.max_order = NA;
+			for (i = 0; i < sizeof(user_ops) / sizeof(user_ops[0]); i++) {
+				if (!(opt.ops & OP_BIT(user_ops[i])))
+					continue;
+				p.op = user_ops[i];
+				p.path = PATH_USER;
+				p.device = DEV_NONE;
+				p.dir = NA;
+				p.attrs = ATTRS_NONE;
+				p.cache = NA;
+				add(pl, &p);
+			}
+			add_devices(pl, p, opt.ops, devs);
+		}
+	}
+	pl->n_main = pl->n;
+	if (cur_max_order < 0)
+		return;
+	for (e = 0; e < n_exps; e++) {
+		if (!exps[e].present || exps[e].kind != EXP_CMHEAP)
+			continue;
+		for (o = 0; o < n_sg_orders; o++) {
+			memset(&p, 0, sizeof(p));
+			p.exp = &exps[e];
+			p.size = opt.sg_size;
+			p.max_order = sg_orders[o];
+			p.sg_sweep = true;
+			ops = opt.sg_ops;
+			/* the main sweep has measured these already */
+			if (sg_orders[o] == cur_max_order && size_in_main(p.size))
+				ops &= ~opt.ops;
+			add_devices(pl, p, ops, devs);
+		}
+	}
+	pl->n_sg = pl->n - pl->n_main;
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmheap-bench: running the plan. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "importer.h"
+#include "measure.h"
+#include "options.h"
+#include "output.h"
+#include "progress.h"
+#include "run.h"
+#include "stats.h"
+#include "util.h"
+
+/* the buffer shared by the points of one group */
+struct group {
+	struct exporter *exp;
+	uint64_t size;
+	int max_order;		/* asked for, NA: as found */
+	bool valid;
+	bool have_buf;
+	bool failed;		/* every point of the group is skipped */
+	char why[192];
+	struct buffer buf;
+	long nents;
+	int alloc_order;	/* the cap in force at allocation, NA */
+};
+
+static void record_skip(struct run_result *rr, const struct point *p,
+			const char *why, bool say)
+{
+	char what[160];
+
+	point_describe(p, what, sizeof(what));
+	if (say)
+		note("skipped %s: %s", what, why);
+	rr->skipped++;
+	if (rr->n_skips < MAX_SKIPS) {
+		struct skip *s = &rr->skips[rr->n_skips++];
+
+		snprintf(s->what, sizeof(s->what), "%s", what);
+		snprintf(s->why, sizeof(s->why), "%s", why);
+	}
+}
+
+static void group_release(struct group *g)
+{
+	if (g->have_buf)
+		buffer_free(&g->buf);
+	g->have_buf = false;
+}
+
+static int cap_now(const struct exporter *e)
+{
+	return e->kind == EXP_CMHEAP ? max_order_get() : NA;
+}
+
+/* the CPU scatterlist entries of the buffer, as the exporter maps it */
+static long probe_nents(int ctl, const struct buffer *b)
+{
+	struct cmheap_attach at;
+	struct cmheap_map m;
+	long nents = NA;
+
+	if (importer_attach(ctl, b->fd, CMHEAP_DEV_COHERENT, &at))
+		return NA;
+	if (!importer_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, &m)) {
+		nents = m.orig_nents;
+		importer_unmap(ctl, at.handle);
+	}
+	importer_detach(ctl, at.handle);
+	return nents;
+}
+
+static bool set_cap(struct group *g)
+{
+	if (g->max_order == NA || max_order_get() == g->max_order)
+		return true;
+	if (max_order_set(g->max_order))
+		return true;
+	snprintf(g->why, sizeof(g->why), "cannot set " MAX_ORDER_PARAM " to %d: %s",
+		 g->max_order, strerror(errno));
+	return false;
+}
+
+static bool group_buffer(int ctl, struct group *g)
+{
+	char size[32];
+	int ret;
+
+	if (g->have_buf)
+		return true;
+	if (!set_cap(g))
+		return false;
+	ret = exporter_alloc(g->exp, g->size, &g->buf);
+	if (ret) {
+		format_size(g->size, size, sizeof(size));
+		snprintf(g->why, sizeof(g->why), "%s: allocating %s failed: %s%s",
+			 g->exp->name, size, strerror(-ret),
+			 g->exp->kind == EXP_UDMABUF && ret == -EINVAL ?
+			 " (udmabuf's size_limit_mb is 64 by default)" : "");
+		return false;
+	}
+	g->alloc_order = cap_now(g->exp);
+	g->nents = probe_nents(ctl, &g->buf);
+	g->have_buf = true;
+	return true;
+}
+
+static void init_extra(struct extra *x)
+{
+	x->mb_per_s = NAN;
+	x->minflt_per_op = NAN;
+	x->cycles = x->instructions = x->cache_misses = NAN;
+	x->nents = NA;
+	x->max_order = NA;
+}
+
+void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
+{
+	struct group g = { .valid = false };
+	struct samples s = { 0 };
+	char desc[160], why[192];
+	struct extra x;
+	struct stats st;
+	size_t i;
+	int ret;
+
+	memset(rr, 0, sizeof(*rr));
+	rr->skips = xcalloc(MAX_SKIPS, sizeof(*rr->skips));
+	progress_init(pl->n, opt.progress_every);
+	for (i = 0; i < pl->n; i++) {
+		const struct point *p = &pl->pts[i];
+		bool alloc_op = p->op == OP_ALLOC_FREE_COLD ||
+				p->op == OP_ALLOC_FREE_WARM;
+
+		if (stop_requested) {
+			rr->interrupted = true;
+			break;
+		}
+		point_describe(p, desc, sizeof(desc));
+		progress_point(i, desc);
+
+		if (!g.valid || g.exp != p->exp || g.size != p->size ||
+		    g.max_order != p->max_order) {
+			group_release(&g);
+			memset(&g, 0, sizeof(g));
+			g.valid = true;
+			g.exp = p->exp;
+			g.size = p->size;
+			g.max_order = p->max_order;
+			g.nents = NA;
+			g.alloc_order = NA;
+		}
+		if (g.failed) {
+			record_skip(rr, p, g.why, false);
+			continue;
+		}
+		init_extra(&x);
+		if (alloc_op) {
+			if (!set_cap(&g)) {
+				g.failed = true;
+				record_skip(rr, p, g.why, true);
+				continue;
+			}
+			x.max_order = cap_now(p->exp);
+		} else {
+			if (!group_buffer(ctl, &g)) {
+				g.failed = true;
+				note("%s: skipping this buffer's points", g.why);
+				record_skip(rr, p, g.why, false);
+				continue;
+			}
+			x.max_order = g.alloc_order;
+			x.nents = g.nents;
+		}
+
+		samples_reset(&s);
+		why[0] = 0;
+		if (op_is_kernel(p->op))
+			ret = kop_measure(ctl, p, g.buf.fd, &s, &x, why,
+					  sizeof(why));
+		else
+			ret = uop_measure(ctl, p, g.have_buf ? &g.buf : NULL,
+					  &s, &x, why, sizeof(why));
+		if (ret || !s.n) {
+			if (!ret)
+				snprintf(why, sizeof(why), "no samples (interrupted)");
+			record_skip(rr, p, why, true);
+			continue;
+		}
+		stats_compute(s.v, s.n, &st);
+		if ((p->op == OP_CPU_WRITE || p->op == OP_CPU_READ) && st.p50)
+			x.mb_per_s = (double)p->size * 1e3 / (double)st.p50;
+		csv_row(p, &st, &x);
+		raw_write(p, &x, s.v, s.n);
+		rr->measured++;
+	}
+	group_release(&g);
+	progress_done();
+	free(s.v);
+}

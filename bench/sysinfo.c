@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmheap-bench: what meta.json says about the machine. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "sysinfo.h"
+#include "util.h"
+
+/* value of the first "key<spaces>: value" line of /proc/cpuinfo */
+static bool cpuinfo_field(const char *key, char *out, size_t len)
+{
+	char line[512];
+	size_t klen = strlen(key);
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/cpuinfo", "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (strncmp(line, key, klen) ||
+		    (line[klen] != '\t' && line[klen] != ' ' && line[klen] != ':'))
+			continue;
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		p[strcspn(p, "\n")] = 0;
+		snprintf(out, len, "%s", p);
+		found = true;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/* a few well-known Arm cores, by MIDR implementer and part */
+static const char *arm_core_name(unsigned long impl, unsigned long part)
+{
+	static const struct { unsigned long impl, part; const char *name; } t[] = {
+		{ 0x41, 0xd03, "Cortex-A53" }, { 0x41, 0xd04, "Cortex-A35" },
+		{ 0x41, 0xd05, "Cortex-A55" }, { 0x41, 0xd07, "Cortex-A57" },
+		{ 0x41, 0xd08, "Cortex-A72" }, { 0x41, 0xd09, "Cortex-A73" },
+		{ 0x41, 0xd0a, "Cortex-A75" }, { 0x41, 0xd0b, "Cortex-A76" },
+		{ 0x41, 0xd0c, "Neoverse-N1" }, { 0x41, 0xd0d, "Cortex-A77" },
+		{ 0x41, 0xd40, "Neoverse-V1" }, { 0x41, 0xd41, "Cortex-A78" },
+		{ 0x41, 0xd44, "Cortex-X1" }, { 0x41, 0xd46, "Cortex-A510" },
+		{ 0x41, 0xd47, "Cortex-A710" }, { 0x41, 0xd48, "Cortex-X2" },
+		{ 0x41, 0xd49, "Neoverse-N2" }, { 0x41, 0xd4d, "Cortex-A715" },
+		{ 0x41, 0xd4e, "Cortex-X3" }, { 0x41, 0xd4f, "Neoverse-V2" },
+		{ 0x41, 0xd80, "Cortex-A520" }, { 0x41, 0xd81, "Cortex-A720" },
+		{ 0x41, 0xd82, "Cortex-X4" }, { 0x61, 0x022, "Apple M1 Icestorm" },
+		{ 0x61, 0x023, "Apple M1 Firestorm" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].impl == impl && t[i].part == part)
+			return t[i].name;
+	return NULL;
+}
+
+static void cpu_model(struct sysinfo_data *si)
+{
+	char impl[32], part[32];
+	unsigned long i, p;
+	const char *name;
+
+	if (cpuinfo_field("model name", si->cpu_model, sizeof(si->cpu_model)))
+		return;
+	if (cpuinfo_field("CPU implementer", impl, sizeof(impl)) &&
+	    cpuinfo_field("CPU part", part, sizeof(part))) {
+		i = strtoul(impl, NULL, 0);
+		p = strtoul(part, NULL, 0);
+		name = arm_core_name(i, p);
+		snprintf(si->cpu_model, sizeof(si->cpu_model),
+			 "%s%sCPU implementer %s, CPU part %s",
+			 name ? name : "", name ? ", " : "", impl, part);
+		return;
+	}
+	if (cpuinfo_field("cpu model", si->cpu_model, sizeof(si->cpu_model)) ||
+	    cpuinfo_field("uarch", si->cpu_model, sizeof(si->cpu_model)))
+		return;
+	snprintf(si->cpu_model, sizeof(si->cpu_model), "unknown");
+}
+
+static void cache_line(struct sysinfo_data *si)
+{
+	char buf[32];
+	long v = -1;
+
+#ifdef _SC_LEVEL1_DCACHE_LINESIZE
+	v = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+	if (v > 0) {
+		si->cache_line = v;
+		snprintf(si->cache_line_source, sizeof(si->cache_line_source),
+			 "sysconf(_SC_LEVEL1_DCACHE_LINESIZE)");
+		return;
+	}
+#endif
+	if (read_file_str("/sys/devices/system/cpu/cpu0/cache/index0/coherency_line_size",
+			  buf, sizeof(buf)) && (v = atol(buf)) > 0) {
+		si->cache_line = v;
+		snprintf(si->cache_line_source, sizeof(si->cache_line_source),
+			 "sysfs coherency_line_size");
+		return;
+	}
+#if defined(__aarch64__)
+	{
+		unsigned long ctr;
+
+		/* Linux lets EL0 read CTR_EL0 (or emulates the read). */
+		asm volatile("mrs %0, ctr_el0" : "=r"(ctr));
+		si->cache_line = 4L << ((ctr >> 16) & 0xf);
+		snprintf(si->cache_line_source, sizeof(si->cache_line_source),
+			 "CTR_EL0.DminLine");
+		return;
+	}
+#endif
+	si->cache_line = 0;
+	snprintf(si->cache_line_source, sizeof(si->cache_line_source),
+		 "unknown");
+}
+
+static void pmus(struct sysinfo_data *si)
+{
+	struct dirent *de;
+	size_t used = 0;
+	DIR *d;
+
+	si->pmus[0] = 0;
+	d = opendir("/sys/bus/event_source/devices");
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		n = snprintf(si->pmus + used, sizeof(si->pmus) - used, "%s%s",
+			     used ? "," : "", de->d_name);
+		if (n < 0 || (size_t)n >= sizeof(si->pmus) - used)
+			break;
+		used += (size_t)n;
+	}
+	closedir(d);
+}
+
+void sysinfo_collect(struct sysinfo_data *si)
+{
+	struct utsname u;
+
+	memset(si, 0, sizeof(*si));
+	if (!uname(&u)) {
+		snprintf(si->release, sizeof(si->release), "%s", u.release);
+		snprintf(si->machine, sizeof(si->machine), "%s", u.machine);
+	}
+	cpu_model(si);
+	cache_line(si);
+	si->page_size = sysconf(_SC_PAGESIZE);
+	si->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pmus(si);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* cmheap-bench: what meta.json says about the machine. */
+#ifndef SYSINFO_H
+#define SYSINFO_H
+
+struct sysinfo_data {
+	char release[128];
+	char machine[72];
+	char cpu_model[256];
+	long cache_line;		/* bytes, 0: unknown */
+	char cache_line_source[64];
+	long page_size;
+	long ncpus;
+	char pmus[512];			/* /sys/bus/event_source/devices, comma list */
+};
+
+void sysinfo_collect(struct sysinfo_data *si);
+
+#endif /* SYSINFO_H */

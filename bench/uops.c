@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmheap-bench: userspace ops, timed with CLOCK_MONOTONIC_RAW.
+ *
+ *   dmabuf_sync      DMA_BUF_IOCTL_SYNC START then END, the two calls'
+ *                    times summed, with the buffer attached and mapped to
+ *                    the point's device (exporter path) so that the
+ *                    exporter has a mapping to sync.  Dirty: the CPU writes
+ *                    the whole buffer between START and END, untimed.
+ *   alloc_free_cold  the first allocation + free of the size from this
+ *                    exporter in this run: one sample.
+ *   alloc_free_warm  the same, repeated (steady state).
+ *   mmap_touch       mmap + a read of one byte in every page (munmap
+ *                    untimed); minor faults per op from getrusage.
+ *   cpu_write        memset of the whole buffer through an mmap (touched
+ *                    before), MB/s from the median.
+ *   cpu_read         a read of every 64-bit word through an mmap.
+ *
+ * With --perf the counters run only around the timed calls (their enable
+ * and disable ioctls are partly counted too).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <linux/dma-buf.h>
+
+#include "importer.h"
+#include "measure.h"
+#include "options.h"
+#include "perf.h"
+#include "util.h"
+
+static volatile uint64_t sink;
+
+static void *map_shared(int fd, uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static __attribute__((noinline)) uint64_t read_words(const void *p,
+						     uint64_t size)
+{
+	const uint64_t *w = p;
+	uint64_t sum = 0;
+	size_t i, n = size / sizeof(*w);
+
+	for (i = 0; i < n; i++)
+		sum += w[i];
+	return sum;
+}
+
+static __attribute__((noinline)) void write_bytes(void *p, uint64_t size,
+						  int c)
+{
+	memset(p, c, size);
+	asm volatile("" : : "r"(p) : "memory");
+}
+
+/* one byte of every page, read */
+static __attribute__((noinline)) uint64_t touch_pages(const void *p,
+						      uint64_t size)
+{
+	const volatile unsigned char *b = p;
+	uint64_t off, sum = 0, page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	for (off = 0; off < size; off += page)
+		sum += b[off];
+	return sum;
+}
+
+static int pattern(size_t i)
+{
+	return 0x40 | (int)(i & 0x3f);	/* never 0: no zeroing shortcuts */
+}
+
+static int sync_ioctl(int fd, __u64 flags)
+{
+	struct dma_buf_sync s = { .flags = flags };
+	int ret;
+
+	do {
+		ret = ioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
+	} while (ret < 0 && (errno == EINTR || errno == EAGAIN));
+	return ret < 0 ? -errno : 0;
+}
+
+struct perf_acc {
+	struct perf_window w0;
+	uint64_t ops;
+};
+
+static void acc_start(struct perf_acc *a)
+{
+	perf_read(&a->w0);
+	a->ops = 0;
+}
+
+static void acc_end(struct perf_acc *a, struct extra *x)
+{
+	struct perf_window w1;
+	double v[PERF_NR];
+
+	perf_read(&w1);
+	perf_per_op(&a->w0, &w1, a->ops, v);
+	x->cycles = v[PERF_CYCLES];
+	x->instructions = v[PERF_INSTRUCTIONS];
+	x->cache_misses = v[PERF_CACHE_MISSES];
+}
+
+static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
+			  struct samples *s, struct extra *x, char *why,
+			  size_t why_len)
+{
+	static const __u64 sync_flags[DIR_COUNT] = {
+		[DIR_TO_DEVICE]		= DMA_BUF_SYNC_WRITE,
+		[DIR_FROM_DEVICE]	= DMA_BUF_SYNC_READ,
+		[DIR_BIDIRECTIONAL]	= DMA_BUF_SYNC_RW,
+	};
+	__u64 flags = sync_flags[p->dir];
+	bool dirty = p->cache == CS_DIRTY;
+	struct cmheap_attach at;
+	struct cmheap_map m;
+	struct perf_acc acc;
+	uint64_t t0, t1, t2, t3;
+	void *map = NULL;
+	struct loop l;
+	int ret;
+
+	ret = importer_attach(ctl, b->fd, (unsigned int)p->device, &at);
+	if (ret) {
+		snprintf(why, why_len, "CMHEAP_IOC_ATTACH: %s", strerror(-ret));
+		return ret;
+	}
+	ret = importer_map(ctl, at.handle, dir_to_cmheap(p->dir), 0, 0, &m);
+	if (ret) {
+		snprintf(why, why_len, "CMHEAP_IOC_MAP: %s", strerror(-ret));
+		goto out_detach;
+	}
+	if (dirty) {
+		map = map_shared(b->fd, b->size);
+		if (!map) {
+			ret = -errno;
+			snprintf(why, why_len, "mmap: %s", strerror(errno));
+			goto out_unmap;
+		}
+	}
+
+	acc_start(&acc);
+	for (loop_start(&l); loop_next(&l);) {
+		bool timed = l.timed;
+
+		if (timed)
+			perf_on();
+		t0 = now_ns();
+		ret = sync_ioctl(b->fd, DMA_BUF_SYNC_START | flags);
+		t1 = now_ns();
+		if (timed)
+			perf_off();
+		if (ret) {
+			snprintf(why, why_len, "DMA_BUF_IOCTL_SYNC START: %s",
+				 strerror(-ret));
+			goto out_munmap;
+		}
+		if (dirty)
+			write_bytes(map, b->size, pattern(l.warm + l.n));
+		if (timed)
+			perf_on();
+		t2 = now_ns();
+		ret = sync_ioctl(b->fd, DMA_BUF_SYNC_END | flags);
+		t3 = now_ns();
+		if (timed)
+			perf_off();
+		if (ret) {
+			snprintf(why, why_len, "DMA_BUF_IOCTL_SYNC END: %s",
+				 strerror(-ret));
+			goto out_munmap;
+		}
+		if (timed) {
+			samples_push(s, (t1 - t0) + (t3 - t2));
+			acc.ops++;
+		}
+	}
+	acc_end(&acc, x);
+out_munmap:
+	if (map)
+		munmap(map, b->size);
+out_unmap:
+	importer_unmap(ctl, at.handle);
+out_detach:
+	importer_detach(ctl, at.handle);
+	return ret;
+}
+
+static int alloc_free_once(const struct point *p, uint64_t *ns, char *why,
+			   size_t why_len)
+{
+	struct buffer b;
+	uint64_t t0;
+	int ret;
+
+	t0 = now_ns();
+	ret = exporter_alloc(p->exp, p->size, &b);
+	if (!ret)
+		buffer_free(&b);
+	*ns = now_ns() - t0;
+	if (ret)
+		snprintf(why, why_len, "allocation failed: %s", strerror(-ret));
+	return ret;
+}
+
+static int op_alloc_free(const struct point *p, struct samples *s,
+			 struct extra *x, char *why, size_t why_len)
+{
+	struct perf_acc acc;
+	struct loop l;
+	uint64_t ns;
+	int ret;
+
+	acc_start(&acc);
+	if (p->op == OP_ALLOC_FREE_COLD) {
+		/* only the very first allocation is cold: one sample */
+		perf_on();
+		ret = alloc_free_once(p, &ns, why, why_len);
+		perf_off();
+		if (ret)
+			return ret;
+		samples_push(s, ns);
+		acc.ops++;
+	} else {
+		for (loop_start(&l); loop_next(&l);) {
+			if (l.timed)
+				perf_on();
+			ret = alloc_free_once(p, &ns, why, why_len);
+			if (l.timed)
+				perf_off();
+			if (ret)
+				return ret;
+			if (l.timed) {
+				samples_push(s, ns);
+				acc.ops++;
+			}
+		}
+	}
+	acc_end(&acc, x);
+	return 0;
+}
+
+static int op_mmap_touch(const struct point *p, struct buffer *b,
+			 struct samples *s, struct extra *x, char *why,
+			 size_t why_len)
+{
+	struct rusage r0, r1;
+	struct perf_acc acc;
+	uint64_t t0, t1, faults = 0;
+	struct loop l;
+	void *map;
+
+	(void)p;
+	acc_start(&acc);
+	for (loop_start(&l); loop_next(&l);) {
+		bool timed = l.timed;
+
+		getrusage(RUSAGE_SELF, &r0);
+		if (timed)
+			perf_on();
+		t0 = now_ns();
+		map = map_shared(b->fd, b->size);
+		if (map)
+			sink += touch_pages(map, b->size);
+		t1 = now_ns();
+		if (timed)
+			perf_off();
+		getrusage(RUSAGE_SELF, &r1);
+		if (!map) {
+			snprintf(why, why_len, "mmap: %s", strerror(errno));
+			return -errno;
+		}
+		munmap(map, b->size);
+		if (timed) {
+			samples_push(s, t1 - t0);
+			faults += (uint64_t)(r1.ru_minflt - r0.ru_minflt);
+			acc.ops++;
+		}
+	}
+	x->minflt_per_op = acc.ops ? (double)faults / (double)acc.ops : NAN;
+	acc_end(&acc, x);
+	return 0;
+}
+
+static int op_cpu_access(const struct point *p, struct buffer *b,
+			 struct samples *s, struct extra *x, char *why,
+			 size_t why_len)
+{
+	bool write = p->op == OP_CPU_WRITE;
+	struct perf_acc acc;
+	uint64_t t0, t1;
+	struct loop l;
+	void *map;
+
+	map = map_shared(b->fd, b->size);
+	if (!map) {
+		snprintf(why, why_len, "mmap: %s", strerror(errno));
+		return -errno;
+	}
+	/* populate the mapping (udmabuf faults) before anything is timed */
+	sink += touch_pages(map, b->size);
+	acc_start(&acc);
+	for (loop_start(&l); loop_next(&l);) {
+		bool timed = l.timed;
+
+		if (timed)
+			perf_on();
+		t0 = now_ns();
+		if (write)
+			write_bytes(map, b->size, pattern(l.warm + l.n));
+		else
+			sink += read_words(map, b->size);
+		t1 = now_ns();
+		if (timed) {
+			perf_off();
+			samples_push(s, t1 - t0);
+			acc.ops++;
+		}
+	}
+	acc_end(&acc, x);
+	munmap(map, b->size);
+	return 0;
+}
+
+int uop_measure(int ctl, const struct point *p, struct buffer *b,
+		struct samples *s, struct extra *x, char *why, size_t why_len)
+{
+	switch (p->op) {
+	case OP_DMABUF_SYNC:
+		return op_dmabuf_sync(ctl, p, b, s, x, why, why_len);
+	case OP_ALLOC_FREE_COLD:
+	case OP_ALLOC_FREE_WARM:
+		return op_alloc_free(p, s, x, why, why_len);
+	case OP_MMAP_TOUCH:
+		return op_mmap_touch(p, b, s, x, why, why_len);
+	case OP_CPU_WRITE:
+	case OP_CPU_READ:
+		return op_cpu_access(p, b, s, x, why, why_len);
+	default:
+		snprintf(why, why_len, "not a userspace op");
+		return -EINVAL;
+	}
+}
