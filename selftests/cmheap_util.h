@@ -5,7 +5,11 @@
  * /dev/cmheap ioctls.
  *
  * Every wrapper returns 0 (or an fd) on success and -errno on failure, so a
- * test can say ASSERT_EQ(-EINVAL, cmheap_map(...)).
+ * test can say ASSERT_EQ(-EINVAL, ctl_map(...)).
+ *
+ * Mind the harness: ASSERT_*()/EXPECT_*() expand to two statements (the
+ * check, then a loop for an optional TH_LOG), so in an if, else or for body
+ * they must be braced, whatever checkpatch says about single statements.
  *
  * cmheap_util.c does not include kselftest_harness.h (it defines global
  * symbols); only the CMHEAP_HEAP_VARIANTS() macro below needs it, and is
