@@ -105,6 +105,10 @@ fig() {
 }
 
 ours='exporter~^cmheap-'
+skip_why='no map/unmap rows with both attrs none and skip_cpu_sync'
+if [ "$has_noncoherent" -eq 0 ]; then
+	skip_why="${arch:-this system} has no non-coherent device, and on a coherent one skip_cpu_sync changes nothing (cmheap-bench measures it there only with --full)"
+fi
 # The size sweep: one direction and cache state, the max_order value with
 # the most sizes (the default one, not the sg-entry sweep's).
 sweep_pref='direction=bidirectional|to_device|from_device|-;cache_state=dirty|clean|-'
@@ -118,7 +122,7 @@ fig id=skip-sync-saving title='skip-sync saving vs size (p50 sync / p50 skip-syn
 	ylabel='p50 with sync / p50 with DMA_ATTR_SKIP_CPU_SYNC' ysi=0 yone=1 \
 	filter="op=map|unmap;path=exporter;$ours" prefer="$sweep_pref" pick=max_order \
 	ratio='attrs=none/skip_cpu_sync' panel=op series=caching,device \
-	why='no map/unmap rows with both attrs none and skip_cpu_sync'
+	why="$skip_why"
 
 fig id=sg-entries title='map and unmap latency vs sg entries at %size%' \
 	x=nents xlabel='scatterlist entries (max_order sweep)' xbytes=0 \

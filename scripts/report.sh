@@ -285,17 +285,35 @@ report=$dir/report.md
 	row "git revision" "$(m git_rev)"
 	row date "$(m date)"
 	row "iterations (warmup)" "$(m iterations) ($(m warmup))"
-	row devices "$(awk -f "$here/plots/json.awk" "$meta" 2>/dev/null | awk -F'\t' '
-		$1 ~ /^devices\.[0-9]+\.name$/ { split($1, a, "."); n[a[2]] = $2 }
-		$1 ~ /^devices\.[0-9]+\.coherent$/ { split($1, a, "."); c[a[2]] = ($2 == "true" || $2 == 1) ? "coherent" : "non-coherent" }
-		$1 ~ /^devices\.[0-9]+$/ { split($1, a, "."); n[a[2]] = $2 }
-		END { for (i = 0; i in n; i++) s = s (i ? ", " : "") n[i] (i in c ? " (" c[i] ")" : ""); print s }')"
-	row "exporters found" "$(awk -f "$here/plots/json.awk" "$meta" 2>/dev/null | awk -F'\t' '$1 ~ /^exporters\.found\.[0-9]+$/ { s = s (s == "" ? "" : ", ") $2 } END { print s }')"
-	row "exporters skipped" "$(awk -f "$here/plots/json.awk" "$meta" 2>/dev/null | awk -F'\t' '
-		$1 ~ /^exporters\.skipped\.[0-9]+$/ { s = s (s == "" ? "" : ", ") $2 }
-		$1 ~ /^exporters\.skipped\.[0-9]+\.name$/ { s = s (s == "" ? "" : ", ") $2 }
+	flat=$(awk -f "$here/plots/json.awk" "$meta" 2>/dev/null || true)
+	row devices "$(echo "$flat" | awk -F'\t' '
+		$1 ~ /^devices\.[0-9]+(\.name)?$/ { split($1, a, "."); if ($2 != "") n[a[2]] = $2; seen[a[2]] = 1 }
+		$1 ~ /^devices\.[0-9]+\.device$/ { split($1, a, "."); d[a[2]] = $2; seen[a[2]] = 1 }
+		$1 ~ /^devices\.[0-9]+\.present$/ { split($1, a, "."); if ($2 == "false") absent[a[2]] = 1 }
+		$1 ~ /^devices\.[0-9]+\.coherent$/ { split($1, a, "."); if ($2 != "null") c[a[2]] = ($2 == "true" || $2 == 1) ? "coherent" : "non-coherent" }
+		END {
+			for (i = 0; i in seen; i++) {
+				t = (i in n) ? n[i] : d[i]
+				t = t ((i in absent) ? " (absent)" : (i in c) ? " (" c[i] ")" : "")
+				s = s (s == "" ? "" : ", ") t
+			}
+			print s
+		}')"
+	# found/skipped: lists of names, or of objects with name (and reason)
+	row "exporters found" "$(echo "$flat" | awk -F'\t' '
+		$1 ~ /^exporters\.found\.[0-9]+(\.name)?$/ { s = s (s == "" ? "" : ", ") $2 }
+		$1 ~ /^exporters\.found\.[0-9]+\.caching$/ { s = s " (" $2 ")" }
+		END { print s }')"
+	row "exporters skipped" "$(echo "$flat" | awk -F'\t' '
+		$1 ~ /^exporters\.skipped\.[0-9]+(\.name)?$/ { s = s (s == "" ? "" : ", ") $2 }
 		$1 ~ /^exporters\.skipped\.[0-9]+\.reason$/ { s = s " (" $2 ")" }
 		END { print s }')"
+	ms=$(m method.min_samples) budget=$(m method.time_budget_ms) pin=$(m method.cpu)
+	row method "$(m method.kernel_clock)${ms:+; samples per point: up to $(m iterations), at least $ms, within ${budget:-?} ms}${pin:+; pinned to CPU $pin}"
+	row "points skipped" "$(echo "$flat" | awk -F'\t' '
+		$1 == "points.skipped" { n = $2 }
+		$1 ~ /^points\.skips\.[0-9]+\.reason$/ { r[$2]++ }
+		END { if (n + 0 == 0) exit; s = n; t = ""; for (k in r) t = t (t == "" ? "" : "; ") r[k] " " k; print s (t == "" ? "" : " (" t ")") }')"
 	row "command line" "$(m command_line)"
 	row label "$(m label)"
 	row points "$(($(wc -l <"$csv") - 1)) rows in results.csv"

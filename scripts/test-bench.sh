@@ -79,10 +79,14 @@ csv_sane() {
 meta_valid() { awk -f "$scripts/plots/json.awk" -v check=1 "$1"; }
 meta_keys() {
 	local k miss=''
-	for k in kernel_release arch cpu_model cache_line page_size devices exporters iterations \
+	# shellcheck source=scripts/plots/lib.sh
+	. "$scripts/plots/lib.sh"
+	# meta_get also accepts cmheap-bench's own names (architecture,
+	# date_utc, method.iterations, ...); devices# and exporters# are the
+	# sizes of those structures.
+	for k in kernel_release arch cpu_model cache_line page_size 'devices#' 'exporters#' iterations \
 		warmup command_line date accelerator qemu_version git_rev label; do
-		awk -f "$scripts/plots/json.awk" "$1" | awk -F'\t' -v k="$k" \
-			'$1 == k || index($1, k ".") == 1 || $1 == k "#" { f = 1 } END { exit !f }' || miss+=" $k"
+		[ -n "$(meta_get "$1" "$k")" ] || miss+=" ${k%#}"
 	done
 	[ -z "$miss" ] || { echo "missing keys:$miss"; return 1; }
 }

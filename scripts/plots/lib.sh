@@ -3,10 +3,36 @@
 
 plots_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# meta_get META.JSON PATH: one value of meta.json, empty when absent.
+# meta_get META.JSON KEY: one value of meta.json, empty when absent.  KEY is
+# a path as json.awk prints it (kernel_release, method.iterations, ...); the
+# names of the brief and of cmheap-bench's own layout are both accepted
+# (arch/architecture, date/date_utc, iterations/method.iterations, ...), and
+# an array of scalars comes back joined with spaces.
 meta_get() {
 	[ -r "$1" ] || return 0
-	awk -f "$plots_dir/json.awk" -v get="$2" "$1" 2>/dev/null || true
+	local alts
+	case $2 in
+	arch) alts="arch architecture" ;;
+	cache_line) alts="cache_line cache_line_size" ;;
+	date) alts="date date_utc" ;;
+	iterations) alts="iterations method.iterations" ;;
+	warmup) alts="warmup method.warmup" ;;
+	command_line) alts="command_line sweep.command_line" ;;
+	*) alts=$2 ;;
+	esac
+	awk -f "$plots_dir/json.awk" "$1" 2>/dev/null | awk -F'\t' -v alts="$alts" '
+		{ v[$1] = $2; key[NR] = $1 }
+		END {
+			n = split(alts, a, " ")
+			for (i = 1; i <= n; i++) {
+				if (a[i] in v) { print v[a[i]]; exit }
+				s = ""; p = a[i] "."
+				for (j = 1; j <= NR; j++)
+					if (index(key[j], p) == 1 && substr(key[j], length(p) + 1) ~ /^[0-9]+$/)
+						s = s (s == "" ? "" : " ") v[key[j]]
+				if (s != "") { print s; exit }
+			}
+		}'
 }
 
 # accel_label ACCEL [CPU]: how to name where it was measured.
