@@ -100,7 +100,7 @@ follow_progress() { # LOG PID
 	while kill -0 "$2" 2>/dev/null; do
 		sleep 5
 		[ -r "$1" ] || continue
-		line=$(tr '\r' '\n' <"$1" | grep -a -E '^\[[0-9]+/[0-9]+\] |cmheap-init: ' | tail -n 1 || true)
+		line=$(tr '\r' '\n' <"$1" | sed 's/\x1b\[K//g' | grep -a -E '^\[[0-9]+/[0-9]+\] |cmheap-init: ' | tail -n 1 || true)
 		if [ -n "$line" ] && [ "$line" != "$last" ]; then
 			say "  $line"
 			last=$line

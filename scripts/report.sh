@@ -139,6 +139,7 @@ read_peers_alloc() {
 		[ -n "$x" ] || continue
 		base=$(datq peers-alloc "$op" cmheap-system)
 		printf -- "- %s at %s: cmheap-system %s" "$op" "$(human_size "$x")" "$(ns "$base")"
+		printf "; relative to it"
 		for e in cmheap-system-uncached system udmabuf; do
 			v=$(datq peers-alloc "$op" "$e" "$x")
 			[ -n "$v" ] && printf ", %s %s (%s)" "$e" "$(ns "$v")" "$(times "$(div "$v" "$base")")"
@@ -165,9 +166,13 @@ read_cpu_bandwidth() {
 		c=$(datq cpu-bandwidth "$op" "cmheap-system, cached")
 		u=$(datq cpu-bandwidth "$op" "cmheap-system-uncached, uncached" "$x")
 		printf -- "- %s at %s: cached %.0f MiB/s" "$op" "$(human_size "$x")" "$c"
-		[ -n "$u" ] && printf ", uncached (write-combined) %.0f MiB/s: cached is %s faster" "$u" "$(times "$(div "$c" "$u")")"
+		[ -n "$u" ] && printf ", uncached (write-combined) %.0f MiB/s: cached/uncached = %s" "$u" "$(times "$(div "$c" "$u")")"
 		printf ".\n"
 	done
+	case $accel in
+	tcg | tcg-icount)
+		echo "- QEMU TCG does not emulate memory types: write-combined mappings run at cached speed here, so this ratio says nothing about silicon." ;;
+	esac
 }
 
 read_exporter_overhead() {
@@ -188,15 +193,22 @@ read_exporter_overhead() {
 }
 
 read_sync_latency() {
-	local p t n
+	local n t
 	while IFS=$'\t' read -r n t _; do
 		case $n in '#'*) continue ;; esac
-		awk -v t="$t" '/^"/ { s = substr($0, 2, length($0) - 2); next }
-			NF == 2 { x[s] = $1; y[s] = $2 }
-			END { for (s in y) printf "%s%s %s\n", "", s, y[s] }' "$data/sync-latency-$n.dat" |
-			sort | while read -r p; do
-				printf -- "- %s, %s: p50 %s at the largest size.\n" "$t" "${p% *}" "$(ns "${p##* }")"
-			done
+		awk -v t="$t" '
+			function tm(v) {
+				if (v >= 1e6) return sprintf("%.3g ms", v / 1e6)
+				if (v >= 1e3) return sprintf("%.3g µs", v / 1e3)
+				return sprintf("%.3g ns", v)
+			}
+			/^"/ { s = substr($0, 2, length($0) - 2); order[++ns] = s; next }
+			NF == 2 { x[s] = $1; y[s] = $2; if ($1 + 0 > xmax + 0) xmax = $1 }
+			END {
+				line = ""
+				for (i = 1; i <= ns; i++) if (x[order[i]] == xmax) line = line (line == "" ? "" : "; ") order[i] " " tm(y[order[i]])
+				if (line != "") printf "- %s, p50 at %.0f MiB: %s.\n", t, xmax / 1048576, line
+			}' "$data/sync-latency-$n.dat"
 	done <"$data/sync-latency.panels"
 }
 
