@@ -140,7 +140,8 @@ EOF
 # per binary, the binary's own results nested two spaces deeper.  Prints
 # "pass fail skip notes".  A binary that failed without a failing test (crash,
 # timeout), ran fewer tests than it planned, or printed none counts as one
-# failure; so does a binary that never got its top-level result line.
+# failure; so does a binary that never got its top-level result line, and
+# one that never started although the top-level plan announced it.
 count_ktap() {
 	awk '
 	function flush() {
@@ -151,7 +152,8 @@ count_ktap() {
 		} else if (res == 0 && top == "skip") s++
 		open = 0
 	}
-	/^# selftests: / { flush(); open = 1; name = $NF; top = ""; res = 0; nf = 0; plan = 0; next }
+	NR <= 3 && /^1\.\.[0-9]+/ { sub(/^1\.\./, ""); nbins = $1 + 0; next }
+	/^# selftests: / { flush(); open = 1; seen++; name = $NF; top = ""; res = 0; nf = 0; plan = 0; next }
 	/^  1\.\.[0-9]+/ { sub(/^  1\.\./, ""); plan = $1 + 0; next }
 	/^  (not )?ok [0-9]+/ {
 		res++
@@ -165,7 +167,11 @@ count_ktap() {
 		top = ($0 ~ /^not ok/) ? "fail" : ($0 ~ /# *SKIP/) ? "skip" : "pass"
 		flush(); next
 	}
-	END { flush(); printf "%d %d %d%s\n", p, f, s, note }
+	END {
+		flush()
+		if (seen < nbins) { f += nbins - seen; note = note " " (nbins - seen) "-binaries-never-ran" }
+		printf "%d %d %d%s\n", p, f, s, note
+	}
 	' "$1"
 }
 
