@@ -7,7 +7,9 @@
 # of its /results folder onto a virtio-blk disk (serial "cmheap-results") that
 # is extracted here into OUTDIR, next to console.log (the serial console),
 # qemu.log (QEMU's own stderr), accel.txt (kvm | tcg | tcg-icount) and
-# elapsed.txt (wall seconds).  OUTDIR is emptied first.
+# elapsed.txt (wall seconds).  OUTDIR is emptied first.  A guest whose kernel
+# has no virtio-blk sends the same tar base64-encoded over the console
+# instead (slower, but any kernel with a serial console works).
 #
 # Environment:
 #   ACCEL=auto|kvm|tcg  auto (default) uses KVM only for the host's own
@@ -195,6 +197,12 @@ fi
 # An all-zero disk is a valid empty tar: status.txt (written last by the
 # guest) is what proves the results are complete.
 tar -xf "$disk" -C "$out" --no-same-owner 2>"$out/untar.log" || true
+if [ ! -s "$out/status.txt" ] && grep -q '^cmheap-results-end' "$out/console.log"; then
+	# The guest had no results disk and sent them over the console instead.
+	sed -n '/^cmheap-results-begin/,/^cmheap-results-end/{/^cmheap-results-/d;s/\r$//;p}' "$out/console.log" |
+		base64 -d | tar -xzf - -C "$out" --no-same-owner 2>>"$out/untar.log" || true
+	[ -s "$out/status.txt" ] && say "results came back over the console (no virtio-blk in the guest)"
+fi
 if [ ! -s "$out/status.txt" ]; then
 	say "FAILED: no results came back from the guest (after ${elapsed} s)"
 	tail_console
