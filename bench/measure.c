@@ -26,10 +26,17 @@ void samples_reset(struct samples *s)
 	s->n = 0;
 }
 
+static unsigned long budget_ms;
+
+void budget_set_ms(unsigned long ms)
+{
+	budget_ms = ms;
+}
+
 void budget_start(struct budget *b)
 {
 	b->start_ns = now_ns();
-	b->budget_ns = (uint64_t)opt.time_budget_ms * 1000000ULL;
+	b->budget_ns = (uint64_t)budget_ms * 1000000ULL;
 }
 
 uint64_t budget_left(const struct budget *b)

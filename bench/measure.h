@@ -32,6 +32,8 @@ struct budget {
 	uint64_t budget_ns;
 };
 
+/* the budget of the points measured from now on, in ms */
+void budget_set_ms(unsigned long ms);
 void budget_start(struct budget *b);
 uint64_t budget_left(const struct budget *b);
 /* userspace loops: another sample? */

@@ -207,6 +207,8 @@ static void write_method(FILE *f)
 	jkv_num(f, 4, "warmup", (long long)opt.warmup, false);
 	jkv_num(f, 4, "min_samples", (long long)opt.min_samples, false);
 	jkv_num(f, 4, "time_budget_ms", (long long)opt.time_budget_ms, false);
+	jkv_num(f, 4, "sg_time_budget_ms", (long long)opt.sg_time_budget_ms,
+		false);
 	jkv_num(f, 4, "cpu", opt.cpu, false);
 	jkv_str(f, 4, "user_clock", "CLOCK_MONOTONIC_RAW", false);
 	jkv_str(f, 4, "kernel_clock", "ktime_get_raw_ns (CMHEAP_IOC_BENCH)",
@@ -225,6 +227,10 @@ static void write_perf(FILE *f, const struct meta *m)
 	fputs("{\n", f);
 	jkv_bool(f, 4, "requested", opt.perf, false);
 	jkv_str(f, 4, "pmus", m->si->pmus, false);
+	if (!strncmp(opt.accelerator, "tcg", 3))
+		jkv_str(f, 4, "note",
+			"QEMU TCG emulates the PMU where it has one: cycles follow the virtual clock, instructions are counted only with -icount; not hardware counts",
+			false);
 	jkey(f, 4, "events");
 	fputs("{", f);
 	for (i = 0; i < PERF_NR; i++) {

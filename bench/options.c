@@ -25,7 +25,8 @@ struct options opt;
 #define DEF_ITERATIONS	200
 #define DEF_WARMUP	3
 #define DEF_MIN_SAMPLES	5
-#define DEF_BUDGET_MS	60
+#define DEF_BUDGET_MS	100
+#define DEF_SG_BUDGET_MS 300
 
 /* --quick: a tiny sweep for tests */
 #define QUICK_SIZES	"4K,64K"
@@ -86,6 +87,7 @@ static const char usage_text[] =
 "  --sg-entries LIST    the same, as entry counts at --sg-size (2560 at 10M\n"
 "                       means order 0); replaces --max-orders\n"
 "  --sg-ops LIST        kernel ops of the sweep (default " DEF_SG_OPS ")\n"
+"  --sg-time-budget-ms MS  time per point of the sweep (default %d)\n"
 "  The other sweep options (devices, directions, ...) apply to it too.\n"
 "\n"
 "Method:\n"
@@ -124,8 +126,9 @@ static const char usage_text[] =
 
 static void usage(FILE *f)
 {
-	fprintf(f, usage_text, DEF_ITERATIONS, DEF_WARMUP, DEF_MIN_SAMPLES,
-		DEF_BUDGET_MS, QUICK_ITERATIONS, QUICK_WARMUP, QUICK_BUDGET_MS);
+	fprintf(f, usage_text, DEF_SG_BUDGET_MS, DEF_ITERATIONS, DEF_WARMUP,
+		DEF_MIN_SAMPLES, DEF_BUDGET_MS, QUICK_ITERATIONS, QUICK_WARMUP,
+		QUICK_BUDGET_MS);
 }
 
 __attribute__((noreturn, format(printf, 1, 2)))
@@ -319,7 +322,7 @@ static unsigned long num_arg(const char *name, const char *arg,
 enum {
 	O_EXPORTERS = 256, O_SIZES, O_OPS, O_DEVICES, O_DIRECTIONS, O_ATTRS,
 	O_CACHE, O_PATHS, O_FULL, O_SG_SIZE, O_MAX_ORDERS, O_SG_ENTRIES,
-	O_SG_OPS, O_ITERATIONS, O_WARMUP, O_MIN_SAMPLES, O_BUDGET, O_QUICK,
+	O_SG_OPS, O_SG_BUDGET, O_ITERATIONS, O_WARMUP, O_MIN_SAMPLES, O_BUDGET, O_QUICK,
 	O_CPU, O_PERF, O_OUT, O_RAW, O_DRY, O_PROGRESS, O_ACCEL, O_QEMU,
 	O_GIT, O_LABEL,
 };
@@ -338,6 +341,7 @@ static const struct option long_opts[] = {
 	{ "max-orders", required_argument, NULL, O_MAX_ORDERS },
 	{ "sg-entries", required_argument, NULL, O_SG_ENTRIES },
 	{ "sg-ops", required_argument, NULL, O_SG_OPS },
+	{ "sg-time-budget-ms", required_argument, NULL, O_SG_BUDGET },
 	{ "iterations", required_argument, NULL, O_ITERATIONS },
 	{ "warmup", required_argument, NULL, O_WARMUP },
 	{ "min-samples", required_argument, NULL, O_MIN_SAMPLES },
@@ -373,6 +377,7 @@ static void set_defaults(bool quick)
 	opt.warmup = quick ? QUICK_WARMUP : DEF_WARMUP;
 	opt.min_samples = quick ? QUICK_MIN_SAMPLES : DEF_MIN_SAMPLES;
 	opt.time_budget_ms = quick ? QUICK_BUDGET_MS : DEF_BUDGET_MS;
+	opt.sg_time_budget_ms = quick ? QUICK_BUDGET_MS : DEF_SG_BUDGET_MS;
 	opt.cpu = 0;
 	opt.progress_every = 1;
 	opt.accelerator = opt.qemu_version = opt.git_rev = opt.label = "unknown";
@@ -455,6 +460,10 @@ void options_parse(int argc, char **argv)
 			opt.sg_ops = parse_ops(optarg);
 			if (opt.sg_ops & ~OPS_KERNEL)
 				bad_usage("--sg-ops takes kernel ops only");
+			break;
+		case O_SG_BUDGET:
+			opt.sg_time_budget_ms = num_arg("sg-time-budget-ms",
+							optarg, 86400000UL);
 			break;
 		case O_ITERATIONS:
 			opt.iterations = num_arg("iterations", optarg,

@@ -33,6 +33,7 @@ struct options {
 	unsigned long warmup;
 	unsigned long min_samples;
 	unsigned long time_budget_ms;	/* per point */
+	unsigned long sg_time_budget_ms;	/* per point of the sg sweep */
 	long cpu;			/* -1: do not pin */
 	bool perf, quick, full, dry_run;
 	unsigned int progress_every;

@@ -178,6 +178,8 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 			x.nents = g.nents;
 		}
 
+		budget_set_ms(p->sg_sweep ? opt.sg_time_budget_ms :
+					    opt.time_budget_ms);
 		samples_reset(&s);
 		why[0] = 0;
 		if (op_is_kernel(p->op))
