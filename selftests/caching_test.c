@@ -383,4 +383,70 @@ TEST_F(caching, cpu_write_read_back)
 	munmap(p, BUF_SIZE);
 }
 
+#define MAX_ORDER_PARAM "/sys/module/cmheap/parameters/max_order"
+
+static int param_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int param_read(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/*
+ * The system heaps' max_order parameter sets the scatterlist granularity
+ * (and so how many segments each sync maintains): 0 gives one entry per
+ * page; out-of-range values are refused.
+ */
+TEST_F(caching, max_order_sets_segments)
+{
+	const size_t npages = 64;
+	char saved[16];
+	__u32 nents;
+	int fd, ret;
+
+	if (strncmp(self->heap, "cmheap-system", strlen("cmheap-system")))
+		SKIP(return, "max_order is a parameter of the system heaps");
+	if (param_read(MAX_ORDER_PARAM, saved, sizeof(saved)))
+		SKIP(return, "no " MAX_ORDER_PARAM);
+
+	EXPECT_EQ(-EINVAL, param_write(MAX_ORDER_PARAM, "9"));
+	EXPECT_EQ(-EINVAL, param_write(MAX_ORDER_PARAM, "-1"));
+	ASSERT_EQ(0, param_write(MAX_ORDER_PARAM, "0"));
+	fd = alloc_on(self->heap, npages * page_size());
+	ret = param_write(MAX_ORDER_PARAM, saved);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ret) TH_LOG("restoring max_order=%s", saved);
+	attach_mapped(_metadata, self->ctl, fd, CMHEAP_DEV_COHERENT, &nents);
+	EXPECT_EQ(npages, nents);
+	close(fd);
+
+	/* with the default, a contiguous chunk holds many pages */
+	fd = alloc_on(self->heap, npages * page_size());
+	ASSERT_LE(0, fd);
+	attach_mapped(_metadata, self->ctl, fd, CMHEAP_DEV_COHERENT, &nents);
+	EXPECT_GE(npages, nents);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

@@ -280,4 +280,57 @@ TEST_F(lifetime, importer_holds_then_releases)
 	EXPECT_EQ(self->live0, live(self));
 }
 
+/*
+ * Several processes at once, sharing one /dev/cmheap file: allocations,
+ * attachments and maps interleave, and the counters still balance.
+ */
+TEST_F(lifetime, concurrent_processes)
+{
+	enum { PROCS = 4, ROUNDS = 100 };
+	struct cmheap_stats a, b;
+	int ctl = ctl_open(), i, status;
+	pid_t pids[PROCS];
+
+	ASSERT_LE(0, ctl);
+	ASSERT_EQ(0, stats_read(self->heap, &a));
+	for (i = 0; i < PROCS; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (pids[i] == 0) {
+			int r;
+
+			for (r = 0; r < ROUNDS; r++) {
+				struct cmheap_attach at;
+				int fd = alloc_on(self->heap, (r % 8 + 1) * page_size());
+
+				if (fd < 0)
+					_exit(1);
+				if (ctl_attach(ctl, fd, CMHEAP_DEV_COHERENT, &at))
+					_exit(2);
+				if (ctl_map(ctl, at.handle, r % 3, 0,
+					    r & 1 ? CMHEAP_MAP_RAW : 0, NULL))
+					_exit(3);
+				if (ctl_unmap(ctl, at.handle))
+					_exit(4);
+				/* every other one left for the close to free */
+				if (r & 2 && ctl_detach(ctl, at.handle))
+					_exit(5);
+				close(fd);
+			}
+			_exit(0);
+		}
+	}
+	for (i = 0; i < PROCS; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("child %d: status %#x", i, status);
+	}
+	close(ctl);
+	ASSERT_EQ(0, stats_read(self->heap, &b));
+	EXPECT_EQ(a.v[ST_ALLOCS] + PROCS * ROUNDS, b.v[ST_ALLOCS]);
+	EXPECT_EQ(a.v[ST_FREES] + PROCS * ROUNDS, b.v[ST_FREES]);
+	EXPECT_EQ(b.v[ST_MAPS] - a.v[ST_MAPS], b.v[ST_UNMAPS] - a.v[ST_UNMAPS]);
+	EXPECT_EQ(a.v[ST_MAPS] + PROCS * ROUNDS / 2, b.v[ST_MAPS]);
+}
+
 TEST_HARNESS_MAIN
