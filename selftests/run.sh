@@ -6,7 +6,9 @@
 # binary's own results nested (indented two spaces) above it.
 #
 # POSIX sh (busybox ash).  rmmod_test unloads (and, with CMHEAP_KO set to
-# the module's path, reloads) the module, so it always runs last.
+# the module's path, reloads) the module, so it runs last of the binaries;
+# after it, when dmesg is readable, "kernel_log" fails if the kernel logged
+# a warning, BUG, oops or sanitizer report while the tests ran.
 # Environment: CMHEAP_KO (passed to rmmod_test), CMHEAP_TIMEOUT (seconds
 # per binary, default 900, needs a timeout command).
 # Exit status: 0 when no test failed, 1 otherwise.
@@ -31,6 +33,7 @@ else
 		esac
 	done
 	[ -x "$dir/rmmod_test" ] && tests="$tests rmmod_test"
+	dmesg >/dev/null 2>&1 && tests="$tests kernel_log"
 fi
 
 tmp=$(mktemp -d 2>/dev/null || mktemp -d -p "$dir" 2>/dev/null)
@@ -48,6 +51,29 @@ fi
 n=0
 for t in $tests; do n=$((n + 1)); done
 
+klines=$(dmesg 2>/dev/null | wc -l)
+# What the kernel logged since the start, as a KTAP test of its own.
+kernel_log() {
+	echo "TAP version 13"
+	echo "1..1"
+	bad=$(dmesg | tail -n +$((klines + 1)) | grep -E \
+		'WARNING:|BUG:|Oops|Call [Tt]race|general protection|UBSAN|KASAN|kfence|list_(add|del) corruption|refcount_t:|hung_task|soft lockup|rcu.*stall')
+	if [ -n "$bad" ]; then
+		printf '%s\n' "$bad" | sed 's/^/# /'
+		echo "not ok 1 no_kernel_warnings"
+		return 1
+	fi
+	echo "ok 1 no_kernel_warnings"
+}
+
+run_one() {
+	if [ "$1" = kernel_log ]; then
+		kernel_log
+	else
+		(cd "$dir" && $tmo "./$1")
+	fi
+}
+
 echo "KTAP version 1"
 echo "1..$n"
 
@@ -60,8 +86,8 @@ for t in $tests; do
 	i=$((i + 1))
 	log="$tmp/$t.log"
 	echo "# selftests: cmheap: $t"
-	if [ -x "$dir/$t" ]; then
-		{ (cd "$dir" && $tmo "./$t") 2>&1; echo $? >"$tmp/rc"; } |
+	if [ "$t" = kernel_log ] || [ -x "$dir/$t" ]; then
+		{ run_one "$t" 2>&1; echo $? >"$tmp/rc"; } |
 			tee "$log" | sed 's/^/  /'
 		rc=$(cat "$tmp/rc")
 	else
