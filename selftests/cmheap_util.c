@@ -12,6 +12,9 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include <linux/magic.h>
 
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
@@ -218,7 +221,9 @@ const char *const cmheap_stat_names[ST_COUNT] = {
 
 void debugfs_ensure(void)
 {
-	if (access("/sys/kernel/debug/cmheap", F_OK) == 0)
+	struct statfs sf;
+
+	if (statfs("/sys/kernel/debug", &sf) == 0 && sf.f_type == DEBUGFS_MAGIC)
 		return;
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 }
