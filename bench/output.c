@@ -148,14 +148,13 @@ void point_describe(const struct point *p, char *buf, size_t len)
 	format_size(p->size, size, sizeof(size));
 	snprintf(buf, len, "%s %s %s %s", op_names[p->op], p->exp->name,
 		 p->device == DEV_NONE ? "-" : device_names[p->device], size);
-	if (p->path == PATH_RAW)
-		append(buf, len, " raw");
 	if (p->dir != NA)
-		append(buf, len, " %s", dir_names[p->dir]);
-	if (p->attrs)
-		append(buf, len, " skip_cpu_sync");
+		append(buf, len, " %s %s", dir_names[p->dir],
+		       attrs_names[p->attrs]);
 	if (p->cache != NA)
 		append(buf, len, " %s", cache_names[p->cache]);
+	if (p->path == PATH_RAW)
+		append(buf, len, " raw");
 	if (p->max_order != NA)
 		append(buf, len, " max_order=%d", p->max_order);
 }
