@@ -264,8 +264,10 @@ static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	/*
 	 * remap_pfn_range() can only build a copy-on-write mapping in one
 	 * piece, and a private copy of a shared buffer has no meaning.
+	 * VM_MAYSHARE, not VM_SHARED: a shared mapping of a read-only fd
+	 * loses VM_SHARED but is still shared.
 	 */
-	if (!(vma->vm_flags & VM_SHARED))
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 
 	vma->vm_ops = &cmheap_vm_ops;
