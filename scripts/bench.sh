@@ -18,8 +18,9 @@
 #
 # Environment:
 #   ARCH=x86_64|arm64  KVER=6.1|6.12     the QEMU target
-#   ACCEL=auto|kvm|tcg  ICOUNT=1  MEM  SMP  CPU   as for qemu-run.sh
-#                                        (ICOUNT=1: deterministic -icount)
+#   ACCEL=auto|kvm|tcg  ICOUNT=1  MEM  SMP  CPU  APPEND   as for qemu-run.sh
+#                      ICOUNT=1: deterministic -icount, plus fixed guest
+#                      randomness, clock and layout (DETERMINISTIC=0: not)
 #   BENCH_ARGS="..."   extra cmheap-bench options (e.g. --quick, --sizes 4K,1M)
 #   LABEL=text         recorded in meta.json
 #   TIMEOUT=3600       guest deadline, seconds
@@ -234,6 +235,24 @@ say "building initramfs..."
 "$scripts/mkinitramfs.sh" --arch "$arch" --out "$dir/initramfs.cpio" --payload "$payload" \
 	--moddir "$MODDIR" --modules "udmabuf" 2>"$dir/initramfs.log" ||
 	{ cat "$dir/initramfs.log" >&2; die "initramfs did not build"; }
+
+# Deterministic mode.  -icount makes guest time count instructions; what
+# still differs between two boots is what the guest seeds its randomness and
+# memory layout from: QEMU's RNG (RDRAND/RNDR), the RTC, KASLR, mmap ASLR and
+# the page allocator's shuffling.  Fix them all, so that two runs of one
+# build give the same medians (scripts/bench-check.sh relies on it).  QEMU's
+# own options go through a wrapper first in PATH (qemu-run.sh has no knob
+# for extra QEMU arguments).
+if [ "$icount" = 1 ] && [ "${DETERMINISTIC:-1}" = 1 ]; then
+	export APPEND="${APPEND:+$APPEND }nokaslr norandmaps page_alloc.shuffle=0"
+	wrap=$dir/qemu-wrap
+	mkdir -p "$wrap"
+	real=$(command -v "$qemu") || die "$qemu is not installed"
+	printf '#!/bin/sh\n# bench.sh: deterministic guest randomness and clock for ICOUNT=1\nexec %s -seed 1 -rtc base=2025-01-01T00:00:00,clock=vm "$@"\n' \
+		"$(shq "$real")" >"$wrap/$qemu"
+	chmod +x "$wrap/$qemu"
+	export PATH="$wrap:$PATH"
+fi
 
 say "running the sweep in QEMU ($arch, $krel${BENCH_ARGS:+, BENCH_ARGS=$bench_args})..."
 res=$dir/results
