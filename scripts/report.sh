@@ -59,7 +59,7 @@ ns() { awk -v v="$1" 'BEGIN {
 	else if (v >= 1e6) printf "%.3g ms", v / 1e6
 	else if (v >= 1e3) printf "%.3g µs", v / 1e3
 	else printf "%.3g ns", v }'; }
-times() { awk -v v="$1" 'BEGIN { printf (v >= 10 ? "%.0f×" : "%.2f×"), v }'; }
+times() { awk -v v="$1" 'BEGIN { printf (v >= 10 ? "%.0f×" : v >= 0.1 ? "%.2f×" : "%.2g×"), v }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.6g", a / b }'; }
 
 fig_status() { awk -F'\t' -v id="$1" '$1 == id { print $2; exit }' "$plots/index.tsv"; }
