@@ -137,7 +137,7 @@ fig id=peers-alloc title='alloc+free and mmap+touch vs the peers' \
 	why='no alloc_free/mmap_touch rows'
 
 fig id=cpu-bandwidth title='CPU read/write bandwidth per caching model' \
-	y=mb_per_s ylabel='bandwidth (MiB/s)' ysi=0 \
+	y=mb_per_s ylabel='bandwidth (MB/s, 10^6 bytes/s)' ysi=0 \
 	filter='op=cpu_read|cpu_write' prefer='cache_state=-|clean|dirty' \
 	panel=op series=exporter,caching \
 	why='no cpu_read/cpu_write rows'

@@ -165,8 +165,8 @@ read_cpu_bandwidth() {
 		[ -n "$x" ] || continue
 		c=$(datq cpu-bandwidth "$op" "cmheap-system, cached")
 		u=$(datq cpu-bandwidth "$op" "cmheap-system-uncached, uncached" "$x")
-		printf -- "- %s at %s: cached %.0f MiB/s" "$op" "$(human_size "$x")" "$c"
-		[ -n "$u" ] && printf ", uncached (write-combined) %.0f MiB/s: cached/uncached = %s" "$u" "$(times "$(div "$c" "$u")")"
+		printf -- "- %s at %s: cached %.0f MB/s" "$op" "$(human_size "$x")" "$c"
+		[ -n "$u" ] && printf ", uncached (write-combined) %.0f MB/s: cached/uncached = %s" "$u" "$(times "$(div "$c" "$u")")"
 		printf ".\n"
 	done
 	case $accel in
@@ -250,7 +250,7 @@ key_points() {
 			if (!(op in smax) || s > smax[op]) smax[op] = s
 		}
 		split("map unmap map_unmap sync_dev sync_cpu dmabuf_sync alloc_free_cold alloc_free_warm mmap_touch cpu_write cpu_read", order, " ")
-		print "| op | exporter | device | attrs | size | samples | min | p50 | p99 | MiB/s | faults/op |"
+		print "| op | exporter | device | attrs | size | samples | min | p50 | p99 | MB/s | faults/op |"
 		print "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
 		for (o = 1; o <= 11; o++) {
 			op = order[o]
