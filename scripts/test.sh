@@ -91,7 +91,7 @@ load_target() {
 			fi
 			MODDIR=$mr/lib/modules/$KRELEASE
 		fi
-		[ -n "$MODDIR" ] || log "$t" "no modules for the guest: vgem tests will skip, virtio-blk must be built in"
+		[ -n "$MODDIR" ] || log "$t" "no modules for the guest (MODDIR=): vgem tests will skip, results come over the console unless virtio-blk is built in"
 	else
 		local dir
 		dir=$("$scripts/fetch-kernel.sh" "${t%-*}" "${t#*-}")
