@@ -61,10 +61,16 @@ static struct cmheap_import *cmheap_import_find(struct cmheap_importer *imp,
 	return xa_load(&imp->handles, handle);
 }
 
-/* The raw baseline maps the same pages the exporter hands out. */
+/*
+ * The raw baseline maps the same pages the exporter hands out.  Another
+ * exporter is asked for them through a short-lived attachment of our own:
+ * mapping the importer's attachment instead could leave a mapping cached
+ * on it by the dma-buf core (cache_sgt_mapping), in the wrong direction.
+ */
 static int cmheap_import_copy_table(struct cmheap_import *im)
 {
 	const struct sg_table *src = cmheap_buffer_table(im->dmabuf);
+	struct dma_buf_attachment *tmp = NULL;
 	struct sg_table *sgt = NULL;
 	struct scatterlist *s, *d;
 	unsigned int i;
@@ -73,11 +79,15 @@ static int cmheap_import_copy_table(struct cmheap_import *im)
 	if (im->have_raw)
 		return 0;
 	if (!src) {
-		/* Another exporter: ask it for its pages once. */
-		sgt = dma_buf_map_attachment_unlocked(im->attach,
-						      DMA_BIDIRECTIONAL);
-		if (IS_ERR(sgt))
-			return PTR_ERR(sgt);
+		tmp = dma_buf_attach(im->dmabuf, im->dev);
+		if (IS_ERR(tmp))
+			return PTR_ERR(tmp);
+		sgt = dma_buf_map_attachment_unlocked(tmp, DMA_BIDIRECTIONAL);
+		if (IS_ERR(sgt)) {
+			ret = PTR_ERR(sgt);
+			sgt = NULL;
+			goto out;
+		}
 		src = sgt;
 	}
 	ret = sg_alloc_table(&im->raw, src->orig_nents, GFP_KERNEL);
@@ -97,8 +107,9 @@ static int cmheap_import_copy_table(struct cmheap_import *im)
 	im->have_raw = true;
 out:
 	if (sgt)
-		dma_buf_unmap_attachment_unlocked(im->attach, sgt,
-						  DMA_BIDIRECTIONAL);
+		dma_buf_unmap_attachment_unlocked(tmp, sgt, DMA_BIDIRECTIONAL);
+	if (tmp)
+		dma_buf_detach(im->dmabuf, tmp);
 	return ret;
 }
 
