@@ -174,6 +174,9 @@ compare_selftests() {
 	sed 's/^\(cmheap-system,cached,coherent,1,map,exporter,4096,.*\),0,0,0,0,0,0,0,/\1,0,50,0,0,0,0,0,/' "$a" >"$b"
 	check "compare: zero -> non-zero is a regression" expect_rc 1 "$scripts/compare" "$a" "$b"
 	check "compare: --min-ns makes tiny times ties" expect_rc 0 "$scripts/compare" "$a" "$b" --min-ns 100
+	sed 's/^\(cmheap-system,cached,noncoherent,0,unmap,.*\),100,110,/\1,116,110,/' "$a" >"$b"
+	check "compare: --resolution 16 makes a 16 ns move a tie" expect_rc 0 "$scripts/compare" "$a" "$b" --resolution 16
+	check "compare: ... and without it, 16% is a regression" expect_rc 1 "$scripts/compare" "$a" "$b"
 	sed 's/,1048576,0,256,/,1048576,0,255,/' "$a" >"$b"
 	check "compare: a changed nents still pairs the point" expect_out 'nents 256 -> 255' "$scripts/compare" "$a" "$b"
 	check "compare: missing file -> exit 2" expect_rc 2 "$scripts/compare" "$a" "$tmp/none.csv"
