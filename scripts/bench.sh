@@ -113,6 +113,7 @@ finish() { # RAWDIR KREL ACCEL
 	local raw=$1
 	[ -s "$raw/results.csv" ] || die "no results.csv came back (logs: $out/logs)"
 	[ -s "$raw/meta.json" ] || die "no meta.json came back (logs: $out/logs)"
+	host_note after
 	cp "$raw/results.csv" "$raw/meta.json" "$out/"
 	local rows
 	rows=$(($(wc -l <"$out/results.csv") - 1))
@@ -134,6 +135,17 @@ set_out() { # KVER-or-RELEASE ACCEL
 	rm -rf "$out"
 	mkdir -p "$out/logs"
 	out=$(cd "$out" && pwd)
+	host_note before
+}
+
+# The host's CPU and load: under TCG or KVM the guest's timings depend on
+# them (not under -icount).  Kept in logs/host.txt, shown by report.sh.
+host_note() {
+	{
+		[ "$1" = before ] && echo "host_cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)"
+		[ "$1" = before ] && echo "host_cpus=$(nproc)"
+		echo "load_$1=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+	} >>"$out/logs/host.txt"
 }
 
 # ---------------------------------------------------------------- local

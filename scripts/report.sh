@@ -326,6 +326,12 @@ report=$dir/report.md
 		$1 == "points.skipped" { n = $2 }
 		$1 ~ /^points\.skips\.[0-9]+\.reason$/ { r[$2]++ }
 		END { if (n + 0 == 0) exit; s = n; t = ""; for (k in r) t = t (t == "" ? "" : "; ") r[k] " " k; print s (t == "" ? "" : " (" t ")") }')"
+	if [ -r "$dir/logs/host.txt" ]; then
+		row host "$(awk -F= '{ v[$1] = $2 } END {
+			s = v["host_cpu"]; if (v["host_cpus"] != "") s = s ", " v["host_cpus"] " CPUs"
+			if (v["load_before"] != "") s = s "; load average " v["load_before"] " before, " v["load_after"] " after"
+			print s }' "$dir/logs/host.txt")"
+	fi
 	row "command line" "$(m command_line)"
 	row label "$(m label)"
 	row points "$(($(wc -l <"$csv") - 1)) rows in results.csv"
