@@ -20,7 +20,7 @@ if [ ! -r "$csv" ]; then
 	echo "report: cannot read $csv" >&2
 	exit 2
 fi
-[ -r "$plots/index.tsv" ] || "$here/plot.sh" "$dir"
+if [ ! -r "$plots/index.tsv" ] || [ ! -d "$data" ]; then "$here/plot.sh" "$dir"; fi
 
 m() { meta_get "$meta" "$1"; }
 accel=$(m accelerator)
