@@ -22,7 +22,7 @@
 #                      ICOUNT=1: deterministic -icount, plus fixed guest
 #                      randomness, clock and layout (DETERMINISTIC=0: not)
 #   BENCH_ARGS="..."   extra cmheap-bench options (e.g. --quick, --sizes 4K,1M)
-#   LABEL=text         recorded in meta.json
+#   LABEL=text         recorded in meta.json (default "make bench [BENCH_ARGS=...]")
 #   TIMEOUT=3600       guest deadline, seconds
 #   OUT=dir            results folder (emptied first)
 #   NO_DEPS=1          do not run scripts/deps.sh
@@ -43,7 +43,7 @@ arch=${ARCH:-$host_arch}
 kver=${KVER:-6.12}
 icount=${ICOUNT:-0}
 bench_args=${BENCH_ARGS:-}
-label=${LABEL:-}
+label=${LABEL:-make bench${BENCH_ARGS:+ BENCH_ARGS=$BENCH_ARGS}}
 timeout=${TIMEOUT:-3600}
 out=${OUT:-}
 # Our callers' make variables must not leak into kbuild (which reads ARCH,

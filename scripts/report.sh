@@ -144,6 +144,7 @@ read_peers_alloc() {
 			v=$(datq peers-alloc "$op" "$e" "$x")
 			[ -n "$v" ] && printf ", %s %s (%s)" "$e" "$(ns "$v")" "$(times "$(div "$v" "$base")")"
 		done
+		case $op in *cold*) printf " (one sample each: the first allocation of that size)" ;; esac
 		printf ".\n"
 	done
 	# page faults per mmap+touch, straight from the CSV
