@@ -285,6 +285,40 @@ TEST_F(peer, raw_map)
 	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
 }
 
+/*
+ * Raw and exporter maps of one attachment interleave in any order: reading a
+ * peer's pages for the raw copy must not leave a mapping behind on the
+ * importer's attachment (the core caches mappings for some exporters, e.g.
+ * udmabuf), which would make the next raw map EBUSY or hand the next
+ * exporter map a table mapped in another direction.
+ */
+TEST_F(peer, raw_and_exporter_maps_interleave)
+{
+	unsigned int i;
+
+	/* a fresh attachment per direction: its first mapping is that one */
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		__u32 other = dirs[(i + 1) % ARRAY_SIZE(dirs)];
+		struct cmheap_attach at;
+
+		ASSERT_EQ(0, ctl_attach(self->ctl, self->fd,
+					CMHEAP_DEV_COHERENT, &at));
+		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, dirs[i], 0, 0, NULL))
+			TH_LOG("exporter map, dir %u", dirs[i]);
+		ASSERT_EQ(0, ctl_unmap(self->ctl, at.handle));
+		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, other, 0,
+				     CMHEAP_MAP_RAW, NULL))
+			TH_LOG("raw map after exporter map, dir %u", other);
+		ASSERT_EQ(0, ctl_unmap(self->ctl, at.handle));
+		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, dirs[i], 0, 0, NULL))
+			TH_LOG("exporter map after raw map, dir %u", dirs[i]);
+		EXPECT_EQ(0, ctl_sync(self->ctl, at.handle, CMHEAP_SYNC_FOR_CPU,
+				      dirs[i]));
+		ASSERT_EQ(0, ctl_unmap(self->ctl, at.handle));
+		EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	}
+}
+
 /* Only cmheap's exporter takes mapping attributes from the importer. */
 TEST_F(peer, attrs_without_raw_eopnotsupp)
 {
