@@ -248,6 +248,14 @@ say "building initramfs..."
 	--moddir "$MODDIR" --modules "udmabuf" 2>"$dir/initramfs.log" ||
 	{ cat "$dir/initramfs.log" >&2; die "initramfs did not build"; }
 
+# Measure the kernel as Debian ships it: the rig boots every guest with
+# init_on_alloc=0 (its zeroing tests need it), while Debian's kernels zero
+# every page allocation by default (CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y), which
+# is part of what an allocation costs.  The last init_on_alloc= word wins.
+if grep -qx 'CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y' "$KDIR/.config" 2>/dev/null; then
+	export APPEND="${APPEND:+$APPEND }init_on_alloc=1"
+fi
+
 # Deterministic mode.  -icount makes guest time count instructions; what
 # still differs between two boots is what the guest seeds its randomness and
 # memory layout from: QEMU's RNG (RDRAND/RNDR), the RTC, KASLR, mmap ASLR and
@@ -277,7 +285,7 @@ fpid=$!
 wait "$qpid" || rc=$?
 kill "$fpid" 2>/dev/null || true
 wait "$fpid" 2>/dev/null || true
-for f in console.log qemu.log dmesg.txt insmod.txt accel.txt elapsed.txt status.txt bench-rc.txt timeout.txt; do
+for f in console.log qemu.log dmesg.txt cmdline.txt insmod.txt accel.txt elapsed.txt status.txt bench-rc.txt timeout.txt; do
 	[ -e "$res/$f" ] && cp "$res/$f" "$out/logs/"
 done
 [ "$rc" -eq 0 ] || die "guest failed (qemu-run.sh exit $rc; $out/logs/console.log)"

@@ -333,6 +333,7 @@ report=$dir/report.md
 			if (v["load_before"] != "") s = s "; load average " v["load_before"] " before, " v["load_after"] " after"
 			print s }' "$dir/logs/host.txt")"
 	fi
+	[ -r "$dir/logs/cmdline.txt" ] && row "guest kernel command line" "$(head -n 1 "$dir/logs/cmdline.txt")"
 	row "command line" "$(m command_line)"
 	row label "$(m label)"
 	row points "$(($(wc -l <"$csv") - 1)) rows in results.csv"
