@@ -256,23 +256,8 @@ if grep -qx 'CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y' "$KDIR/.config" 2>/dev/null; the
 	export APPEND="${APPEND:+$APPEND }init_on_alloc=1"
 fi
 
-# Deterministic mode.  -icount makes guest time count instructions; what
-# still differs between two boots is what the guest seeds its randomness and
-# memory layout from: QEMU's RNG (RDRAND/RNDR), the RTC, KASLR, mmap ASLR and
-# the page allocator's shuffling.  Fix them all, so that two runs of one
-# build give the same medians (scripts/bench-check.sh relies on it).  QEMU's
-# own options go through a wrapper first in PATH (qemu-run.sh has no knob
-# for extra QEMU arguments).
-if [ "$icount" = 1 ] && [ "${DETERMINISTIC:-1}" = 1 ]; then
-	export APPEND="${APPEND:+$APPEND }nokaslr norandmaps page_alloc.shuffle=0"
-	wrap=$dir/qemu-wrap
-	mkdir -p "$wrap"
-	real=$(command -v "$qemu") || die "$qemu is not installed"
-	printf '#!/bin/sh\n# bench.sh: deterministic guest randomness and clock for ICOUNT=1\nexec %s -seed 1 -rtc base=2025-01-01T00:00:00,clock=vm "$@"\n' \
-		"$(shq "$real")" >"$wrap/$qemu"
-	chmod +x "$wrap/$qemu"
-	export PATH="$wrap:$PATH"
-fi
+# Deterministic mode (ICOUNT=1): scripts/qemu-run.sh fixes the guest's
+# randomness, clock and memory layout as well as counting instructions.
 
 say "running the sweep in QEMU ($arch, $krel${BENCH_ARGS:+, BENCH_ARGS=$bench_args})..."
 res=$dir/results

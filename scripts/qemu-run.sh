@@ -16,7 +16,9 @@
 #                       architecture and only if a probe boot under KVM reaches
 #                       userspace; the verdict is cached per host boot in
 #                       $BUILD/accel-ARCH.verdict.
-#   ICOUNT=1            deterministic instruction counting (-icount, TCG only).
+#   ICOUNT=1            deterministic instruction counting (-icount, TCG only),
+#                       with fixed guest randomness, clock and memory layout
+#                       (DETERMINISTIC=0: instruction counting only).
 #   MEM=2G SMP=2        guest memory and CPUs.
 #   CPU=...             override the -cpu model.
 #   APPEND="..."        extra kernel command line words.
@@ -143,9 +145,18 @@ choose_accel() {
 accel=$(choose_accel)
 if [ "$icount" = 1 ]; then
 	# -icount needs TCG.  sleep=off lets virtual time run ahead while the
-	# guest idles, so it no longer depends on the host's wall clock.
+	# guest idles, so it no longer depends on the host's wall clock.  What
+	# else differs between two boots is what the guest seeds its randomness
+	# and memory layout from: QEMU's RNG (RDRAND/RNDR), the RTC, KASLR, mmap
+	# ASLR and the page allocator's shuffling.  Fix them all, so that two
+	# runs of one build repeat (scripts/bench-check.sh relies on it).
+	# DETERMINISTIC=0 keeps only the instruction counting.
 	accel=tcg
 	accel_opts=(-accel tcg -icount "shift=0,sleep=off" -cpu "${CPU:-$tcg_cpu}")
+	if [ "${DETERMINISTIC:-1}" = 1 ]; then
+		accel_opts+=(-seed 1 -rtc "base=2025-01-01T00:00:00,clock=vm")
+		cmdline="$cmdline nokaslr norandmaps page_alloc.shuffle=0"
+	fi
 	accel_name=tcg-icount
 elif [ "$accel" = kvm ]; then
 	accel_opts=(-accel kvm -cpu "${CPU:-host}")
