@@ -294,6 +294,30 @@ for t in "${targets[@]}"; do
 	summary+=("$line")
 done
 
+# The benchmark harness (scripts/test-bench.sh): a tiny sweep in a guest of
+# the first target, its outputs checked for structure and sanity, and the
+# regression comparison's own tests; counted with the selftests.  It runs
+# Debian's kernels only (NO_BENCH_TEST=1 leaves it out).
+if [ "$mode" = test ] && [ -z "$custom_kernel" ] && [ "${NO_BENCH_TEST:-0}" != 1 ]; then
+	echo
+	echo "=== bench harness ==="
+	t0=$SECONDS
+	bt_log=$build/test-bench.log
+	bt_rc=0
+	first=${targets[0]}
+	ARCH=${first%-*} KVER=${first##*-} NO_DEPS=1 "$scripts/test-bench.sh" 2>&1 | tee "$bt_log" || bt_rc=$?
+	bt_p=$(grep -c '^ok ' "$bt_log" || true)
+	bt_f=$(grep -c '^not ok ' "$bt_log" || true)
+	# A harness that failed must count as a failure even if it printed none.
+	if [ "$bt_rc" -ne 0 ] && [ "$bt_f" -eq 0 ]; then bt_f=1; fi
+	total_p=$((total_p + bt_p))
+	total_f=$((total_f + bt_f))
+	[ "$bt_f" -eq 0 ] || overall=1
+	line="bench-harness ($first): $bt_p passed, $bt_f failed ($((SECONDS - t0)) s)"
+	echo "[bench-harness] ${line#*: }"
+	summary+=("$line")
+fi
+
 echo
 echo "=== summary ==="
 printf '%s\n' "${summary[@]}"
