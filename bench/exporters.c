@@ -86,7 +86,7 @@ static void exporter_probe(int ctl, struct exporter *e)
 			 "one-page allocation failed: %s", strerror(-ret));
 		goto err;
 	}
-	ret = importer_attach(ctl, b.fd, CMHEAP_DEV_COHERENT, &at);
+	ret = ctl_attach(ctl, b.fd, CMHEAP_DEV_COHERENT, &at);
 	if (ret) {
 		snprintf(e->reason, sizeof(e->reason),
 			 "the importer cannot attach its buffers: %s",
@@ -97,7 +97,7 @@ static void exporter_probe(int ctl, struct exporter *e)
 	e->uncached = at.flags & CMHEAP_ATTF_UNCACHED;
 	if (e->kind == EXP_CMHEAP && !(at.flags & CMHEAP_ATTF_OURS))
 		e->kind = EXP_DMA_HEAP;	/* named like ours, but is not */
-	importer_detach(ctl, at.handle);
+	ctl_detach(ctl, at.handle);
 	buffer_free(&b);
 	e->present = true;
 	return;

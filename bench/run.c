@@ -65,13 +65,13 @@ static long probe_nents(int ctl, const struct buffer *b)
 	struct cmheap_map m;
 	long nents = NA;
 
-	if (importer_attach(ctl, b->fd, CMHEAP_DEV_COHERENT, &at))
+	if (ctl_attach(ctl, b->fd, CMHEAP_DEV_COHERENT, &at))
 		return NA;
-	if (!importer_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, &m)) {
+	if (!ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, &m)) {
 		nents = m.orig_nents;
-		importer_unmap(ctl, at.handle);
+		ctl_unmap(ctl, at.handle);
 	}
-	importer_detach(ctl, at.handle);
+	ctl_detach(ctl, at.handle);
 	return nents;
 }
 

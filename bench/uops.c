@@ -133,12 +133,12 @@ static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 	struct loop l;
 	int ret;
 
-	ret = importer_attach(ctl, b->fd, (unsigned int)p->device, &at);
+	ret = ctl_attach(ctl, b->fd, (unsigned int)p->device, &at);
 	if (ret) {
 		snprintf(why, why_len, "CMHEAP_IOC_ATTACH: %s", strerror(-ret));
 		return ret;
 	}
-	ret = importer_map(ctl, at.handle, dir_to_cmheap(p->dir), 0, 0, &m);
+	ret = ctl_map(ctl, at.handle, dir_to_cmheap(p->dir), 0, 0, &m);
 	if (ret) {
 		snprintf(why, why_len, "CMHEAP_IOC_MAP: %s", strerror(-ret));
 		goto out_detach;
@@ -192,9 +192,9 @@ out_munmap:
 	if (map)
 		munmap(map, b->size);
 out_unmap:
-	importer_unmap(ctl, at.handle);
+	ctl_unmap(ctl, at.handle);
 out_detach:
-	importer_detach(ctl, at.handle);
+	ctl_detach(ctl, at.handle);
 	return ret;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared helpers of the cmheap selftests: heap enumeration, the dma-heap
- * allocation wrapper, the debugfs stats reader and thin wrappers of the
- * /dev/cmheap ioctls.
+ * allocation wrapper and the debugfs stats reader.  The /dev/cmheap ioctl
+ * wrappers (ctl_*) come from lib/cmheap_ctl.h, shared with cmheap-bench.
  *
  * Every wrapper returns 0 (or an fd) on success and -errno on failure, so a
  * test can say ASSERT_EQ(-EINVAL, ctl_map(...)).
@@ -27,8 +27,9 @@
 #include <linux/types.h>
 #include <linux/cmheap.h>
 
+#include "cmheap_ctl.h"
+
 #define DMA_HEAP_DIR		"/dev/dma_heap"
-#define CMHEAP_CTL_PATH		"/dev/" CMHEAP_CTL_NAME
 #define CMHEAP_DEBUGFS		"/sys/kernel/debug/cmheap"
 #define CMHEAP_IMPORTER		"importer"	/* debugfs folder of /dev/cmheap */
 
@@ -117,21 +118,6 @@ void debugfs_ensure(void);
 int stats_read(const char *dir, struct cmheap_stats *st);
 /* The value of one counter, or UINT64_MAX when it can't be read. */
 __u64 stat_get(const char *dir, enum cmheap_stat key);
-
-/* /dev/cmheap wrappers: 0 or -errno */
-int ctl_open(void);
-int ctl_device_info(int ctl, __u32 index, struct cmheap_device_info *info);
-int ctl_attach(int ctl, int dmabuf_fd, __u32 device, struct cmheap_attach *at);
-int ctl_detach(int ctl, __u32 handle);
-int ctl_map(int ctl, __u32 handle, __u32 dir, __u32 attrs, __u32 flags,
-	    struct cmheap_map *out);
-int ctl_unmap(int ctl, __u32 handle);
-int ctl_unmap_raw(int ctl, struct cmheap_unmap *um);
-int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir);
-int ctl_sync_raw(int ctl, struct cmheap_sync *s);
-int ctl_bench(int ctl, struct cmheap_bench *b);
-/* Flags of device @index, or 0 when the query fails. */
-__u32 ctl_device_flags(int ctl, __u32 index);
 
 /*
  * CMHEAP_HEAP_VARIANTS(fixture) registers, at run time, one variant of

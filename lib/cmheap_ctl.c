@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/* libcmheap_ctl: the /dev/cmheap importer ioctls (see cmheap_ctl.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cmheap_ctl.h"
+
+/*
+ * The calls are short and restartable, so a signal is not a failure.
+ * CMHEAP_IOC_BENCH is the exception, see ctl_bench().
+ */
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+int ctl_open(void)
+{
+	int fd = open(CMHEAP_CTL_PATH, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int ctl_device_info(int ctl, __u32 index, struct cmheap_device_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->index = index;
+	return xioctl(ctl, CMHEAP_IOC_DEVICE_INFO, info);
+}
+
+__u32 ctl_device_flags(int ctl, __u32 index)
+{
+	struct cmheap_device_info info;
+
+	if (ctl_device_info(ctl, index, &info))
+		return 0;
+	return info.flags;
+}
+
+int ctl_attach(int ctl, int dmabuf_fd, __u32 device, struct cmheap_attach *at)
+{
+	struct cmheap_attach tmp;
+
+	if (!at)
+		at = &tmp;
+	memset(at, 0, sizeof(*at));
+	at->dmabuf_fd = dmabuf_fd;
+	at->device = device;
+	return xioctl(ctl, CMHEAP_IOC_ATTACH, at);
+}
+
+int ctl_detach(int ctl, __u32 handle)
+{
+	return xioctl(ctl, CMHEAP_IOC_DETACH, &handle);
+}
+
+int ctl_map(int ctl, __u32 handle, __u32 dir, __u32 attrs, __u32 flags,
+	    struct cmheap_map *out)
+{
+	struct cmheap_map tmp;
+
+	if (!out)
+		out = &tmp;
+	memset(out, 0, sizeof(*out));
+	out->handle = handle;
+	out->direction = dir;
+	out->attrs = attrs;
+	out->flags = flags;
+	return xioctl(ctl, CMHEAP_IOC_MAP, out);
+}
+
+int ctl_unmap_raw(int ctl, struct cmheap_unmap *um)
+{
+	return xioctl(ctl, CMHEAP_IOC_UNMAP, um);
+}
+
+int ctl_unmap(int ctl, __u32 handle)
+{
+	struct cmheap_unmap um = { .handle = handle };
+
+	return ctl_unmap_raw(ctl, &um);
+}
+
+int ctl_sync_raw(int ctl, struct cmheap_sync *s)
+{
+	return xioctl(ctl, CMHEAP_IOC_SYNC, s);
+}
+
+int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir)
+{
+	struct cmheap_sync s = {
+		.handle = handle,
+		.flags = flags,
+		.direction = dir,
+	};
+
+	return ctl_sync_raw(ctl, &s);
+}
+
+int ctl_bench(int ctl, struct cmheap_bench *b)
+{
+	/*
+	 * Not restarted on EINTR: the kernel gives up a timing loop only for
+	 * a fatal signal, and then there is nothing to retry.
+	 */
+	return ioctl(ctl, CMHEAP_IOC_BENCH, b) < 0 ? -errno : 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libcmheap_ctl: the /dev/cmheap importer ioctls for userspace, shared by
+ * the selftests and cmheap-bench.  Each call fills its argument struct from
+ * its parameters and returns 0 on success or -errno, so that a test can say
+ * ASSERT_EQ(-EINVAL, ctl_map(...)).  Out-structs may be NULL where the
+ * caller does not need them.
+ */
+#ifndef CMHEAP_CTL_H
+#define CMHEAP_CTL_H
+
+#include <linux/types.h>
+#include <linux/cmheap.h>
+
+#define CMHEAP_CTL_PATH	"/dev/" CMHEAP_CTL_NAME
+
+/* open /dev/cmheap: an fd, or -errno */
+int ctl_open(void);
+int ctl_device_info(int ctl, __u32 index, struct cmheap_device_info *info);
+/* the CMHEAP_DEVF_* flags of a test device; 0 when the call fails */
+__u32 ctl_device_flags(int ctl, __u32 index);
+int ctl_attach(int ctl, int dmabuf_fd, __u32 device, struct cmheap_attach *at);
+int ctl_detach(int ctl, __u32 handle);
+int ctl_map(int ctl, __u32 handle, __u32 dir, __u32 attrs, __u32 flags,
+	    struct cmheap_map *out);
+int ctl_unmap(int ctl, __u32 handle);
+int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir);
+/* the ioctls with a caller-built struct, for tests of bad input */
+int ctl_unmap_raw(int ctl, struct cmheap_unmap *um);
+int ctl_sync_raw(int ctl, struct cmheap_sync *s);
+int ctl_bench(int ctl, struct cmheap_bench *b);
+
+#endif /* CMHEAP_CTL_H */
