@@ -114,6 +114,22 @@ static void acc_end(struct perf_acc *a, struct extra *x)
 	x->cache_misses = v[PERF_CACHE_MISSES];
 }
 
+/* One DMA_BUF_IOCTL_SYNC, timed; counted by perf when @timed. */
+static int timed_sync(int fd, __u64 flags, bool timed, uint64_t *ns)
+{
+	uint64_t t0;
+	int ret;
+
+	if (timed)
+		perf_on();
+	t0 = now_ns();
+	ret = sync_ioctl(fd, flags);
+	*ns = now_ns() - t0;
+	if (timed)
+		perf_off();
+	return ret;
+}
+
 static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 			  struct samples *s, struct extra *x, char *why,
 			  size_t why_len)
@@ -128,7 +144,7 @@ static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 	struct cmheap_attach at;
 	struct cmheap_map m;
 	struct perf_acc acc;
-	uint64_t t0, t1, t2, t3;
+	uint64_t start_ns, end_ns;
 	void *map = NULL;
 	struct loop l;
 	int ret;
@@ -156,13 +172,8 @@ static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 	for (loop_start(&l); loop_next(&l);) {
 		bool timed = l.timed;
 
-		if (timed)
-			perf_on();
-		t0 = now_ns();
-		ret = sync_ioctl(b->fd, DMA_BUF_SYNC_START | flags);
-		t1 = now_ns();
-		if (timed)
-			perf_off();
+		ret = timed_sync(b->fd, DMA_BUF_SYNC_START | flags, timed,
+				 &start_ns);
 		if (ret) {
 			snprintf(why, why_len, "DMA_BUF_IOCTL_SYNC START: %s",
 				 strerror(-ret));
@@ -170,20 +181,14 @@ static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 		}
 		if (dirty)
 			write_bytes(map, b->size, pattern(l.warm + l.n));
-		if (timed)
-			perf_on();
-		t2 = now_ns();
-		ret = sync_ioctl(b->fd, DMA_BUF_SYNC_END | flags);
-		t3 = now_ns();
-		if (timed)
-			perf_off();
+		ret = timed_sync(b->fd, DMA_BUF_SYNC_END | flags, timed, &end_ns);
 		if (ret) {
 			snprintf(why, why_len, "DMA_BUF_IOCTL_SYNC END: %s",
 				 strerror(-ret));
 			goto out_munmap;
 		}
 		if (timed) {
-			samples_push(s, (t1 - t0) + (t3 - t2));
+			samples_push(s, start_ns + end_ns);
 			acc.ops++;
 		}
 	}
