@@ -83,6 +83,15 @@ find_results_disk() {
 	return 1
 }
 
+# A deterministic boot (qemu-run.sh ICOUNT=1) starts on one CPU, so that
+# boot-time work does not interleave differently from run to run; bring the
+# others up now, before the job.
+for cpu in /sys/devices/system/cpu/cpu[0-9]*/online; do
+	[ -w "$cpu" ] || continue
+	read -r state <"$cpu"
+	[ "$state" = 1 ] || echo 1 >"$cpu" || say "could not bring ${cpu%/online} online"
+done
+
 status=ok
 export RESULTS=/results
 if [ -e /cmheap/cmheap.ko ]; then

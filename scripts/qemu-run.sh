@@ -155,7 +155,10 @@ if [ "$icount" = 1 ]; then
 	accel_opts=(-accel tcg -icount "shift=0,sleep=off" -cpu "${CPU:-$tcg_cpu}")
 	if [ "${DETERMINISTIC:-1}" = 1 ]; then
 		accel_opts+=(-seed 1 -rtc "base=2025-01-01T00:00:00,clock=vm")
-		cmdline="$cmdline nokaslr norandmaps page_alloc.shuffle=0"
+		# maxcpus=1: boot on one CPU (deferred struct-page init and
+		# other boot work then run in one order); guest-init.sh brings
+		# the other CPUs online before the job.
+		cmdline="$cmdline nokaslr norandmaps page_alloc.shuffle=0 maxcpus=1"
 	fi
 	accel_name=tcg-icount
 elif [ "$accel" = kvm ]; then
