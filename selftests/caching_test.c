@@ -23,16 +23,6 @@
 
 #define BUF_SIZE (4 * SZ_1M)
 
-#if defined(__x86_64__) || defined(__i386__)
-#define NO_NONCOHERENT "x86: all DMA is coherent"
-#else
-#define NO_NONCOHERENT "no non-coherent test device"
-#endif
-
-static const __u32 dirs[] = {
-	CMHEAP_DIR_BIDIRECTIONAL, CMHEAP_DIR_TO_DEVICE, CMHEAP_DIR_FROM_DEVICE,
-};
-
 /* The coherent device exists everywhere and says it is coherent. */
 TEST(coherent_device_reports_coherent)
 {
@@ -169,11 +159,11 @@ TEST_F(caching, noncoherent_map_maintains_cached_only)
 		SKIP(return, NO_NONCOHERENT);
 	h = attach_mapped(_metadata, self->ctl, self->fd,
 			  CMHEAP_DEV_NONCOHERENT, &nents);
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
 		__u64 want = variant->heap.uncached ? 0 : nents;
 
 		ASSERT_EQ(0, stats_read(self->heap, &a));
-		ASSERT_EQ(0, ctl_map(self->ctl, h, dirs[i], 0, 0, NULL));
+		ASSERT_EQ(0, ctl_map(self->ctl, h, cmheap_dirs[i], 0, 0, NULL));
 		ASSERT_EQ(0, stats_read(self->heap, &b));
 		ASSERT_EQ(0, ctl_unmap(self->ctl, h));
 		ASSERT_EQ(0, stats_read(self->heap, &c));
@@ -182,12 +172,12 @@ TEST_F(caching, noncoherent_map_maintains_cached_only)
 		EXPECT_EQ(b.v[ST_UNMAPS] + 1, c.v[ST_UNMAPS]);
 		EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS] + want,
 			  b.v[ST_CACHE_MAINT_OPS])
-			TH_LOG("map dir %u", dirs[i]);
+			TH_LOG("map dir %u", cmheap_dirs[i]);
 		/* giving a device's writes back to the CPU invalidates */
-		if (dirs[i] != CMHEAP_DIR_TO_DEVICE) {
+		if (cmheap_dirs[i] != CMHEAP_DIR_TO_DEVICE) {
 			EXPECT_EQ(b.v[ST_CACHE_MAINT_OPS] + want,
 				  c.v[ST_CACHE_MAINT_OPS])
-				TH_LOG("unmap dir %u", dirs[i]);
+				TH_LOG("unmap dir %u", cmheap_dirs[i]);
 		}
 	}
 	EXPECT_EQ(0, ctl_detach(self->ctl, h));
@@ -202,15 +192,15 @@ TEST_F(caching, coherent_map_no_maint)
 
 	h = attach_mapped(_metadata, self->ctl, self->fd,
 			  CMHEAP_DEV_COHERENT, &nents);
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
 		ASSERT_EQ(0, stats_read(self->heap, &a));
-		ASSERT_EQ(0, ctl_map(self->ctl, h, dirs[i], 0, 0, NULL));
+		ASSERT_EQ(0, ctl_map(self->ctl, h, cmheap_dirs[i], 0, 0, NULL));
 		ASSERT_EQ(0, ctl_unmap(self->ctl, h));
 		ASSERT_EQ(0, stats_read(self->heap, &b));
 		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
 		EXPECT_EQ(a.v[ST_UNMAPS] + 1, b.v[ST_UNMAPS]);
 		EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS], b.v[ST_CACHE_MAINT_OPS])
-			TH_LOG("dir %u", dirs[i]);
+			TH_LOG("dir %u", cmheap_dirs[i]);
 	}
 	EXPECT_EQ(0, ctl_detach(self->ctl, h));
 }
@@ -226,15 +216,15 @@ TEST_F(caching, skip_cpu_sync_no_maint)
 		SKIP(return, NO_NONCOHERENT);
 	h = attach_mapped(_metadata, self->ctl, self->fd,
 			  CMHEAP_DEV_NONCOHERENT, &nents);
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
 		ASSERT_EQ(0, stats_read(self->heap, &a));
-		ASSERT_EQ(0, ctl_map(self->ctl, h, dirs[i],
+		ASSERT_EQ(0, ctl_map(self->ctl, h, cmheap_dirs[i],
 				     CMHEAP_ATTR_SKIP_CPU_SYNC, 0, NULL));
 		ASSERT_EQ(0, ctl_unmap(self->ctl, h));
 		ASSERT_EQ(0, stats_read(self->heap, &b));
 		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
 		EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS], b.v[ST_CACHE_MAINT_OPS])
-			TH_LOG("dir %u", dirs[i]);
+			TH_LOG("dir %u", cmheap_dirs[i]);
 	}
 	/* and the attribute does not stick to the next plain map */
 	ASSERT_EQ(0, stats_read(self->heap, &a));

@@ -26,6 +26,10 @@
 static struct cmheap_heap heap_list[MAX_HEAPS];
 static int heap_count = -1;
 
+const __u32 cmheap_dirs[3] = {
+	CMHEAP_DIR_BIDIRECTIONAL, CMHEAP_DIR_TO_DEVICE, CMHEAP_DIR_FROM_DEVICE,
+};
+
 static int heap_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct cmheap_heap *)a)->name,

@@ -35,6 +35,16 @@
 
 #define SZ_1M			(1024UL * 1024UL)
 
+/* The three DMA directions, for tests that try each. */
+extern const __u32 cmheap_dirs[3];
+
+/* Why a test that needs the non-coherent test device skips. */
+#if defined(__x86_64__) || defined(__i386__)
+#define NO_NONCOHERENT "x86: all DMA is coherent"
+#else
+#define NO_NONCOHERENT "no non-coherent test device"
+#endif
+
 /* One heap found under /dev/dma_heap/cmheap-* */
 struct cmheap_heap {
 	char name[64];		/* "cmheap-system" */

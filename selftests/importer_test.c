@@ -18,10 +18,6 @@
 
 #define BUF_SIZE SZ_1M
 
-static const __u32 dirs[] = {
-	CMHEAP_DIR_BIDIRECTIONAL, CMHEAP_DIR_TO_DEVICE, CMHEAP_DIR_FROM_DEVICE,
-};
-
 TEST(device_info_bad_index_einval)
 {
 	struct cmheap_device_info info;
@@ -196,14 +192,14 @@ TEST_F(importer, map_unmap_each_direction)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
 		struct cmheap_stats a, b, c;
 		struct cmheap_map m;
 		struct cmheap_unmap um = { .handle = self->h };
 
 		ASSERT_EQ(0, stats_read(self->heap, &a));
-		ASSERT_EQ(0, ctl_map(self->ctl, self->h, dirs[i], 0, 0, &m))
-			TH_LOG("dir %u", dirs[i]);
+		ASSERT_EQ(0, ctl_map(self->ctl, self->h, cmheap_dirs[i], 0, 0, &m))
+			TH_LOG("dir %u", cmheap_dirs[i]);
 		ASSERT_EQ(0, stats_read(self->heap, &b));
 		EXPECT_LE(1, m.nents);
 		EXPECT_LE(1, m.orig_nents);
@@ -223,13 +219,13 @@ TEST_F(importer, map_raw_each_direction)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
 		struct cmheap_stats ha, hb, ia, ib;
 		struct cmheap_map m;
 
 		ASSERT_EQ(0, stats_read(self->heap, &ha));
 		ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ia));
-		ASSERT_EQ(0, ctl_map(self->ctl, self->h, dirs[i],
+		ASSERT_EQ(0, ctl_map(self->ctl, self->h, cmheap_dirs[i],
 				     CMHEAP_ATTR_SKIP_CPU_SYNC, CMHEAP_MAP_RAW, &m));
 		EXPECT_LE(1, m.nents);
 		EXPECT_LE(1, m.orig_nents);
@@ -395,19 +391,19 @@ TEST_F(importer, sync_direction_as_mapped)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		ASSERT_EQ(0, ctl_map(self->ctl, self->h, dirs[i], 0, 0, NULL));
-		for (j = 0; j < ARRAY_SIZE(dirs); j++) {
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
+		ASSERT_EQ(0, ctl_map(self->ctl, self->h, cmheap_dirs[i], 0, 0, NULL));
+		for (j = 0; j < ARRAY_SIZE(cmheap_dirs); j++) {
 			int want = i == j ? 0 : -EINVAL;
 
 			EXPECT_EQ(want, ctl_sync(self->ctl, self->h,
-						 CMHEAP_SYNC_FOR_CPU, dirs[j]))
-				TH_LOG("mapped %u, sync for cpu %u", dirs[i],
-				       dirs[j]);
+						 CMHEAP_SYNC_FOR_CPU, cmheap_dirs[j]))
+				TH_LOG("mapped %u, sync for cpu %u", cmheap_dirs[i],
+				       cmheap_dirs[j]);
 			EXPECT_EQ(want, ctl_sync(self->ctl, self->h,
-						 CMHEAP_SYNC_FOR_DEVICE, dirs[j]))
+						 CMHEAP_SYNC_FOR_DEVICE, cmheap_dirs[j]))
 				TH_LOG("mapped %u, sync for device %u",
-				       dirs[i], dirs[j]);
+				       cmheap_dirs[i], cmheap_dirs[j]);
 		}
 		ASSERT_EQ(0, ctl_unmap(self->ctl, self->h));
 	}
@@ -471,11 +467,11 @@ TEST_F(importer, close_with_live_attachments)
 		ASSERT_LE(0, fds[i]);
 		ASSERT_EQ(0, ctl_attach(ctl, fds[i], CMHEAP_DEV_COHERENT, &at));
 		if (i % 3 == 1) {
-			ASSERT_EQ(0, ctl_map(ctl, at.handle, dirs[i % 3], 0, 0,
+			ASSERT_EQ(0, ctl_map(ctl, at.handle, cmheap_dirs[i % 3], 0, 0,
 					     NULL));
 		}
 		if (i % 3 == 2) {
-			ASSERT_EQ(0, ctl_map(ctl, at.handle, dirs[i % 3], 0,
+			ASSERT_EQ(0, ctl_map(ctl, at.handle, cmheap_dirs[i % 3], 0,
 					     CMHEAP_MAP_RAW, NULL));
 		}
 		/* a second attachment of the same buffer */
@@ -549,11 +545,11 @@ TEST_F(importer, bench_with_attrs_and_directions)
 	struct cmheap_bench out;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
 		bench_run(_metadata, self->ctl, self->h, CMHEAP_BENCH_MAP_UNMAP,
-			  dirs[i], 0, CMHEAP_ATTR_SKIP_CPU_SYNC, &out);
+			  cmheap_dirs[i], 0, CMHEAP_ATTR_SKIP_CPU_SYNC, &out);
 		bench_run(_metadata, self->ctl, self->h, CMHEAP_BENCH_SYNC_CPU,
-			  dirs[i], CMHEAP_BENCH_RAW, CMHEAP_ATTR_SKIP_CPU_SYNC,
+			  cmheap_dirs[i], CMHEAP_BENCH_RAW, CMHEAP_ATTR_SKIP_CPU_SYNC,
 			  &out);
 	}
 }

@@ -33,16 +33,6 @@
 
 #define PEER_SIZE SZ_1M
 
-#if defined(__x86_64__) || defined(__i386__)
-#define NO_NONCOHERENT "x86: all DMA is coherent"
-#else
-#define NO_NONCOHERENT "no non-coherent test device"
-#endif
-
-static const __u32 dirs[] = {
-	CMHEAP_DIR_BIDIRECTIONAL, CMHEAP_DIR_TO_DEVICE, CMHEAP_DIR_FROM_DEVICE,
-};
-
 /* ---- peers: each makes a dma-buf fd, or -errno with a reason ---- */
 
 static int make_system_heap(char *why, size_t len)
@@ -228,17 +218,17 @@ static void peer_cycle(struct __test_metadata *_metadata, int ctl, int fd,
 	EXPECT_STREQ(exp, at.exp_name);
 	EXPECT_NE(0, strncmp(at.exp_name, CMHEAP_HEAP_PREFIX,
 			     strlen(CMHEAP_HEAP_PREFIX)));
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
 		struct cmheap_map m;
 
-		ASSERT_EQ(0, ctl_map(ctl, at.handle, dirs[i], 0, 0, &m))
-			TH_LOG("dir %u", dirs[i]);
+		ASSERT_EQ(0, ctl_map(ctl, at.handle, cmheap_dirs[i], 0, 0, &m))
+			TH_LOG("dir %u", cmheap_dirs[i]);
 		EXPECT_LE(1, m.nents);
 		EXPECT_LE(1, m.orig_nents);
 		EXPECT_EQ(0, ctl_sync(ctl, at.handle, CMHEAP_SYNC_FOR_CPU,
-				      dirs[i]));
+				      cmheap_dirs[i]));
 		EXPECT_EQ(0, ctl_sync(ctl, at.handle, CMHEAP_SYNC_FOR_DEVICE,
-				      dirs[i]));
+				      cmheap_dirs[i]));
 		ASSERT_EQ(0, ctl_unmap(ctl, at.handle));
 	}
 	EXPECT_EQ(0, ctl_detach(ctl, at.handle));
@@ -297,23 +287,23 @@ TEST_F(peer, raw_and_exporter_maps_interleave)
 	unsigned int i;
 
 	/* a fresh attachment per direction: its first mapping is that one */
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		__u32 other = dirs[(i + 1) % ARRAY_SIZE(dirs)];
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
+		__u32 other = cmheap_dirs[(i + 1) % ARRAY_SIZE(cmheap_dirs)];
 		struct cmheap_attach at;
 
 		ASSERT_EQ(0, ctl_attach(self->ctl, self->fd,
 					CMHEAP_DEV_COHERENT, &at));
-		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, dirs[i], 0, 0, NULL))
-			TH_LOG("exporter map, dir %u", dirs[i]);
+		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, cmheap_dirs[i], 0, 0, NULL))
+			TH_LOG("exporter map, dir %u", cmheap_dirs[i]);
 		ASSERT_EQ(0, ctl_unmap(self->ctl, at.handle));
 		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, other, 0,
 				     CMHEAP_MAP_RAW, NULL))
 			TH_LOG("raw map after exporter map, dir %u", other);
 		ASSERT_EQ(0, ctl_unmap(self->ctl, at.handle));
-		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, dirs[i], 0, 0, NULL))
-			TH_LOG("exporter map after raw map, dir %u", dirs[i]);
+		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, cmheap_dirs[i], 0, 0, NULL))
+			TH_LOG("exporter map after raw map, dir %u", cmheap_dirs[i]);
 		EXPECT_EQ(0, ctl_sync(self->ctl, at.handle, CMHEAP_SYNC_FOR_CPU,
-				      dirs[i]));
+				      cmheap_dirs[i]));
 		ASSERT_EQ(0, ctl_unmap(self->ctl, at.handle));
 		EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
 	}
