@@ -172,6 +172,37 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 }
 
 /*
+ * Syncs every mapped attachment of a cached buffer for the CPU or for its
+ * device.  Called with buffer->lock held.
+ */
+static void cmheap_sync_attachments(struct cmheap_buffer *buffer,
+				    enum dma_data_direction dir, bool for_cpu)
+{
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	struct cmheap_attachment *a;
+
+	list_for_each_entry(a, &buffer->attachments, node) {
+		if (!a->mapped)
+			continue;
+		if (for_cpu) {
+			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
+						  buffer->len, a->table.nents,
+						  dir, 0, false);
+			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
+		} else {
+			trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
+						     buffer->len,
+						     a->table.nents, dir, 0,
+						     false);
+			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
+		}
+		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
+				cmheap_maint_segments(a->dev, dir, 0, for_cpu,
+						      a->table.orig_nents));
+	}
+}
+
+/*
  * The CPU is about to access the buffer: make what devices wrote visible.
  * Uncached buffers need nothing: the CPU never caches them.
  */
@@ -179,27 +210,15 @@ static int cmheap_begin_cpu_access(struct dma_buf *dmabuf,
 				   enum dma_data_direction dir)
 {
 	struct cmheap_buffer *buffer = dmabuf->priv;
-	struct cmheap_stats *stats = &buffer->heap->stats;
-	struct cmheap_attachment *a;
 
-	cmheap_stat_add(stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
 	if (cmheap_buffer_uncached(buffer))
 		return 0;
 
 	mutex_lock(&buffer->lock);
 	if (buffer->vmap_cnt)
 		invalidate_kernel_vmap_range(buffer->vaddr, buffer->len);
-	list_for_each_entry(a, &buffer->attachments, node) {
-		if (!a->mapped)
-			continue;
-		trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
-					  buffer->len, a->table.nents, dir, 0,
-					  false);
-		dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
-		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(a->dev, dir, 0, true,
-						      a->table.orig_nents));
-	}
+	cmheap_sync_attachments(buffer, dir, true);
 	mutex_unlock(&buffer->lock);
 	return 0;
 }
@@ -209,10 +228,8 @@ static int cmheap_end_cpu_access(struct dma_buf *dmabuf,
 				 enum dma_data_direction dir)
 {
 	struct cmheap_buffer *buffer = dmabuf->priv;
-	struct cmheap_stats *stats = &buffer->heap->stats;
-	struct cmheap_attachment *a;
 
-	cmheap_stat_add(stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
 	if (cmheap_buffer_uncached(buffer)) {
 		/* Drain write-combining buffers so devices see the writes. */
 		wmb();
@@ -222,17 +239,7 @@ static int cmheap_end_cpu_access(struct dma_buf *dmabuf,
 	mutex_lock(&buffer->lock);
 	if (buffer->vmap_cnt)
 		flush_kernel_vmap_range(buffer->vaddr, buffer->len);
-	list_for_each_entry(a, &buffer->attachments, node) {
-		if (!a->mapped)
-			continue;
-		trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
-					     buffer->len, a->table.nents, dir,
-					     0, false);
-		dma_sync_sgtable_for_device(a->dev, &a->table, dir);
-		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(a->dev, dir, 0, false,
-						      a->table.orig_nents));
-	}
+	cmheap_sync_attachments(buffer, dir, false);
 	mutex_unlock(&buffer->lock);
 	return 0;
 }
