@@ -15,6 +15,8 @@
 #   CHECK_ARGS="..." the sweep (default below; a baseline made with other
 #                    arguments is reported, as its points will not match)
 #   NO_DEPS=1        as for bench.sh
+# A regression must show in two runs: a first run with slow points is
+# followed by a second, and only if that one is slow too does the check fail.
 # Exit status: 0 no regression (or no baseline), 1 regression or failure.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
@@ -58,11 +60,15 @@ if [ "$update" != 1 ] && [ ! -r "$baseline/results.csv" ]; then
 fi
 
 out=$root/build/bench-check/$arch-$krel
-say "running the check sweep on $arch $krel (QEMU TCG -icount)..."
-t0=$SECONDS
-OUT=$out ICOUNT=1 NO_DEPS=1 NO_REPORT=1 ARCH=$arch KVER=$kver LABEL=bench-check \
-	BENCH_ARGS="$check_args" "$scripts/bench.sh" >/dev/null
-say "sweep done in $((SECONDS - t0)) s"
+# sweep OUT_DIR: one run of the check sweep.
+sweep() {
+	local t0=$SECONDS
+	say "running the check sweep on $arch $krel (QEMU TCG -icount)..."
+	OUT=$1 ICOUNT=1 NO_DEPS=1 NO_REPORT=1 ARCH=$arch KVER=$kver LABEL=bench-check \
+		BENCH_ARGS="$check_args" "$scripts/bench.sh" >/dev/null
+	say "sweep done in $((SECONDS - t0)) s"
+}
+sweep "$out"
 
 if [ "$update" = 1 ]; then
 	mkdir -p "$baseline"
@@ -78,10 +84,24 @@ case $old_cmd in
 *"$check_args"*) ;;
 *) say "warning: the baseline was made with other arguments ($old_cmd); unmatched points are listed, not failed" ;;
 esac
-rc=0
 # --resolution auto: arm64's counter ticks every 16 ns in QEMU, and a point
 # that moved by one tick is not a regression.
-"$scripts/compare" "$baseline" "$out" --threshold "$threshold" --resolution auto --quiet || rc=$?
+check() {
+	"$scripts/compare" "$baseline" "$1" --threshold "$threshold" --resolution auto --quiet
+}
+rc=0
+check "$out" || rc=$?
+if [ "$rc" -eq 1 ]; then
+	# Deterministic mode repeats to a fraction of a percent, but not always:
+	# rarely, background work in the guest lands inside a point's samples.
+	# A regression counts when a second run shows it too.
+	say "a point is slower than +$threshold%: running the sweep again to confirm"
+	sweep "$out.again"
+	rc=0
+	check "$out.again" || rc=$?
+	[ "$rc" -ne 0 ] || say "not confirmed by the second run: the first run's slow points were noise"
+	out=$out.again
+fi
 case $rc in
 0) say "PASS: no point slower than +$threshold% against bench/baseline/$arch-$krel/" ;;
 1) say "FAIL: regression against bench/baseline/$arch-$krel/ (full table: scripts/compare $baseline $out)" ;;

@@ -60,11 +60,7 @@ cat /proc/version >/results/version.txt
 uname -r >/results/uname.txt
 cat /proc/cmdline >/results/cmdline.txt
 
-# Results transport.  Depending on the kernel, virtio_pci and virtio_blk are
-# built in or modules; modprobe fails harmlessly for built-in ones.
-modprobe virtio_pci 2>/dev/null
-modprobe virtio_blk 2>/dev/null
-# The host tags the results disk with serial "cmheap-results".  Probing can
+# Results transport: the virtio-blk disk.  The host tags the results disk with serial "cmheap-results".  Probing can
 # lag behind modprobe a little, so look for up to ~10 s.
 find_results_disk() {
 	n=0
@@ -138,6 +134,13 @@ dmesg >/results/dmesg.txt
 # Written last: the host treats its absence as "results missing".
 echo "$status" >/results/status.txt
 
+# Only now bring up the results disk: probing it reads its partition table,
+# I/O whose completion time follows the host's clock, which would make a
+# deterministic (icount) run differ from the next if it happened before the
+# job.  Depending on the kernel, virtio_pci and virtio_blk are built in or
+# modules; modprobe fails harmlessly for built-in ones.
+modprobe virtio_pci 2>/dev/null
+modprobe virtio_blk 2>/dev/null
 if disk=$(find_results_disk); then
 	if tar -cf "$disk" -C /results .; then
 		say "results written to $disk"
