@@ -60,24 +60,15 @@ case $target in qemu | local) ;; *) echo "bench: TARGET must be qemu or local" >
 case $arch in x86_64 | arm64) ;; *) echo "bench: ARCH must be x86_64 or arm64" >&2; exit 2 ;; esac
 
 git_rev=$(git -C "$root" describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
-kbuild_arch() { case $1 in x86_64) echo x86 ;; arm64) echo arm64 ;; esac; }
-cross_for() { [ "$1" = "$host_arch" ] || { [ "$1" = arm64 ] && echo aarch64-linux-gnu- || echo x86_64-linux-gnu-; }; }
+# shellcheck source=scripts/build-lib.sh
+. "$root/scripts/build-lib.sh"
 # single-quote for sh
 shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
-# cmheap.ko in a private copy of the sources (a concurrent make test builds
+# cmheap.ko, in a private copy of the sources (a concurrent make test builds
 # its own copy).
-build_module() { # KDIR ARCH DIR
-	local src=$3/src
-	rm -rf "$src"
-	mkdir -p "$src"
-	cp -a "$root/kernel" "$root/include" "$src/"
-	if ! make -C "$src/kernel" -j"$jobs" KDIR="$1" ARCH="$(kbuild_arch "$2")" \
-		CROSS_COMPILE="$(cross_for "$2")" >"$3/module.log" 2>&1; then
-		tail -n 30 "$3/module.log" >&2
-		die "cmheap.ko did not build ($3/module.log)"
-	fi
-	cp "$src/kernel/cmheap.ko" "$3/cmheap.ko"
+build_bench_module() { # KDIR ARCH DIR
+	build_module "$@" || die "cmheap.ko did not build ($3/module.log)"
 }
 
 build_bench() { # ARCH DIR
@@ -172,7 +163,7 @@ if [ "$target" = local ]; then
 	dir=$build/local-$krel
 	mkdir -p "$dir"
 	say "building cmheap.ko for $krel..."
-	build_module "$kdir" "$arch" "$dir"
+	build_bench_module "$kdir" "$arch" "$dir"
 	say "building cmheap-bench..."
 	build_bench "$arch" "$dir"
 	modprobe udmabuf 2>/dev/null || true
@@ -219,7 +210,7 @@ fi
 set_out "$kver" "$accel"
 
 say "building cmheap.ko for $krel..."
-build_module "${KDIR:?}" "$arch" "$dir"
+build_bench_module "${KDIR:?}" "$arch" "$dir"
 say "building cmheap-bench for $arch..."
 build_bench "$arch" "$dir"
 

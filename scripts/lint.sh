@@ -24,13 +24,8 @@ failed=()
 
 step() { echo "[lint] $*" >&2; }
 fail() { failed+=("$1"); echo "[lint] FAILED: $1" >&2; }
-cross_for() {
-	if [ "$1" = arm64 ] && [ "$(uname -m)" != aarch64 ]; then
-		echo aarch64-linux-gnu-
-	elif [ "$1" = x86_64 ] && [ "$(uname -m)" != x86_64 ]; then
-		echo x86_64-linux-gnu-
-	fi
-}
+# shellcheck source=scripts/build-lib.sh
+. "$root/scripts/build-lib.sh"
 
 src_root=$("$root/scripts/fetch-source.sh")
 mkdir -p "$build"
@@ -46,15 +41,9 @@ for a in x86_64 arm64; do
 		# shellcheck source=/dev/null
 		KDIR=$(. "$dir/target.env" && echo "$KDIR")
 		src=$build/$t/src
-		rm -rf "$src"
-		mkdir -p "$src"
-		cp -a "$root/kernel" "$root/include" "$src/"
-		kbuild_arch=x86
-		[ "$a" = arm64 ] && kbuild_arch=arm64
-		out=$build/$t/build.log
-		if ! make -C "$src/kernel" -j"$jobs" KDIR="$KDIR" ARCH="$kbuild_arch" \
-			CROSS_COMPILE="$(cross_for "$a")" W=1 C=2 CHECK=sparse >"$out" 2>&1; then
-			tail -n 30 "$out" >&2
+		out=$build/$t/module.log
+		mkdir -p "$build/$t"
+		if ! build_module "$KDIR" "$a" "$build/$t" W=1 C=2 CHECK=sparse; then
 			fail "$t: cmheap.ko does not build ($out)"
 			continue
 		fi

@@ -63,14 +63,8 @@ if [ "${#targets[@]}" -eq 0 ]; then
 	exit 2
 fi
 
-kbuild_arch() { case $1 in x86_64) echo x86 ;; arm64) echo arm64 ;; esac; }
-cross_for() {
-	if [ "$1" = arm64 ] && [ "$(uname -m)" != aarch64 ]; then
-		echo aarch64-linux-gnu-
-	elif [ "$1" = x86_64 ] && [ "$(uname -m)" != x86_64 ]; then
-		echo x86_64-linux-gnu-
-	fi
-}
+# shellcheck source=scripts/build-lib.sh
+. "$root/scripts/build-lib.sh"
 
 # Sets ARCH KVER KRELEASE KERNEL KDIR MODDIR (and DEB_VERSION) for a target.
 load_target() {
@@ -102,17 +96,8 @@ load_target() {
 
 # cmheap.ko for one target, built in a copy of kernel/ and include/ so that
 # targets never share objects.
-build_module() {
-	local t=$1 src=$build/$1/src
-	rm -rf "$src"
-	mkdir -p "$src"
-	cp -a "$root/kernel" "$root/include" "$src/"
-	if ! make -C "$src/kernel" -j"$jobs" KDIR="$KDIR" ARCH="$(kbuild_arch "$ARCH")" \
-		CROSS_COMPILE="$(cross_for "$ARCH")" >"$build/$t/module.log" 2>&1; then
-		tail -n 30 "$build/$t/module.log" >&2
-		return 1
-	fi
-	cp "$src/kernel/cmheap.ko" "$build/$t/cmheap.ko"
+build_target_module() {
+	build_module "$KDIR" "$ARCH" "$build/$1"
 }
 
 # The selftests depend on the architecture only: one build per arch.
@@ -195,7 +180,7 @@ run_target() {
 		return 1
 	fi
 	log "$t" "building cmheap.ko for $KRELEASE ($DEB_VERSION)..."
-	if ! build_module "$t"; then
+	if ! build_target_module "$t"; then
 		target_error="cmheap.ko did not build (build/$t/module.log)"
 		return 1
 	fi
