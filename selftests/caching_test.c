@@ -27,11 +27,9 @@
 TEST(coherent_device_reports_coherent)
 {
 	struct cmheap_device_info info;
-	int ctl = ctl_open();
+	int ctl;
 
-	if (ctl == -ENOENT)
-		SKIP(return, "cmheap module not loaded");
-	ASSERT_LE(0, ctl);
+	CTL_OPEN_OR_SKIP(ctl);
 	ASSERT_EQ(0, ctl_device_info(ctl, CMHEAP_DEV_COHERENT, &info));
 	EXPECT_EQ(CMHEAP_DEV_COHERENT, info.index);
 	EXPECT_EQ(CMHEAP_DEVF_PRESENT | CMHEAP_DEVF_COHERENT, info.flags);
@@ -44,11 +42,9 @@ TEST(coherent_device_reports_coherent)
 TEST(noncoherent_device_per_arch)
 {
 	struct cmheap_device_info info;
-	int ctl = ctl_open();
+	int ctl;
 
-	if (ctl == -ENOENT)
-		SKIP(return, "cmheap module not loaded");
-	ASSERT_LE(0, ctl);
+	CTL_OPEN_OR_SKIP(ctl);
 	ASSERT_EQ(0, ctl_device_info(ctl, CMHEAP_DEV_NONCOHERENT, &info));
 #if defined(__x86_64__) || defined(__i386__)
 	EXPECT_EQ(0, info.flags & CMHEAP_DEVF_PRESENT);
@@ -183,25 +179,36 @@ TEST_F(caching, noncoherent_map_maintains_cached_only)
 	EXPECT_EQ(0, ctl_detach(self->ctl, h));
 }
 
-/* Nothing to maintain for a coherent device, whatever the buffer. */
-TEST_F(caching, coherent_map_no_maint)
+/*
+ * Maps and unmaps attachment @h in every direction with @attrs, expecting
+ * each map and unmap counted and no cache maintenance asked for.
+ */
+static void maps_without_maint(struct __test_metadata *_metadata,
+			       const char *heap, int ctl, __u32 h, __u32 attrs)
 {
 	struct cmheap_stats a, b;
 	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
+		ASSERT_EQ(0, stats_read(heap, &a));
+		ASSERT_EQ(0, ctl_map(ctl, h, cmheap_dirs[i], attrs, 0, NULL));
+		ASSERT_EQ(0, ctl_unmap(ctl, h));
+		ASSERT_EQ(0, stats_read(heap, &b));
+		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
+		EXPECT_EQ(a.v[ST_UNMAPS] + 1, b.v[ST_UNMAPS]);
+		EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS], b.v[ST_CACHE_MAINT_OPS])
+			TH_LOG("dir %u attrs %#x", cmheap_dirs[i], attrs);
+	}
+}
+
+/* Nothing to maintain for a coherent device, whatever the buffer. */
+TEST_F(caching, coherent_map_no_maint)
+{
 	__u32 h, nents;
 
 	h = attach_mapped(_metadata, self->ctl, self->fd,
 			  CMHEAP_DEV_COHERENT, &nents);
-	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
-		ASSERT_EQ(0, stats_read(self->heap, &a));
-		ASSERT_EQ(0, ctl_map(self->ctl, h, cmheap_dirs[i], 0, 0, NULL));
-		ASSERT_EQ(0, ctl_unmap(self->ctl, h));
-		ASSERT_EQ(0, stats_read(self->heap, &b));
-		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
-		EXPECT_EQ(a.v[ST_UNMAPS] + 1, b.v[ST_UNMAPS]);
-		EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS], b.v[ST_CACHE_MAINT_OPS])
-			TH_LOG("dir %u", cmheap_dirs[i]);
-	}
+	maps_without_maint(_metadata, self->heap, self->ctl, h, 0);
 	EXPECT_EQ(0, ctl_detach(self->ctl, h));
 }
 
@@ -209,23 +216,14 @@ TEST_F(caching, coherent_map_no_maint)
 TEST_F(caching, skip_cpu_sync_no_maint)
 {
 	struct cmheap_stats a, b;
-	unsigned int i;
 	__u32 h, nents;
 
 	if (!self->noncoherent)
 		SKIP(return, NO_NONCOHERENT);
 	h = attach_mapped(_metadata, self->ctl, self->fd,
 			  CMHEAP_DEV_NONCOHERENT, &nents);
-	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
-		ASSERT_EQ(0, stats_read(self->heap, &a));
-		ASSERT_EQ(0, ctl_map(self->ctl, h, cmheap_dirs[i],
-				     CMHEAP_ATTR_SKIP_CPU_SYNC, 0, NULL));
-		ASSERT_EQ(0, ctl_unmap(self->ctl, h));
-		ASSERT_EQ(0, stats_read(self->heap, &b));
-		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
-		EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS], b.v[ST_CACHE_MAINT_OPS])
-			TH_LOG("dir %u", cmheap_dirs[i]);
-	}
+	maps_without_maint(_metadata, self->heap, self->ctl, h,
+			   CMHEAP_ATTR_SKIP_CPU_SYNC);
 	/* and the attribute does not stick to the next plain map */
 	ASSERT_EQ(0, stats_read(self->heap, &a));
 	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));

@@ -12,8 +12,8 @@
  * they must be braced, whatever checkpatch says about single statements.
  *
  * cmheap_util.c does not include kselftest_harness.h (it defines global
- * symbols); only the CMHEAP_HEAP_VARIANTS() macro below needs it, and is
- * expanded in the test files, after the harness.
+ * symbols); only the CMHEAP_HEAP_VARIANTS() and CTL_OPEN_OR_SKIP() macros
+ * below need it, and are expanded in the test files, after the harness.
  */
 #ifndef CMHEAP_UTIL_H
 #define CMHEAP_UTIL_H
@@ -128,6 +128,17 @@ void debugfs_ensure(void);
 int stats_read(const char *dir, struct cmheap_stats *st);
 /* The value of one counter, or UINT64_MAX when it can't be read. */
 __u64 stat_get(const char *dir, enum cmheap_stat key);
+
+/*
+ * In a TEST(): open /dev/cmheap into @ctl, SKIP when the module is not
+ * loaded, fail on any other error.  Needs kselftest_harness.h.
+ */
+#define CTL_OPEN_OR_SKIP(ctl) do {					\
+	(ctl) = ctl_open();						\
+	if ((ctl) == -ENOENT)						\
+		SKIP(return, "cmheap module not loaded");		\
+	ASSERT_LE(0, (ctl));						\
+} while (0)
 
 /*
  * CMHEAP_HEAP_VARIANTS(fixture) registers, at run time, one variant of

@@ -21,11 +21,9 @@
 TEST(device_info_bad_index_einval)
 {
 	struct cmheap_device_info info;
-	int ctl = ctl_open();
+	int ctl;
 
-	if (ctl == -ENOENT)
-		SKIP(return, "cmheap module not loaded");
-	ASSERT_LE(0, ctl);
+	CTL_OPEN_OR_SKIP(ctl);
 	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, CMHEAP_DEV_COUNT, &info));
 	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, 0xffffffff, &info));
 	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, 0x80000000, &info));
@@ -42,11 +40,9 @@ TEST(unknown_ioctl_rejected)
 	};
 	char buf[256] = { 0 };
 	unsigned int i;
-	int ctl = ctl_open();
+	int ctl;
 
-	if (ctl == -ENOENT)
-		SKIP(return, "cmheap module not loaded");
-	ASSERT_LE(0, ctl);
+	CTL_OPEN_OR_SKIP(ctl);
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		EXPECT_EQ(-1, ioctl(ctl, cmds[i], buf));
 		EXPECT_TRUE(errno == ENOTTY || errno == EINVAL)
