@@ -100,8 +100,9 @@ int kop_measure(int ctl, const struct point *p, int fd, struct samples *s,
 		snprintf(why, why_len, "CMHEAP_IOC_BENCH: %s", strerror(-ret));
 		goto out;
 	}
-	s->n = n;
-	perf_per_op(&w0, &w1, warmup + n, perf);
+	/* The kernel's time budget (10 s by default) may have cut it short. */
+	s->n = b.done;
+	perf_per_op(&w0, &w1, warmup + b.done, perf);
 	x->cycles = perf[PERF_CYCLES];
 	x->instructions = perf[PERF_INSTRUCTIONS];
 	x->cache_misses = perf[PERF_CACHE_MISSES];

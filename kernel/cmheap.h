@@ -94,13 +94,28 @@ struct cmheap {
 	const struct cmheap_heap_ops *ops;
 	void *priv;
 	struct miscdevice misc;
+	bool registered;			/* misc device registered */
 	struct cmheap_stats stats;
+	atomic64_t reserved_bytes;		/* against heap_limit_mb */
 	struct list_head node;
 };
 
+/*
+ * Heaps are made in two steps: cmheap_heap_add() sets one up with nothing
+ * user-visible, and cmheap_heaps_register() creates every heap's device
+ * node once the whole module is ready.
+ */
 struct cmheap *cmheap_heap_add(const char *name, enum cmheap_caching caching,
 			       const struct cmheap_heap_ops *ops, void *priv);
+int cmheap_heaps_register(void);
 void cmheap_heap_remove_all(void);
+
+/*
+ * True once module init has succeeded.  Device nodes appear one by one
+ * during init and a later step can still fail; their open refuses until
+ * then, so that no buffer or handle can outlive a failed init.
+ */
+bool cmheap_is_up(void);
 
 /* The system heaps (cmheap_system.c). */
 int cmheap_system_init(void);
@@ -120,7 +135,46 @@ const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf);
 int cmheap_attachment_set_attrs(struct dma_buf_attachment *attach,
 				unsigned long attrs);
 
-/* ---- importer (cmheap_importer.c) ---- */
+/* ---- importer (cmheap_importer.c: /dev/cmheap; cmheap_bench.c) ---- */
+
+/* One attachment of a dma-buf to a test device, as /dev/cmheap names it. */
+struct cmheap_handle {
+	struct dma_buf *dmabuf;
+	struct dma_buf_attachment *attach;
+	struct device *dev;
+	bool writable;			/* the dma-buf's file may be written */
+	/*
+	 * CMHEAP_MAP_RAW: a private copy of the pages' scatterlist.  For
+	 * another exporter's buffer the pages come from a mapping of an
+	 * attachment of our own, kept for as long as the copy lives: an
+	 * importer may only use pages the exporter holds mapped for it.
+	 */
+	struct sg_table raw;
+	bool have_raw;
+	struct dma_buf_attachment *raw_src;
+	struct sg_table *raw_src_sgt;
+	/* the current mapping, or NULL */
+	struct sg_table *sgt;
+	bool mapped_raw;
+	unsigned int last_nents;	/* DMA segments of the last mapping */
+	enum dma_data_direction dir;
+	unsigned long attrs;
+};
+
+extern struct cmheap_stats cmheap_importer_stats;
+
+/* Checks done before anything is timed: 0 or the map's errno. */
+int cmheap_handle_prepare_map(struct cmheap_handle *handle, bool raw,
+			      enum dma_data_direction dir,
+			      unsigned long attrs);
+int cmheap_handle_map(struct cmheap_handle *handle, bool raw,
+		      enum dma_data_direction dir, unsigned long attrs);
+void cmheap_handle_unmap(struct cmheap_handle *handle);
+void cmheap_handle_sync(struct cmheap_handle *handle, bool for_cpu);
+
+/* CMHEAP_IOC_BENCH on @handle, whose ioctl lock the caller holds. */
+long cmheap_bench_ioctl(struct cmheap_handle *handle,
+			struct cmheap_bench *arg);
 
 int cmheap_importer_init(void);
 void cmheap_importer_exit(void);

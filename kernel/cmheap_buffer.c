@@ -22,12 +22,26 @@
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/swiotlb.h>
 #include <linux/vmalloc.h>
 
 #include "cmheap.h"
 #include "cmheap_compat.h"
 #include "cmheap_trace.h"
+
+/*
+ * Byte limit per heap on the memory of its live buffers, reserved before a
+ * buffer is allocated, so that one user cannot take all of a machine's
+ * memory through a heap anybody may open.  0: no limit beyond the memory
+ * cgroup's and the machine's.
+ */
+static unsigned int heap_limit_mb;
+module_param(heap_limit_mb, uint, 0644);
+MODULE_PARM_DESC(heap_limit_mb,
+		 "Most memory each heap's live buffers may hold, in MiB (default 0: no limit)");
 
 struct cmheap_buffer {
 	struct cmheap *heap;
@@ -44,6 +58,8 @@ struct cmheap_attachment {
 	struct sg_table table;		/* this device's copy, DMA-mapped */
 	struct list_head node;
 	bool mapped;
+	/* as mapped: the DMA API syncs a mapping in its own direction */
+	enum dma_data_direction dir;
 	unsigned long extra_attrs;	/* asked for by the cmheap importer */
 };
 
@@ -60,7 +76,7 @@ static int cmheap_dup_table(struct sg_table *dst, const struct sg_table *src)
 	unsigned int i;
 	int ret;
 
-	ret = sg_alloc_table(dst, src->orig_nents, GFP_KERNEL);
+	ret = sg_alloc_table(dst, src->orig_nents, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		return ret;
 	d = dst->sgl;
@@ -78,7 +94,8 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 	struct cmheap_attachment *a;
 	int ret;
 
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	/* Charged to the importer's memory cgroup, as the buffer is. */
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		return -ENOMEM;
 	ret = cmheap_dup_table(&a->table, &buffer->table);
@@ -120,6 +137,41 @@ static unsigned long cmheap_map_attrs(struct cmheap_buffer *buffer,
 	return a->extra_attrs;
 }
 
+/*
+ * Whether the DMA API may bounce this device's mappings through swiotlb:
+ * forced bouncing (swiotlb=force, confidential-computing guests), a DMA
+ * mask that does not reach all memory, or an untrusted PCI device behind an
+ * IOMMU.  Bounced data is only copied by syncs, which uncached buffers
+ * never get.
+ */
+static bool cmheap_dev_may_bounce(struct device *dev)
+{
+	if (is_swiotlb_force_bounce(dev) || dma_addressing_limited(dev))
+		return true;
+#ifdef CONFIG_PCI
+	if (dev_is_pci(dev) && to_pci_dev(dev)->untrusted)
+		return true;
+#endif
+	return false;
+}
+
+/*
+ * For a coherent device a mapping needs syncs only if it bounced: the
+ * check that catches what cmheap_dev_may_bounce() cannot foresee.
+ */
+static bool cmheap_table_bounced(struct device *dev, struct sg_table *table)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (!dev_is_dma_coherent(dev))
+		return false;
+	for_each_sgtable_dma_sg(table, sg, i)
+		if (dma_need_sync(dev, sg_dma_address(sg)))
+			return true;
+	return false;
+}
+
 static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 					   enum dma_data_direction dir)
 {
@@ -127,14 +179,22 @@ static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 	struct cmheap_attachment *a = attach->priv;
 	struct cmheap_stats *stats = &buffer->heap->stats;
 	unsigned long attrs = cmheap_map_attrs(buffer, a);
+	bool uncached = cmheap_buffer_uncached(buffer);
 	int ret;
 
+	if (uncached && cmheap_dev_may_bounce(a->dev))
+		return ERR_PTR(-EOPNOTSUPP);
 	ret = dma_map_sgtable(a->dev, &a->table, dir, attrs);
 	if (ret)
 		return ERR_PTR(ret);
+	if (uncached && cmheap_table_bounced(a->dev, &a->table)) {
+		dma_unmap_sgtable(a->dev, &a->table, dir, attrs);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 
 	mutex_lock(&buffer->lock);
 	a->mapped = true;
+	a->dir = dir;
 	mutex_unlock(&buffer->lock);
 
 	cmheap_stat_add(stats, CMHEAP_STAT_MAPS, 1);
@@ -173,15 +233,18 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 
 /*
  * Syncs every mapped attachment of a cached buffer for the CPU or for its
- * device.  Called with buffer->lock held.
+ * device, each in the direction it was mapped with (the DMA API's rule;
+ * the CPU's direction of access says nothing about what the device did).
+ * Called with buffer->lock held.
  */
-static void cmheap_sync_attachments(struct cmheap_buffer *buffer,
-				    enum dma_data_direction dir, bool for_cpu)
+static void cmheap_sync_attachments(struct cmheap_buffer *buffer, bool for_cpu)
 {
 	struct cmheap_stats *stats = &buffer->heap->stats;
 	struct cmheap_attachment *a;
 
 	list_for_each_entry(a, &buffer->attachments, node) {
+		enum dma_data_direction dir = a->dir;
+
 		if (!a->mapped)
 			continue;
 		if (for_cpu) {
@@ -218,7 +281,7 @@ static int cmheap_begin_cpu_access(struct dma_buf *dmabuf,
 	mutex_lock(&buffer->lock);
 	if (buffer->vmap_cnt)
 		invalidate_kernel_vmap_range(buffer->vaddr, buffer->len);
-	cmheap_sync_attachments(buffer, dir, true);
+	cmheap_sync_attachments(buffer, true);
 	mutex_unlock(&buffer->lock);
 	return 0;
 }
@@ -239,7 +302,7 @@ static int cmheap_end_cpu_access(struct dma_buf *dmabuf,
 	mutex_lock(&buffer->lock);
 	if (buffer->vmap_cnt)
 		flush_kernel_vmap_range(buffer->vaddr, buffer->len);
-	cmheap_sync_attachments(buffer, dir, false);
+	cmheap_sync_attachments(buffer, false);
 	mutex_unlock(&buffer->lock);
 	return 0;
 }
@@ -251,7 +314,7 @@ static pgprot_t cmheap_pgprot(struct cmheap_buffer *buffer, pgprot_t prot)
 
 /*
  * No vm_operations callback ever populates the mapping: it is complete when
- * mmap returns, so an access outside it is a SIGBUS, never a fault we serve.
+ * mmap returns, so an access outside it is a SIGSEGV, never a fault we serve.
  * The (empty) ops also keep the VMA from being taken for anonymous memory.
  */
 static const struct vm_operations_struct cmheap_vm_ops = {
@@ -303,6 +366,7 @@ static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 
 static void *cmheap_do_vmap(struct cmheap_buffer *buffer)
 {
+	/* cmheap_buffer_alloc() keeps this within vmap()'s unsigned int. */
 	unsigned int npages = buffer->len >> PAGE_SHIFT;
 	struct sg_page_iter piter;
 	struct page **pages;
@@ -356,40 +420,98 @@ static void cmheap_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	iosys_map_clear(map);
 }
 
-/* Undo cmheap_make_uncached() for the first @count entries. */
-static void cmheap_make_cached(struct cmheap_buffer *buffer, unsigned int count)
-{
-	struct scatterlist *sg;
-	unsigned int i;
+/*
+ * Pages changed in one set_pages_array_*() call: one TLB flush and one
+ * cache flush for 16 MiB, instead of one per scatterlist entry, and a
+ * reschedule point between batches so a 1 GiB buffer does not hog the CPU.
+ */
+#define CMHEAP_MEMTYPE_BATCH	4096U
 
-	for_each_sgtable_sg(&buffer->table, sg, i) {
-		if (i >= count)
-			break;
-		cmheap_linear_map_wb(sg_page(sg), sg->length);
+/*
+ * Applies @set to the first @limit pages of the buffer, a batch at a time.
+ * Returns 0 or the first error; *@done counts the pages it changed.
+ */
+static int cmheap_pages_apply(struct cmheap_buffer *buffer,
+			      int (*set)(struct page **, unsigned int),
+			      unsigned long limit, unsigned long *done)
+{
+	unsigned int batch = min_t(unsigned long, limit, CMHEAP_MEMTYPE_BATCH);
+	struct page *few[32], **pages;
+	struct sg_page_iter piter;
+	unsigned int n = 0;
+	int ret = 0;
+
+	*done = 0;
+	if (!limit)
+		return 0;
+	/*
+	 * Short of memory, go on in smaller batches: giving pages back
+	 * their write-back type must not fail for want of a page array.
+	 */
+	pages = kvmalloc_array(batch, sizeof(*pages), GFP_KERNEL | __GFP_NOWARN);
+	if (!pages) {
+		pages = few;
+		batch = min_t(unsigned int, batch, ARRAY_SIZE(few));
 	}
+	for_each_sgtable_page(&buffer->table, &piter, 0) {
+		pages[n++] = sg_page_iter_page(&piter);
+		if (n < batch && *done + n < limit)
+			continue;
+		ret = set(pages, n);
+		if (ret)
+			break;
+		*done += n;
+		n = 0;
+		if (*done >= limit)
+			break;
+		cond_resched();
+	}
+	if (pages != few)
+		kvfree(pages);
+	return ret;
+}
+
+/*
+ * Gives the linear map of the buffer's pages back its write-back type.
+ * Returns false when that failed: the pages then keep a WC alias that the
+ * page allocator's next owner would inherit, so they must never be freed.
+ */
+static bool cmheap_make_cached(struct cmheap_buffer *buffer,
+			       unsigned long npages)
+{
+	unsigned long done;
+	int ret;
+
+	ret = cmheap_pages_apply(buffer, cmheap_pages_set_wb, npages, &done);
+	if (ret) {
+		WARN(1, "cmheap: %s: cannot make %lu pages write-back again (%d): leaking %zu bytes\n",
+		     buffer->heap->name, npages - done, ret, buffer->len);
+		return false;
+	}
+	return true;
 }
 
 /*
  * Make freshly zeroed pages fit for write-combined mappings: no cache line
  * of theirs may be left to be written back over data written around the
- * cache later.
+ * cache later.  Returns 0, or an error with the pages as they were; *@leak
+ * is set when they could not be restored and must not be freed.
  */
-static int cmheap_make_uncached(struct cmheap_buffer *buffer)
+static int cmheap_make_uncached(struct cmheap_buffer *buffer, bool *leak)
 {
 	struct cmheap_stats *stats = &buffer->heap->stats;
 	struct device *maint = cmheap_testdev_get(CMHEAP_DEV_NONCOHERENT);
-	struct scatterlist *sg;
-	unsigned int i;
+	unsigned long done;
 	int ret;
 
+	*leak = false;
 	if (CMHEAP_LINEAR_MAP_ATTRS) {
 		/* Changing the memory type flushes the pages' lines too. */
-		for_each_sgtable_sg(&buffer->table, sg, i) {
-			ret = cmheap_linear_map_wc(sg_page(sg), sg->length);
-			if (ret) {
-				cmheap_make_cached(buffer, i + 1);
-				return ret;
-			}
+		ret = cmheap_pages_apply(buffer, cmheap_pages_set_wc,
+					 buffer->len >> PAGE_SHIFT, &done);
+		if (ret) {
+			*leak = !cmheap_make_cached(buffer, done);
+			return ret;
 		}
 		cmheap_stat_add(stats, CMHEAP_STAT_ALLOC_CLEANS,
 				buffer->table.orig_nents);
@@ -399,10 +521,16 @@ static int cmheap_make_uncached(struct cmheap_buffer *buffer)
 	/*
 	 * Elsewhere clean and invalidate through the DMA API, with a device
 	 * for which it does exactly that.  Without one, DMA is coherent and
-	 * the caches need nothing.
+	 * the caches need nothing.  A device whose maps bounce would clean
+	 * the bounce buffer, not these pages.
 	 */
 	if (!maint)
 		return 0;
+	if (cmheap_dev_may_bounce(maint)) {
+		pr_warn_once("cmheap: %s: the cache-cleaning device's DMA bounces (swiotlb); no uncached buffers\n",
+			     buffer->heap->name);
+		return -EOPNOTSUPP;
+	}
 	ret = dma_map_sgtable(maint, &buffer->table, DMA_BIDIRECTIONAL, 0);
 	if (ret)
 		return ret;
@@ -412,16 +540,52 @@ static int cmheap_make_uncached(struct cmheap_buffer *buffer)
 	return 0;
 }
 
+/* Reserves @len bytes of the heap's limit (heap_limit_mb). */
+static int cmheap_reserve(struct cmheap *heap, size_t len)
+{
+	u64 limit = (u64)READ_ONCE(heap_limit_mb) << 20;
+	s64 total = atomic64_add_return(len, &heap->reserved_bytes);
+
+	if (limit && total > limit) {
+		atomic64_sub(len, &heap->reserved_bytes);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void cmheap_unreserve(struct cmheap *heap, size_t len)
+{
+	atomic64_sub(len, &heap->reserved_bytes);
+}
+
+/*
+ * Gives the pages back, unless @leak: pages whose memory type could not be
+ * restored are never handed to their next owner.
+ */
+static void cmheap_buffer_release_pages(struct cmheap_buffer *buffer,
+					bool leak)
+{
+	struct cmheap *heap = buffer->heap;
+
+	if (leak)
+		sg_free_table(&buffer->table);
+	else
+		heap->ops->release(heap, &buffer->table);
+}
+
 static void cmheap_buffer_free(struct cmheap_buffer *buffer)
 {
 	struct cmheap *heap = buffer->heap;
 	unsigned int nents = buffer->table.orig_nents;
+	bool leak = false;
 
 	trace_cmheap_free(heap->name, buffer->len, nents,
 			  cmheap_buffer_uncached(buffer), 0);
 	if (cmheap_buffer_uncached(buffer) && CMHEAP_LINEAR_MAP_ATTRS)
-		cmheap_make_cached(buffer, nents);
-	heap->ops->release(heap, &buffer->table);
+		leak = !cmheap_make_cached(buffer, buffer->len >> PAGE_SHIFT);
+	cmheap_buffer_release_pages(buffer, leak);
+	cmheap_unreserve(heap, buffer->len);
+	mutex_destroy(&buffer->lock);
 	kfree(buffer);
 }
 
@@ -451,24 +615,6 @@ static const struct dma_buf_ops cmheap_buf_ops = {
 	.release		= cmheap_release,
 };
 
-/*
- * Name the buffer after its heap in /sys/kernel/debug/dma_buf/bufinfo and
- * fdinfo, as DMA_BUF_SET_NAME would; userspace may rename it.  The core
- * frees the name with the dma-buf.  Best effort: a buffer without a name
- * is still a buffer.
- */
-static void cmheap_buffer_set_name(struct dma_buf *dmabuf, const char *name)
-{
-	const char *copy = kstrdup(name, GFP_KERNEL);
-
-	if (!copy)
-		return;
-	spin_lock(&dmabuf->name_lock);
-	kfree(dmabuf->name);
-	dmabuf->name = copy;
-	spin_unlock(&dmabuf->name_lock);
-}
-
 struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 				    u32 fd_flags)
 {
@@ -476,12 +622,22 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 	struct cmheap_stats *stats = &heap->stats;
 	struct cmheap_buffer *buffer;
 	struct dma_buf *dmabuf;
+	bool leak = false;
 	int ret;
 
-	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL);
-	if (!buffer) {
+	/* A kernel mapping of the buffer counts its pages in an unsigned int. */
+	if (len >> PAGE_SHIFT > UINT_MAX) {
 		ret = -ENOMEM;
 		goto err;
+	}
+	ret = cmheap_reserve(heap, len);
+	if (ret)
+		goto err;
+	/* The buffer's memory and bookkeeping are charged to the allocator. */
+	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL_ACCOUNT);
+	if (!buffer) {
+		ret = -ENOMEM;
+		goto err_unreserve;
 	}
 	buffer->heap = heap;
 	buffer->len = len;
@@ -492,7 +648,7 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 	if (ret)
 		goto err_free;
 	if (heap->caching == CMHEAP_UNCACHED) {
-		ret = cmheap_make_uncached(buffer);
+		ret = cmheap_make_uncached(buffer, &leak);
 		if (ret)
 			goto err_release;
 	}
@@ -508,7 +664,6 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 		ret = PTR_ERR(dmabuf);
 		goto err_uncached;
 	}
-	cmheap_buffer_set_name(dmabuf, heap->name);
 
 	cmheap_stat_add(stats, CMHEAP_STAT_ALLOCS, 1);
 	cmheap_stat_add(stats, CMHEAP_STAT_BUFFERS_LIVE, 1);
@@ -519,11 +674,14 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 
 err_uncached:
 	if (heap->caching == CMHEAP_UNCACHED && CMHEAP_LINEAR_MAP_ATTRS)
-		cmheap_make_cached(buffer, buffer->table.orig_nents);
+		leak = !cmheap_make_cached(buffer, len >> PAGE_SHIFT);
 err_release:
-	heap->ops->release(heap, &buffer->table);
+	cmheap_buffer_release_pages(buffer, leak);
 err_free:
+	mutex_destroy(&buffer->lock);
 	kfree(buffer);
+err_unreserve:
+	cmheap_unreserve(heap, len);
 err:
 	cmheap_stat_add(stats, CMHEAP_STAT_ALLOC_FAILURES, 1);
 	trace_cmheap_alloc(heap->name, len, 0,

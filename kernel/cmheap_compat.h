@@ -2,10 +2,8 @@
 /*
  * The few differences between the kernels cmheap supports (Debian's 6.1 and
  * 6.12, x86_64 and arm64), kept in one place so the rest reads as plain
- * kernel code.  Between 6.1 and 6.12 the interfaces cmheap uses are the same
- * (Debian's 6.1 carries dma_buf_map_attachment_unlocked(); kernel vmaps take
- * the reservation lock explicitly, which both accept), so what remains here
- * is architecture: device coherency and x86 memory types.
+ * kernel code: the locking of importer vmaps, device coherency and x86
+ * memory types.
  */
 #ifndef _CMHEAP_COMPAT_H
 #define _CMHEAP_COMPAT_H
@@ -14,6 +12,41 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-map-ops.h>
 #include <linux/mm.h>
+#include <linux/version.h>
+
+/*
+ * A kernel mapping of any dma-buf, taken by an importer that holds no
+ * dma-buf lock.  6.2 moved dma-buf locking to the reservation lock:
+ * dma_buf_vmap() then expects the caller to hold it, and
+ * dma_buf_vmap_unlocked() takes it.  6.1's dma_buf_vmap() serialises on
+ * dmabuf->lock itself and must be called without the reservation lock,
+ * which exporters such as i915 and TTM take again inside their vmap.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+static inline int cmheap_dma_buf_vmap(struct dma_buf *dmabuf,
+				      struct iosys_map *map)
+{
+	return dma_buf_vmap_unlocked(dmabuf, map);
+}
+
+static inline void cmheap_dma_buf_vunmap(struct dma_buf *dmabuf,
+					 struct iosys_map *map)
+{
+	dma_buf_vunmap_unlocked(dmabuf, map);
+}
+#else
+static inline int cmheap_dma_buf_vmap(struct dma_buf *dmabuf,
+				      struct iosys_map *map)
+{
+	return dma_buf_vmap(dmabuf, map);
+}
+
+static inline void cmheap_dma_buf_vunmap(struct dma_buf *dmabuf,
+					 struct iosys_map *map)
+{
+	dma_buf_vunmap(dmabuf, map);
+}
+#endif
 
 /*
  * Only architectures that can have non-coherent DMA have a per-device
@@ -32,32 +65,35 @@ static inline void cmheap_dev_set_coherent(struct device *dev, bool coherent)
  * x86 PAT requires every mapping of a page to agree on its memory type, so
  * before write-combined user or kernel mappings of a page can exist its
  * linear-map alias is switched to WC too (which also flushes it from the
- * caches), and back to write-back before the page is freed.  Other
+ * caches), and back to write-back before the page is freed.  The page-array
+ * forms change many pages with one TLB flush and one cache flush, as TTM
+ * does, and go by page frame, so highmem pages are no special case.  Other
  * architectures tolerate the cacheable linear alias once the lines are
  * cleaned; cmheap cleans them through the DMA API instead.
  */
 #ifdef CONFIG_X86
 #include <asm/set_memory.h>
 
-static inline int cmheap_linear_map_wc(struct page *page, size_t len)
+static inline int cmheap_pages_set_wc(struct page **pages, unsigned int n)
 {
-	return set_memory_wc((unsigned long)page_address(page), len >> PAGE_SHIFT);
+	return set_pages_array_wc(pages, n);
 }
 
-static inline void cmheap_linear_map_wb(struct page *page, size_t len)
+static inline int cmheap_pages_set_wb(struct page **pages, unsigned int n)
 {
-	set_memory_wb((unsigned long)page_address(page), len >> PAGE_SHIFT);
+	return set_pages_array_wb(pages, n);
 }
 
 #define CMHEAP_LINEAR_MAP_ATTRS	true
 #else
-static inline int cmheap_linear_map_wc(struct page *page, size_t len)
+static inline int cmheap_pages_set_wc(struct page **pages, unsigned int n)
 {
 	return 0;
 }
 
-static inline void cmheap_linear_map_wb(struct page *page, size_t len)
+static inline int cmheap_pages_set_wb(struct page **pages, unsigned int n)
 {
+	return 0;
 }
 
 #define CMHEAP_LINEAR_MAP_ATTRS	false

@@ -109,9 +109,16 @@ static long cmheap_heap_ioctl(struct file *file, unsigned int ucmd,
 	return 0;
 }
 
+static int cmheap_heap_open(struct inode *inode, struct file *file)
+{
+	if (!cmheap_is_up())
+		return -ENODEV;
+	return nonseekable_open(inode, file);
+}
+
 static const struct file_operations cmheap_heap_fops = {
 	.owner		= THIS_MODULE,
-	.open		= nonseekable_open,
+	.open		= cmheap_heap_open,
 	.unlocked_ioctl	= cmheap_heap_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };
@@ -120,7 +127,6 @@ struct cmheap *cmheap_heap_add(const char *name, enum cmheap_caching caching,
 			       const struct cmheap_heap_ops *ops, void *priv)
 {
 	struct cmheap *heap;
-	int ret;
 
 	heap = kzalloc(sizeof(*heap), GFP_KERNEL);
 	if (!heap)
@@ -135,15 +141,28 @@ struct cmheap *cmheap_heap_add(const char *name, enum cmheap_caching caching,
 	heap->misc.name = heap->name;
 	heap->misc.nodename = heap->nodename;
 	heap->misc.fops = &cmheap_heap_fops;
+	atomic64_set(&heap->reserved_bytes, 0);
 
-	ret = misc_register(&heap->misc);
-	if (ret) {
-		kfree(heap);
-		return ERR_PTR(ret);
-	}
 	cmheap_stats_register(&heap->stats, heap->name);
 	list_add_tail(&heap->node, &cmheap_heaps);
 	return heap;
+}
+
+int cmheap_heaps_register(void)
+{
+	struct cmheap *heap;
+	int ret;
+
+	list_for_each_entry(heap, &cmheap_heaps, node) {
+		ret = misc_register(&heap->misc);
+		if (ret) {
+			pr_err("cmheap: cannot register /dev/%s: %d\n",
+			       heap->nodename, ret);
+			return ret;
+		}
+		heap->registered = true;
+	}
+	return 0;
 }
 
 void cmheap_heap_remove_all(void)
@@ -152,7 +171,8 @@ void cmheap_heap_remove_all(void)
 
 	list_for_each_entry_safe_reverse(heap, tmp, &cmheap_heaps, node) {
 		list_del(&heap->node);
-		misc_deregister(&heap->misc);
+		if (heap->registered)
+			misc_deregister(&heap->misc);
 		cmheap_stats_unregister(&heap->stats);
 		kfree(heap);
 	}

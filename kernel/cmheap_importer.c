@@ -3,22 +3,28 @@
  * /dev/cmheap: the importer side.  It attaches any dma-buf (ours, the
  * upstream system heap's, udmabuf's, ...) to one of the test devices and
  * maps, syncs and unmaps it on request, timing each call in the kernel so
- * that tests can check behaviour and benchmarks can measure cost.
+ * that tests can check behaviour and benchmarks can measure cost.  The
+ * benchmark's timed loop is cmheap_bench.c.
  *
  * Mappings go through the exporter (dma_buf_map_attachment), as any driver's
  * would, or, with CMHEAP_MAP_RAW, straight through dma_map_sgtable() on a
  * private copy of the buffer's scatterlist: the raw DMA API baseline against
  * which an exporter's own overhead is measured.
+ *
+ * It is a privileged test tool, as kernel/dma/map_benchmark.c is: a device
+ * mapping with DMA_ATTR_SKIP_CPU_SYNC followed by a sync for the CPU
+ * discards cache lines nobody wrote back, which shows a page's previous
+ * owner's data, so opening it needs CAP_SYS_ADMIN.  Even then nothing here
+ * lets a device write a dma-buf whose file was opened read-only.
  */
+#include <linux/capability.h>
 #include <linux/dma-buf.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
-#include <linux/dma-resv.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/iosys-map.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -26,187 +32,212 @@
 #include <linux/xarray.h>
 
 #include "cmheap.h"
-#include "cmheap_compat.h"
 #include "cmheap_trace.h"
 
-/* One open of /dev/cmheap: its attachments, by handle. */
-struct cmheap_importer {
+/* One open of /dev/cmheap: its attachments, by handle number. */
+struct cmheap_ctl_file {
 	struct mutex lock;		/* serialises this file's ioctls */
 	struct xarray handles;
 };
 
-struct cmheap_import {
-	struct dma_buf *dmabuf;
-	struct dma_buf_attachment *attach;
-	struct device *dev;
-	struct sg_table raw;		/* private copy for CMHEAP_MAP_RAW */
-	bool have_raw;
-	struct sg_table *sgt;		/* the current mapping, or NULL */
-	bool mapped_raw;
-	unsigned int last_nents;	/* DMA segments of the last mapping */
-	enum dma_data_direction dir;
-	unsigned long attrs;
-};
-
-static struct cmheap_stats cmheap_importer_stats;
+struct cmheap_stats cmheap_importer_stats;
 
 static unsigned long cmheap_dma_attrs(u32 attrs)
 {
 	return (attrs & CMHEAP_ATTR_SKIP_CPU_SYNC) ? DMA_ATTR_SKIP_CPU_SYNC : 0;
 }
 
-static struct cmheap_import *cmheap_import_find(struct cmheap_importer *imp,
-						u32 handle)
+/*
+ * Handle numbers start at 1.  Index 0 of an XA_FLAGS_ALLOC1 array is kept
+ * busy by the array itself; erasing it would free it for the next
+ * allocation, so 0 never reaches the array.
+ */
+static struct cmheap_handle *cmheap_handle_find(struct cmheap_ctl_file *ctl_file,
+						u32 id)
 {
-	return xa_load(&imp->handles, handle);
+	if (!id)
+		return NULL;
+	return xa_load(&ctl_file->handles, id);
 }
 
 /*
  * The raw baseline maps the same pages the exporter hands out.  Another
- * exporter is asked for them through a short-lived attachment of our own:
- * mapping the importer's attachment instead could leave a mapping cached
- * on it by the dma-buf core (cache_sgt_mapping), in the wrong direction.
+ * exporter is asked for them through an attachment of our own, mapped for
+ * as long as the copy exists: mapping the handle's own attachment instead
+ * could leave a mapping cached on it by the dma-buf core
+ * (cache_sgt_mapping), in the wrong direction.  A kernel with
+ * CONFIG_DMABUF_DEBUG scrambles the page links of every table it gives an
+ * importer, precisely so that importers do not do this; there only cmheap's
+ * own buffers, whose table the exporter shares with us, can be mapped raw.
  */
-static int cmheap_import_copy_table(struct cmheap_import *im)
+static int cmheap_handle_copy_table(struct cmheap_handle *handle)
 {
-	const struct sg_table *src = cmheap_buffer_table(im->dmabuf);
-	struct dma_buf_attachment *tmp = NULL;
+	const struct sg_table *src = cmheap_buffer_table(handle->dmabuf);
+	struct dma_buf_attachment *attach = NULL;
 	struct sg_table *sgt = NULL;
 	struct scatterlist *s, *d;
 	unsigned int i;
 	int ret;
 
-	if (im->have_raw)
+	if (handle->have_raw)
 		return 0;
 	if (!src) {
-		tmp = dma_buf_attach(im->dmabuf, im->dev);
-		if (IS_ERR(tmp))
-			return PTR_ERR(tmp);
-		sgt = dma_buf_map_attachment_unlocked(tmp, DMA_BIDIRECTIONAL);
+		if (IS_ENABLED(CONFIG_DMABUF_DEBUG))
+			return -EOPNOTSUPP;
+		attach = dma_buf_attach(handle->dmabuf, handle->dev);
+		if (IS_ERR(attach))
+			return PTR_ERR(attach);
+		sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
 		if (IS_ERR(sgt)) {
 			ret = PTR_ERR(sgt);
 			sgt = NULL;
-			goto out;
+			goto err;
 		}
 		src = sgt;
 	}
-	ret = sg_alloc_table(&im->raw, src->orig_nents, GFP_KERNEL);
+	ret = sg_alloc_table(&handle->raw, src->orig_nents, GFP_KERNEL_ACCOUNT);
 	if (ret)
-		goto out;
-	d = im->raw.sgl;
+		goto err;
+	d = handle->raw.sgl;
 	for_each_sgtable_sg(src, s, i) {
 		if (!sg_page(s)) {
 			/* The exporter gives out no pages to map. */
-			sg_free_table(&im->raw);
+			sg_free_table(&handle->raw);
 			ret = -EOPNOTSUPP;
-			goto out;
+			goto err;
 		}
 		sg_set_page(d, sg_page(s), s->length, s->offset);
 		d = sg_next(d);
 	}
-	im->have_raw = true;
-out:
+	handle->have_raw = true;
+	handle->raw_src = attach;
+	handle->raw_src_sgt = sgt;
+	return 0;
+err:
 	if (sgt)
-		dma_buf_unmap_attachment_unlocked(tmp, sgt, DMA_BIDIRECTIONAL);
-	if (tmp)
-		dma_buf_detach(im->dmabuf, tmp);
+		dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	if (attach)
+		dma_buf_detach(handle->dmabuf, attach);
 	return ret;
 }
 
-/* Checks done before anything is timed. */
-static int cmheap_import_prepare_map(struct cmheap_import *im, bool raw,
-				     unsigned long attrs)
+static void cmheap_handle_free_raw(struct cmheap_handle *handle)
 {
-	if (im->sgt)
-		return -EBUSY;
-	if (raw)
-		return cmheap_import_copy_table(im);
-	if (!cmheap_is_ours(im->dmabuf))
-		return attrs ? -EOPNOTSUPP : 0;
-	return cmheap_attachment_set_attrs(im->attach, attrs);
+	if (!handle->have_raw)
+		return;
+	sg_free_table(&handle->raw);
+	if (handle->raw_src_sgt)
+		dma_buf_unmap_attachment_unlocked(handle->raw_src,
+						  handle->raw_src_sgt,
+						  DMA_BIDIRECTIONAL);
+	if (handle->raw_src)
+		dma_buf_detach(handle->dmabuf, handle->raw_src);
+	handle->have_raw = false;
 }
 
-static int cmheap_import_map(struct cmheap_import *im, bool raw,
-			     enum dma_data_direction dir, unsigned long attrs)
+/* A device that may write the buffer needs a writable dma-buf. */
+static bool cmheap_dir_writes(enum dma_data_direction dir)
+{
+	return dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL;
+}
+
+int cmheap_handle_prepare_map(struct cmheap_handle *handle, bool raw,
+			      enum dma_data_direction dir, unsigned long attrs)
+{
+	if (handle->sgt)
+		return -EBUSY;
+	if (cmheap_dir_writes(dir) && !handle->writable)
+		return -EACCES;
+	if (raw)
+		return cmheap_handle_copy_table(handle);
+	if (!cmheap_is_ours(handle->dmabuf))
+		return attrs ? -EOPNOTSUPP : 0;
+	return cmheap_attachment_set_attrs(handle->attach, attrs);
+}
+
+int cmheap_handle_map(struct cmheap_handle *handle, bool raw,
+		      enum dma_data_direction dir, unsigned long attrs)
 {
 	struct sg_table *sgt;
 	int ret;
 
 	if (raw) {
-		ret = dma_map_sgtable(im->dev, &im->raw, dir, attrs);
+		ret = dma_map_sgtable(handle->dev, &handle->raw, dir, attrs);
 		if (ret)
 			return ret;
-		sgt = &im->raw;
+		sgt = &handle->raw;
 		cmheap_stat_add(&cmheap_importer_stats, CMHEAP_STAT_MAPS, 1);
 		cmheap_stat_add(&cmheap_importer_stats,
 				CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(im->dev, dir, attrs,
+				cmheap_maint_segments(handle->dev, dir, attrs,
 						      false, sgt->orig_nents));
 	} else {
-		sgt = dma_buf_map_attachment_unlocked(im->attach, dir);
+		sgt = dma_buf_map_attachment_unlocked(handle->attach, dir);
 		if (IS_ERR(sgt))
 			return PTR_ERR(sgt);
 	}
-	im->sgt = sgt;
-	im->last_nents = sgt->nents;
-	im->mapped_raw = raw;
-	im->dir = dir;
-	im->attrs = attrs;
+	handle->sgt = sgt;
+	handle->last_nents = sgt->nents;
+	handle->mapped_raw = raw;
+	handle->dir = dir;
+	handle->attrs = attrs;
 	return 0;
 }
 
-static void cmheap_import_unmap(struct cmheap_import *im)
+void cmheap_handle_unmap(struct cmheap_handle *handle)
 {
-	struct sg_table *sgt = im->sgt;
+	struct sg_table *sgt = handle->sgt;
 
-	if (im->mapped_raw) {
-		dma_unmap_sgtable(im->dev, sgt, im->dir, im->attrs);
+	if (handle->mapped_raw) {
+		dma_unmap_sgtable(handle->dev, sgt, handle->dir, handle->attrs);
 		cmheap_stat_add(&cmheap_importer_stats, CMHEAP_STAT_UNMAPS, 1);
 		cmheap_stat_add(&cmheap_importer_stats,
 				CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(im->dev, im->dir,
-						      im->attrs, true,
+				cmheap_maint_segments(handle->dev, handle->dir,
+						      handle->attrs, true,
 						      sgt->orig_nents));
 	} else {
-		dma_buf_unmap_attachment_unlocked(im->attach, sgt, im->dir);
+		dma_buf_unmap_attachment_unlocked(handle->attach, sgt,
+						  handle->dir);
 	}
-	im->sgt = NULL;
+	handle->sgt = NULL;
 }
 
 /*
- * Syncs the importer's own mapping, as a driver does between rounds of
+ * Syncs the handle's own mapping, as a driver does between rounds of
  * streaming DMA; the exporter is not involved.
  */
-static void cmheap_import_sync(struct cmheap_import *im, bool for_cpu)
+void cmheap_handle_sync(struct cmheap_handle *handle, bool for_cpu)
 {
-	const char *name = im->dmabuf->exp_name;
-	bool uncached = cmheap_is_uncached(im->dmabuf);
-	struct sg_table *sgt = im->sgt;
+	const char *name = handle->dmabuf->exp_name;
+	bool uncached = cmheap_is_uncached(handle->dmabuf);
+	struct sg_table *sgt = handle->sgt;
+	size_t size = handle->dmabuf->size;
 
 	if (for_cpu) {
-		trace_cmheap_sync_for_cpu(name, im->dev, im->dmabuf->size,
-					  sgt->nents, im->dir, 0, uncached);
-		dma_sync_sgtable_for_cpu(im->dev, sgt, im->dir);
+		trace_cmheap_sync_for_cpu(name, handle->dev, size, sgt->nents,
+					  handle->dir, 0, uncached);
+		dma_sync_sgtable_for_cpu(handle->dev, sgt, handle->dir);
 	} else {
-		trace_cmheap_sync_for_device(name, im->dev, im->dmabuf->size,
-					     sgt->nents, im->dir, 0, uncached);
-		dma_sync_sgtable_for_device(im->dev, sgt, im->dir);
+		trace_cmheap_sync_for_device(name, handle->dev, size,
+					     sgt->nents, handle->dir, 0,
+					     uncached);
+		dma_sync_sgtable_for_device(handle->dev, sgt, handle->dir);
 	}
 	cmheap_stat_add(&cmheap_importer_stats, CMHEAP_STAT_CPU_SYNCS, 1);
 	cmheap_stat_add(&cmheap_importer_stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-			cmheap_maint_segments(im->dev, im->dir, 0, for_cpu,
-					      sgt->orig_nents));
+			cmheap_maint_segments(handle->dev, handle->dir, 0,
+					      for_cpu, sgt->orig_nents));
 }
 
-static void cmheap_import_destroy(struct cmheap_import *im)
+static void cmheap_handle_destroy(struct cmheap_handle *handle)
 {
-	if (im->sgt)
-		cmheap_import_unmap(im);
-	if (im->have_raw)
-		sg_free_table(&im->raw);
-	dma_buf_detach(im->dmabuf, im->attach);
-	dma_buf_put(im->dmabuf);
-	kfree(im);
+	if (handle->sgt)
+		cmheap_handle_unmap(handle);
+	cmheap_handle_free_raw(handle);
+	dma_buf_detach(handle->dmabuf, handle->attach);
+	dma_buf_put(handle->dmabuf);
+	kfree(handle);
 }
 
 static int cmheap_valid_dir(u32 dir)
@@ -236,83 +267,94 @@ static long cmheap_ioc_device_info(void __user *uarg)
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-static long cmheap_ioc_attach(struct cmheap_importer *imp, void __user *uarg)
+static long cmheap_ioc_attach(struct cmheap_ctl_file *ctl_file,
+			      void __user *uarg)
 {
+	struct cmheap_handle *handle;
 	struct cmheap_attach arg;
-	struct cmheap_import *im;
-	u32 handle;
+	u32 id;
 	int ret;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if (arg.device >= CMHEAP_DEV_COUNT)
+	if (arg.device >= CMHEAP_DEV_COUNT || arg.reserved[0] ||
+	    arg.reserved[1])
 		return -EINVAL;
 
-	im = kzalloc(sizeof(*im), GFP_KERNEL);
-	if (!im)
+	/* Charged to the caller's memory cgroup, as all its bookkeeping. */
+	handle = kzalloc(sizeof(*handle), GFP_KERNEL_ACCOUNT);
+	if (!handle)
 		return -ENOMEM;
-	im->dev = cmheap_testdev_get(arg.device);
-	if (!im->dev) {
+	handle->dev = cmheap_testdev_get(arg.device);
+	if (!handle->dev) {
 		ret = -ENODEV;
 		goto err_free;
 	}
-	im->dmabuf = dma_buf_get(arg.dmabuf_fd);
-	if (IS_ERR(im->dmabuf)) {
-		ret = PTR_ERR(im->dmabuf);
+	handle->dmabuf = dma_buf_get(arg.dmabuf_fd);
+	if (IS_ERR(handle->dmabuf)) {
+		ret = PTR_ERR(handle->dmabuf);
 		goto err_free;
 	}
-	im->attach = dma_buf_attach(im->dmabuf, im->dev);
-	if (IS_ERR(im->attach)) {
-		ret = PTR_ERR(im->attach);
+	/* Every fd of a dma-buf shares its one file, and so its mode. */
+	handle->writable = handle->dmabuf->file->f_mode & FMODE_WRITE;
+	handle->attach = dma_buf_attach(handle->dmabuf, handle->dev);
+	if (IS_ERR(handle->attach)) {
+		ret = PTR_ERR(handle->attach);
 		goto err_put;
 	}
 
-	ret = xa_alloc(&imp->handles, &handle, im, xa_limit_31b, GFP_KERNEL);
-	if (ret)
+	ret = xa_alloc(&ctl_file->handles, &id, handle,
+		       XA_LIMIT(1, CMHEAP_MAX_HANDLES), GFP_KERNEL_ACCOUNT);
+	if (ret) {
+		/* xa_alloc() says EBUSY when the range is full. */
+		if (ret == -EBUSY)
+			ret = -EMFILE;
 		goto err_detach;
+	}
 
-	arg.handle = handle;
+	arg.handle = id;
 	arg.flags = 0;
-	if (cmheap_is_ours(im->dmabuf))
+	if (cmheap_is_ours(handle->dmabuf))
 		arg.flags |= CMHEAP_ATTF_OURS;
-	if (cmheap_is_uncached(im->dmabuf))
+	if (cmheap_is_uncached(handle->dmabuf))
 		arg.flags |= CMHEAP_ATTF_UNCACHED;
-	arg.size = im->dmabuf->size;
+	arg.size = handle->dmabuf->size;
 	memset(arg.exp_name, 0, sizeof(arg.exp_name));
-	strscpy(arg.exp_name, im->dmabuf->exp_name, sizeof(arg.exp_name));
+	strscpy(arg.exp_name, handle->dmabuf->exp_name, sizeof(arg.exp_name));
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
-		xa_erase(&imp->handles, handle);
+		xa_erase(&ctl_file->handles, id);
 		ret = -EFAULT;
 		goto err_detach;
 	}
 	return 0;
 
 err_detach:
-	dma_buf_detach(im->dmabuf, im->attach);
+	dma_buf_detach(handle->dmabuf, handle->attach);
 err_put:
-	dma_buf_put(im->dmabuf);
+	dma_buf_put(handle->dmabuf);
 err_free:
-	kfree(im);
+	kfree(handle);
 	return ret;
 }
 
-static long cmheap_ioc_detach(struct cmheap_importer *imp, void __user *uarg)
+static long cmheap_ioc_detach(struct cmheap_ctl_file *ctl_file,
+			      void __user *uarg)
 {
-	struct cmheap_import *im;
-	u32 handle;
+	struct cmheap_handle *handle;
+	u32 id;
 
-	if (get_user(handle, (u32 __user *)uarg))
+	if (get_user(id, (u32 __user *)uarg))
 		return -EFAULT;
-	im = xa_erase(&imp->handles, handle);
-	if (!im)
+	if (!cmheap_handle_find(ctl_file, id))
 		return -ENOENT;
-	cmheap_import_destroy(im);
+	handle = xa_erase(&ctl_file->handles, id);
+	cmheap_handle_destroy(handle);
 	return 0;
 }
 
-static long cmheap_ioc_map(struct cmheap_importer *imp, void __user *uarg)
+static long cmheap_ioc_map(struct cmheap_ctl_file *ctl_file, void __user *uarg)
 {
-	struct cmheap_import *im;
+	struct cmheap_handle *handle;
 	struct cmheap_map arg;
 	unsigned long attrs;
 	bool raw;
@@ -325,34 +367,35 @@ static long cmheap_ioc_map(struct cmheap_importer *imp, void __user *uarg)
 	    (arg.attrs & ~CMHEAP_VALID_ATTRS) ||
 	    (arg.flags & ~CMHEAP_VALID_MAP_FLAGS))
 		return -EINVAL;
-	im = cmheap_import_find(imp, arg.handle);
-	if (!im)
+	handle = cmheap_handle_find(ctl_file, arg.handle);
+	if (!handle)
 		return -ENOENT;
 
 	raw = arg.flags & CMHEAP_MAP_RAW;
 	attrs = cmheap_dma_attrs(arg.attrs);
-	ret = cmheap_import_prepare_map(im, raw, attrs);
+	ret = cmheap_handle_prepare_map(handle, raw, arg.direction, attrs);
 	if (ret)
 		return ret;
 
 	t0 = ktime_get_raw_ns();
-	ret = cmheap_import_map(im, raw, arg.direction, attrs);
+	ret = cmheap_handle_map(handle, raw, arg.direction, attrs);
 	arg.ns = ktime_get_raw_ns() - t0;
 	if (ret)
 		return ret;
 
-	arg.nents = im->sgt->nents;
-	arg.orig_nents = im->sgt->orig_nents;
+	arg.nents = handle->sgt->nents;
+	arg.orig_nents = handle->sgt->orig_nents;
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
-		cmheap_import_unmap(im);
+		cmheap_handle_unmap(handle);
 		return -EFAULT;
 	}
 	return 0;
 }
 
-static long cmheap_ioc_unmap(struct cmheap_importer *imp, void __user *uarg)
+static long cmheap_ioc_unmap(struct cmheap_ctl_file *ctl_file,
+			     void __user *uarg)
 {
-	struct cmheap_import *im;
+	struct cmheap_handle *handle;
 	struct cmheap_unmap arg;
 	u64 t0;
 
@@ -360,21 +403,21 @@ static long cmheap_ioc_unmap(struct cmheap_importer *imp, void __user *uarg)
 		return -EFAULT;
 	if (arg.reserved)
 		return -EINVAL;
-	im = cmheap_import_find(imp, arg.handle);
-	if (!im)
+	handle = cmheap_handle_find(ctl_file, arg.handle);
+	if (!handle)
 		return -ENOENT;
-	if (!im->sgt)
+	if (!handle->sgt)
 		return -EINVAL;
 
 	t0 = ktime_get_raw_ns();
-	cmheap_import_unmap(im);
+	cmheap_handle_unmap(handle);
 	arg.ns = ktime_get_raw_ns() - t0;
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
-static long cmheap_ioc_sync(struct cmheap_importer *imp, void __user *uarg)
+static long cmheap_ioc_sync(struct cmheap_ctl_file *ctl_file, void __user *uarg)
 {
-	struct cmheap_import *im;
+	struct cmheap_handle *handle;
 	struct cmheap_sync arg;
 	u64 t0;
 
@@ -384,101 +427,25 @@ static long cmheap_ioc_sync(struct cmheap_importer *imp, void __user *uarg)
 	    (arg.flags != CMHEAP_SYNC_FOR_CPU &&
 	     arg.flags != CMHEAP_SYNC_FOR_DEVICE))
 		return -EINVAL;
-	im = cmheap_import_find(imp, arg.handle);
-	if (!im)
+	handle = cmheap_handle_find(ctl_file, arg.handle);
+	if (!handle)
 		return -ENOENT;
 	/* The DMA API syncs a mapping in the direction it was mapped with. */
-	if (!im->sgt || arg.direction != im->dir)
+	if (!handle->sgt || arg.direction != handle->dir)
 		return -EINVAL;
 
 	t0 = ktime_get_raw_ns();
-	cmheap_import_sync(im, arg.flags == CMHEAP_SYNC_FOR_CPU);
+	cmheap_handle_sync(handle, arg.flags == CMHEAP_SYNC_FOR_CPU);
 	arg.ns = ktime_get_raw_ns() - t0;
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
-/*
- * Kernel mapping of any dma-buf, with the reservation lock the core wants
- * held (what dma_buf_vmap_unlocked() does on kernels that have it).
- */
-static int cmheap_import_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+static long cmheap_ioc_bench(struct cmheap_ctl_file *ctl_file,
+			     void __user *uarg)
 {
-	int ret;
-
-	dma_resv_lock(dmabuf->resv, NULL);
-	ret = dma_buf_vmap(dmabuf, map);
-	dma_resv_unlock(dmabuf->resv);
-	return ret;
-}
-
-static void cmheap_import_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
-{
-	dma_resv_lock(dmabuf->resv, NULL);
-	dma_buf_vunmap(dmabuf, map);
-	dma_resv_unlock(dmabuf->resv);
-}
-
-/*
- * Writes every byte of the buffer through a kernel mapping, so that a cached
- * buffer has dirty lines for the next clean to write back.
- */
-static void cmheap_bench_dirty(struct iosys_map *map, size_t len, u32 iter)
-{
-	memset(map->vaddr, (int)(iter & 0xff), len);
-}
-
-static int cmheap_bench_one(struct cmheap_import *im, const struct cmheap_bench *b,
-			    bool raw, unsigned long attrs, u64 *ns)
-{
-	enum dma_data_direction dir = b->direction;
-	u64 t0, t1;
-	int ret;
-
-	switch (b->op) {
-	case CMHEAP_BENCH_MAP:
-		t0 = ktime_get_raw_ns();
-		ret = cmheap_import_map(im, raw, dir, attrs);
-		t1 = ktime_get_raw_ns();
-		if (ret)
-			return ret;
-		cmheap_import_unmap(im);
-		break;
-	case CMHEAP_BENCH_UNMAP:
-		ret = cmheap_import_map(im, raw, dir, attrs);
-		if (ret)
-			return ret;
-		t0 = ktime_get_raw_ns();
-		cmheap_import_unmap(im);
-		t1 = ktime_get_raw_ns();
-		break;
-	case CMHEAP_BENCH_MAP_UNMAP:
-		t0 = ktime_get_raw_ns();
-		ret = cmheap_import_map(im, raw, dir, attrs);
-		if (ret)
-			return ret;
-		cmheap_import_unmap(im);
-		t1 = ktime_get_raw_ns();
-		break;
-	default:	/* the syncs: mapped once by the caller */
-		t0 = ktime_get_raw_ns();
-		cmheap_import_sync(im, b->op == CMHEAP_BENCH_SYNC_CPU);
-		t1 = ktime_get_raw_ns();
-		break;
-	}
-	*ns = t1 - t0;
-	return 0;
-}
-
-static long cmheap_ioc_bench(struct cmheap_importer *imp, void __user *uarg)
-{
-	struct iosys_map map = IOSYS_MAP_INIT_VADDR(NULL);
-	struct cmheap_import *im;
+	struct cmheap_handle *handle;
 	struct cmheap_bench arg;
-	bool raw, dirty, sync_op;
-	unsigned long attrs;
-	u64 *samples, ns;
-	u32 i, total;
-	int ret;
+	long ret;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
@@ -486,129 +453,88 @@ static long cmheap_ioc_bench(struct cmheap_importer *imp, void __user *uarg)
 	    (arg.attrs & ~CMHEAP_VALID_ATTRS) ||
 	    (arg.flags & ~CMHEAP_VALID_BENCH_FLAGS) ||
 	    !arg.iterations || arg.iterations > CMHEAP_BENCH_MAX_ITERATIONS ||
-	    arg.warmup > CMHEAP_BENCH_MAX_ITERATIONS)
+	    arg.warmup > CMHEAP_BENCH_MAX_ITERATIONS ||
+	    arg.budget_ns > CMHEAP_BENCH_MAX_NS || arg.reserved ||
+	    arg.reserved2[0] || arg.reserved2[1])
 		return -EINVAL;
-	im = cmheap_import_find(imp, arg.handle);
-	if (!im)
+	handle = cmheap_handle_find(ctl_file, arg.handle);
+	if (!handle)
 		return -ENOENT;
 
-	raw = arg.flags & CMHEAP_BENCH_RAW;
-	dirty = arg.flags & CMHEAP_BENCH_DIRTY;
-	sync_op = arg.op == CMHEAP_BENCH_SYNC_DEV || arg.op == CMHEAP_BENCH_SYNC_CPU;
-	attrs = cmheap_dma_attrs(arg.attrs);
-	ret = cmheap_import_prepare_map(im, raw, attrs);
+	ret = cmheap_bench_ioctl(handle, &arg);
 	if (ret)
 		return ret;
-
-	samples = kvmalloc_array(arg.iterations, sizeof(*samples), GFP_KERNEL);
-	if (!samples)
-		return -ENOMEM;
-	if (dirty) {
-		ret = cmheap_import_vmap(im->dmabuf, &map);
-		if (ret)
-			goto out_free;
-	}
-	if (sync_op) {
-		ret = cmheap_import_map(im, raw, arg.direction, attrs);
-		if (ret)
-			goto out_vunmap;
-	}
-
-	total = arg.warmup + arg.iterations;
-	for (i = 0; i < total; i++) {
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		if (dirty)
-			cmheap_bench_dirty(&map, im->dmabuf->size, i);
-		ret = cmheap_bench_one(im, &arg, raw, attrs, &ns);
-		if (ret)
-			break;
-		if (i >= arg.warmup)
-			samples[i - arg.warmup] = ns;
-		cond_resched();
-	}
-	if (sync_op)
-		cmheap_import_unmap(im);
-	if (ret)
-		goto out_vunmap;
-
-	arg.nents = im->last_nents;
-	if (copy_to_user(u64_to_user_ptr(arg.samples_ptr), samples,
-			 arg.iterations * sizeof(*samples)) ||
-	    copy_to_user(uarg, &arg, sizeof(arg)))
-		ret = -EFAULT;
-out_vunmap:
-	if (dirty)
-		cmheap_import_vunmap(im->dmabuf, &map);
-out_free:
-	kvfree(samples);
-	return ret;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
 static long cmheap_ctl_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
 {
-	struct cmheap_importer *imp = file->private_data;
+	struct cmheap_ctl_file *ctl_file = file->private_data;
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
 	if (cmd == CMHEAP_IOC_DEVICE_INFO)
 		return cmheap_ioc_device_info(uarg);
 
-	mutex_lock(&imp->lock);
+	/* A benchmark may hold the lock for a while: waiters stay killable. */
+	if (mutex_lock_killable(&ctl_file->lock))
+		return -EINTR;
 	switch (cmd) {
 	case CMHEAP_IOC_ATTACH:
-		ret = cmheap_ioc_attach(imp, uarg);
+		ret = cmheap_ioc_attach(ctl_file, uarg);
 		break;
 	case CMHEAP_IOC_DETACH:
-		ret = cmheap_ioc_detach(imp, uarg);
+		ret = cmheap_ioc_detach(ctl_file, uarg);
 		break;
 	case CMHEAP_IOC_MAP:
-		ret = cmheap_ioc_map(imp, uarg);
+		ret = cmheap_ioc_map(ctl_file, uarg);
 		break;
 	case CMHEAP_IOC_UNMAP:
-		ret = cmheap_ioc_unmap(imp, uarg);
+		ret = cmheap_ioc_unmap(ctl_file, uarg);
 		break;
 	case CMHEAP_IOC_SYNC:
-		ret = cmheap_ioc_sync(imp, uarg);
+		ret = cmheap_ioc_sync(ctl_file, uarg);
 		break;
 	case CMHEAP_IOC_BENCH:
-		ret = cmheap_ioc_bench(imp, uarg);
+		ret = cmheap_ioc_bench(ctl_file, uarg);
 		break;
 	default:
 		ret = -ENOTTY;
 		break;
 	}
-	mutex_unlock(&imp->lock);
+	mutex_unlock(&ctl_file->lock);
 	return ret;
 }
 
 static int cmheap_ctl_open(struct inode *inode, struct file *file)
 {
-	struct cmheap_importer *imp;
+	struct cmheap_ctl_file *ctl_file;
 
-	imp = kzalloc(sizeof(*imp), GFP_KERNEL);
-	if (!imp)
+	if (!cmheap_is_up())
+		return -ENODEV;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ctl_file = kzalloc(sizeof(*ctl_file), GFP_KERNEL_ACCOUNT);
+	if (!ctl_file)
 		return -ENOMEM;
-	mutex_init(&imp->lock);
-	xa_init_flags(&imp->handles, XA_FLAGS_ALLOC1);
-	file->private_data = imp;
+	mutex_init(&ctl_file->lock);
+	xa_init_flags(&ctl_file->handles, XA_FLAGS_ALLOC1);
+	file->private_data = ctl_file;
 	return nonseekable_open(inode, file);
 }
 
 static int cmheap_ctl_release(struct inode *inode, struct file *file)
 {
-	struct cmheap_importer *imp = file->private_data;
-	struct cmheap_import *im;
-	unsigned long handle;
+	struct cmheap_ctl_file *ctl_file = file->private_data;
+	struct cmheap_handle *handle;
+	unsigned long id;
 
-	xa_for_each(&imp->handles, handle, im)
-		cmheap_import_destroy(im);
-	xa_destroy(&imp->handles);
-	mutex_destroy(&imp->lock);
-	kfree(imp);
+	xa_for_each(&ctl_file->handles, id, handle)
+		cmheap_handle_destroy(handle);
+	xa_destroy(&ctl_file->handles);
+	mutex_destroy(&ctl_file->lock);
+	kfree(ctl_file);
 	return 0;
 }
 
@@ -630,15 +556,15 @@ int cmheap_importer_init(void)
 {
 	int ret;
 
+	cmheap_stats_register(&cmheap_importer_stats, "importer");
 	ret = misc_register(&cmheap_ctl_dev);
 	if (ret)
-		return ret;
-	cmheap_stats_register(&cmheap_importer_stats, "importer");
-	return 0;
+		cmheap_stats_unregister(&cmheap_importer_stats);
+	return ret;
 }
 
 void cmheap_importer_exit(void)
 {
-	cmheap_stats_unregister(&cmheap_importer_stats);
 	misc_deregister(&cmheap_ctl_dev);
+	cmheap_stats_unregister(&cmheap_importer_stats);
 }

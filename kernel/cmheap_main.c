@@ -8,6 +8,13 @@
 
 #include "cmheap.h"
 
+static bool cmheap_up;
+
+bool cmheap_is_up(void)
+{
+	return smp_load_acquire(&cmheap_up);
+}
+
 static int __init cmheap_init(void)
 {
 	int ret;
@@ -22,11 +29,18 @@ static int __init cmheap_init(void)
 	ret = cmheap_system_init();
 	if (ret)
 		goto err_heaps;
+	/* User-visible nodes last, and usable only once all of them exist. */
 	ret = cmheap_importer_init();
 	if (ret)
 		goto err_heaps;
+	ret = cmheap_heaps_register();
+	if (ret)
+		goto err_importer;
+	smp_store_release(&cmheap_up, true);
 	return 0;
 
+err_importer:
+	cmheap_importer_exit();
 err_heaps:
 	cmheap_heap_remove_all();
 	cmheap_testdev_exit();

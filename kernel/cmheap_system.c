@@ -22,13 +22,16 @@ static const unsigned int cmheap_orders[] = { 8, 4, 0 };
  * High orders are opportunistic: fail fast, without reclaim or warnings,
  * and fall back to a smaller order.  Order 0 may reclaim, but a request
  * the machine cannot meet fails with ENOMEM rather than waking the OOM
- * killer on behalf of one oversized buffer.
+ * killer on behalf of one oversized buffer.  Every page is charged to the
+ * allocating task's memory cgroup (__GFP_ACCOUNT), so memory.max bounds
+ * what a container can pin through a heap; the charge goes with the page.
  */
 #define CMHEAP_HIGH_ORDER_GFP \
 	((GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN | __GFP_NORETRY | \
-	  __GFP_COMP) & ~__GFP_RECLAIM)
+	  __GFP_COMP | __GFP_ACCOUNT) & ~__GFP_RECLAIM)
 #define CMHEAP_LOW_ORDER_GFP \
-	(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
+	(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN | __GFP_RETRY_MAYFAIL | \
+	 __GFP_ACCOUNT)
 
 static unsigned int max_order = CMHEAP_MAX_ORDER;
 
@@ -104,6 +107,7 @@ static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 			ret = -EINTR;
 			goto err;
 		}
+		cond_resched();
 		page = cmheap_alloc_largest(remaining, order_cap);
 		if (!page) {
 			ret = -ENOMEM;
@@ -116,7 +120,7 @@ static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 		nents++;
 	}
 
-	ret = sg_alloc_table(table, nents, GFP_KERNEL);
+	ret = sg_alloc_table(table, nents, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		goto err;
 	sg = table->sgl;

@@ -108,8 +108,9 @@ int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir)
 int ctl_bench(int ctl, struct cmheap_bench *b)
 {
 	/*
-	 * Not restarted on EINTR: the kernel gives up a timing loop only for
-	 * a fatal signal, and then there is nothing to retry.
+	 * Not restarted on EINTR: a signal stops a timing loop on purpose
+	 * (the caller was interrupted), and its samples are gone.  b->done
+	 * says how many samples the kernel's time budget let it take.
 	 */
 	return ioctl(ctl, CMHEAP_IOC_BENCH, b) < 0 ? -errno : 0;
 }

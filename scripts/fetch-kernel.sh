@@ -12,7 +12,7 @@ set -euo pipefail
 
 arch=${1:?usage: fetch-kernel.sh ARCH KVER [CACHE]}
 kver=${2:?usage: fetch-kernel.sh ARCH KVER [CACHE]}
-cache=${3:-$(cd "$(dirname "$0")/.." && pwd)/.cache}
+cache=${3:-${CMHEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cmheap}}
 
 case $arch in
 x86_64) darch=amd64; aptarch=amd64 ;;

@@ -6,7 +6,7 @@
 # reference drivers.  Nothing from it is committed to this repository.
 # Prints the extracted source root.
 set -euo pipefail
-cache=${1:-$(cd "$(dirname "$0")/.." && pwd)/.cache}
+cache=${1:-${CMHEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cmheap}}
 dst=$cache/linux-source
 if [ -f "$dst/.complete" ]; then
 	echo "$dst"

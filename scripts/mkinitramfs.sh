@@ -17,7 +17,7 @@ set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${CACHE:-$here/../.cache}
+cache=${CMHEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cmheap}
 
 arch='' out='' payload='' moddir='' modules=''
 while [ $# -gt 0 ]; do

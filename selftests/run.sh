@@ -8,7 +8,9 @@
 # POSIX sh (busybox ash).  rmmod_test unloads (and, with CMHEAP_KO set to
 # the module's path, reloads) the module, so it runs last of the binaries;
 # after it, when dmesg is readable, "kernel_log" fails if the kernel logged
-# a warning, BUG, oops or sanitizer report while the tests ran.
+# a warning, BUG, oops, sanitizer, lockdep or DMA-API debugging report while
+# the tests ran, and on a kernel with kmemleak, "kmemleak" fails on any leak
+# it finds in a forced scan after the tests.
 # Environment: CMHEAP_KO (passed to rmmod_test), CMHEAP_TIMEOUT (seconds
 # per binary, default 900, needs a timeout command).
 # Exit status: 0 when no test failed, 1 otherwise.
@@ -33,6 +35,7 @@ else
 		esac
 	done
 	[ -x "$dir/rmmod_test" ] && tests="$tests rmmod_test"
+	[ -w /sys/kernel/debug/kmemleak ] && tests="$tests kmemleak"
 	dmesg >/dev/null 2>&1 && tests="$tests kernel_log"
 fi
 
@@ -52,12 +55,13 @@ n=0
 for t in $tests; do n=$((n + 1)); done
 
 klines=$(dmesg 2>/dev/null | wc -l)
+case " $tests " in *" kmemleak "*) kmemleak_clear ;; esac
 # What the kernel logged since the start, as a KTAP test of its own.
 kernel_log() {
 	echo "TAP version 13"
 	echo "1..1"
 	bad=$(dmesg | tail -n +$((klines + 1)) | grep -E \
-		'WARNING:|BUG:|Oops|Call [Tt]race|general protection|UBSAN|KASAN|kfence|list_(add|del) corruption|refcount_t:|hung_task|soft lockup|rcu.*stall')
+		'WARNING:|BUG:|Oops|Call [Tt]race|general protection|UBSAN|KASAN|kfence|DMA-API:|kmemleak:.*new suspected|possible (circular|recursive) locking|inconsistent lock state|list_(add|del) corruption|refcount_t:|hung_task|soft lockup|rcu.*stall')
 	if [ -n "$bad" ]; then
 		printf '%s\n' "$bad" | sed 's/^/# /'
 		echo "not ok 1 no_kernel_warnings"
@@ -66,8 +70,35 @@ kernel_log() {
 	echo "ok 1 no_kernel_warnings"
 }
 
+# kmemleak reports an object only once it has looked unreferenced for a
+# while (5 s) and in two scans; clear what boot left first, so only leaks
+# of the tests' time are counted.
+kmemleak_clear() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	echo scan >/sys/kernel/debug/kmemleak 2>/dev/null
+	echo clear >/sys/kernel/debug/kmemleak 2>/dev/null
+}
+
+kmemleak() {
+	echo "TAP version 13"
+	echo "1..1"
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	leaks=$(cat /sys/kernel/debug/kmemleak)
+	if [ -n "$leaks" ]; then
+		printf '%s\n' "$leaks" | head -n 60 | sed 's/^/# /'
+		echo "not ok 1 no_kmemleak_findings"
+		return 1
+	fi
+	echo "ok 1 no_kmemleak_findings"
+}
+
 run_one() {
-	if [ "$1" = kernel_log ]; then
+	if [ "$1" = kmemleak ]; then
+		kmemleak
+	elif [ "$1" = kernel_log ]; then
 		kernel_log
 	else
 		(cd "$dir" && $tmo "./$1")
@@ -86,7 +117,7 @@ for t in $tests; do
 	i=$((i + 1))
 	log="$tmp/$t.log"
 	echo "# selftests: cmheap: $t"
-	if [ "$t" = kernel_log ] || [ -x "$dir/$t" ]; then
+	if [ "$t" = kernel_log ] || [ "$t" = kmemleak ] || [ -x "$dir/$t" ]; then
 		{ run_one "$t" 2>&1; echo $? >"$tmp/rc"; } |
 			tee "$log" | sed 's/^/  /'
 		rc=$(cat "$tmp/rc")

@@ -9,9 +9,16 @@
  * the upstream dma-heap uAPI (<linux/dma-heap.h>) unchanged; nothing here is
  * needed to allocate from them.
  *
- * Importer side: /dev/cmheap.  Open it, CMHEAP_IOC_ATTACH a dma-buf fd to one
- * of the test devices, then map, sync, unmap and detach it.  Every handle is
- * private to the open file and is torn down when the file is closed.
+ * Importer side: /dev/cmheap, a privileged test tool as the kernel's own
+ * DMA map benchmark is: opening it needs CAP_SYS_ADMIN (EPERM otherwise).
+ * Open it, CMHEAP_IOC_ATTACH a dma-buf fd to one of the test devices, then
+ * map, sync, unmap and detach it.  Every handle is private to the open file
+ * and is torn down when the file is closed; one file holds at most
+ * CMHEAP_MAX_HANDLES of them (EMFILE past that).  Handles start at 1.
+ *
+ * Whatever the device may write (a FROM_DEVICE or BIDIRECTIONAL map, the
+ * benchmark's DIRTY flag) needs a dma-buf opened for writing: EACCES for one
+ * whose file lacks write access.  Reserved fields must be zero (EINVAL).
  */
 #ifndef _UAPI_LINUX_CMHEAP_H
 #define _UAPI_LINUX_CMHEAP_H
@@ -22,6 +29,7 @@
 #define CMHEAP_CTL_NAME		"cmheap"	/* /dev/cmheap */
 #define CMHEAP_HEAP_PREFIX	"cmheap-"	/* /dev/dma_heap/cmheap-* */
 #define CMHEAP_NAME_LEN		32
+#define CMHEAP_MAX_HANDLES	1024	/* attachments per open file */
 
 /* Test devices of the importer; CMHEAP_IOC_DEVICE_INFO says which exist. */
 enum cmheap_device_id {
@@ -62,6 +70,7 @@ struct cmheap_attach {
 	__u32 flags;			/* out: CMHEAP_ATTF_* */
 	__u64 size;			/* out: dma-buf size in bytes */
 	char exp_name[CMHEAP_NAME_LEN];	/* out: exporter name, NUL terminated */
+	__u64 reserved[2];		/* must be 0 */
 };
 
 /*
@@ -70,7 +79,17 @@ struct cmheap_attach {
  * attrs are then passed to the exporter, which only cmheap heaps accept
  * (EOPNOTSUPP from any other exporter when attrs are set).
  * CMHEAP_MAP_RAW maps a private copy of the buffer's scatterlist with
- * dma_map_sgtable() and the given attrs: the raw DMA API baseline.
+ * dma_map_sgtable() and the given attrs: the raw DMA API baseline.  For
+ * another exporter's buffer the copy is taken from a mapping of its own
+ * that stays alive as long as the copy does; a kernel built with
+ * CONFIG_DMABUF_DEBUG hides the pages of such mappings from importers, and
+ * there RAW works on cmheap buffers only (EOPNOTSUPP).
+ *
+ * A cmheap uncached (write-combined) buffer is never synced, so it cannot
+ * be mapped for a device whose DMA may bounce through swiotlb (a DMA mask
+ * below some of memory, swiotlb=force, an untrusted device): its device
+ * would read and write bounce buffers nobody copies.  Such a map fails
+ * with EOPNOTSUPP rather than lose data.
  */
 #define CMHEAP_MAP_RAW		(1U << 0)
 #define CMHEAP_VALID_MAP_FLAGS	(CMHEAP_MAP_RAW)
@@ -107,6 +126,12 @@ struct cmheap_sync {
  * In-kernel timing loop for the benchmark: runs warmup + iterations of one
  * operation on an attached buffer and writes one sample (ns) per measured
  * iteration to samples_ptr.  The attachment must not be mapped already.
+ *
+ * The loop is bounded in time as well as in iterations: it stops once
+ * budget_ns (0: CMHEAP_BENCH_DEFAULT_NS; at most CMHEAP_BENCH_MAX_NS) has
+ * passed and reports how many samples it took in @done, which may then be
+ * fewer than @iterations (or 0, when the warmup used up the budget).  A
+ * signal stops it with EINTR.
  */
 enum cmheap_bench_op {
 	CMHEAP_BENCH_MAP	= 0,	/* time map; unmap untimed */
@@ -126,6 +151,8 @@ enum cmheap_bench_op {
 #define CMHEAP_BENCH_RAW	(1U << 1)	/* as CMHEAP_MAP_RAW */
 #define CMHEAP_VALID_BENCH_FLAGS (CMHEAP_BENCH_DIRTY | CMHEAP_BENCH_RAW)
 #define CMHEAP_BENCH_MAX_ITERATIONS (1U << 20)
+#define CMHEAP_BENCH_DEFAULT_NS	(10ULL * 1000000000ULL)
+#define CMHEAP_BENCH_MAX_NS	(120ULL * 1000000000ULL)
 
 struct cmheap_bench {
 	__u32 handle;		/* in */
@@ -137,6 +164,10 @@ struct cmheap_bench {
 	__u32 iterations;	/* in: timed iterations, 1..MAX_ITERATIONS */
 	__u32 nents;		/* out: DMA segments of the mapping */
 	__u64 samples_ptr;	/* in: user pointer to __u64[iterations] */
+	__u64 budget_ns;	/* in: time budget of the whole loop, 0: default */
+	__u32 done;		/* out: samples written, <= iterations */
+	__u32 reserved;		/* must be 0 */
+	__u64 reserved2[2];	/* must be 0 */
 };
 
 #define CMHEAP_IOC_MAGIC	'c'
