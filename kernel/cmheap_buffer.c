@@ -339,6 +339,13 @@ static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	 */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
+	/*
+	 * Buffers shared with devices hold data, never code: no executable
+	 * mapping now (EPERM) or later through mprotect() (EACCES).
+	 */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	cmheap_vma_clear_flags(vma, VM_MAYEXEC);
 
 	vma->vm_ops = &cmheap_vm_ops;
 	vma->vm_page_prot = cmheap_pgprot(buffer, vma->vm_page_prot);

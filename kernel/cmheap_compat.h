@@ -48,6 +48,17 @@ static inline void cmheap_dma_buf_vunmap(struct dma_buf *dmabuf,
 }
 #endif
 
+/* vm_flags became write-protected behind helpers in 6.3. */
+static inline void cmheap_vma_clear_flags(struct vm_area_struct *vma,
+					  unsigned long flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
 /*
  * Only architectures that can have non-coherent DMA have a per-device
  * coherency flag; elsewhere (x86) every device is coherent.

@@ -18,6 +18,7 @@
  * lets a device write a dma-buf whose file was opened read-only.
  */
 #include <linux/capability.h>
+#include <linux/debugfs.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
@@ -41,6 +42,12 @@ struct cmheap_ctl_file {
 };
 
 struct cmheap_stats cmheap_importer_stats;
+
+/*
+ * Whether CMHEAP_MAP_RAW works on other exporters' buffers, for tests to
+ * read at /sys/kernel/debug/cmheap/importer/raw_peers (see below).
+ */
+static bool cmheap_raw_peers = !IS_ENABLED(CONFIG_DMABUF_DEBUG);
 
 static unsigned long cmheap_dma_attrs(u32 attrs)
 {
@@ -557,6 +564,8 @@ int cmheap_importer_init(void)
 	int ret;
 
 	cmheap_stats_register(&cmheap_importer_stats, "importer");
+	debugfs_create_bool("raw_peers", 0444, cmheap_importer_stats.dir,
+			    &cmheap_raw_peers);
 	ret = misc_register(&cmheap_ctl_dev);
 	if (ret)
 		cmheap_stats_unregister(&cmheap_importer_stats);

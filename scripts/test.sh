@@ -11,6 +11,9 @@
 # KVER= pick some.  KDIR=/path/to/tree KERNEL=/path/to/image ARCH=... uses a
 # kernel of your own instead (modules for vgem: MODDIR=.../lib/modules/<rel>,
 # else a modules_install of KDIR when it has built modules, else none).
+# KERNEL=debug [ARCH=x86_64|arm64] builds (once, in the cache) and boots the
+# debug kernel of scripts/debug-kernel.sh: Debian's 6.12 source with
+# DMA-API debugging, KASAN, lockdep and kmemleak; its log must stay clean.
 #
 # Environment: TIMEOUT (per guest, s, default 900), TEST_TIMEOUT (per test
 # binary inside the guest, s, default 300), GUEST_MODULES (default vgem), and
@@ -43,7 +46,9 @@ jobs=$(nproc)
 log() { echo "[$1] $2" >&2; }
 
 targets=()
-if [ -n "$custom_kdir" ] || [ -n "$custom_kernel" ]; then
+if [ "$custom_kernel" = debug ]; then
+	targets=("${want_arch:-x86_64}-debug")
+elif [ -n "$custom_kdir" ] || [ -n "$custom_kernel" ]; then
 	if [ -z "$custom_kdir" ] || [ -z "$want_arch" ] || { [ "$mode" = test ] && [ -z "$custom_kernel" ]; }; then
 		echo "test.sh: a kernel of your own needs KDIR=, KERNEL= and ARCH=x86_64|arm64" >&2
 		exit 2
@@ -69,7 +74,12 @@ fi
 # Sets ARCH KVER KRELEASE KERNEL KDIR MODDIR (and DEB_VERSION) for a target.
 load_target() {
 	local t=$1
-	if [ "${t#*-}" = custom ]; then
+	if [ "${t#*-}" = debug ]; then
+		local env
+		env=$("$scripts/debug-kernel.sh" "${t%-debug}") || return 1
+		# shellcheck source=/dev/null
+		. "$env"
+	elif [ "${t#*-}" = custom ]; then
 		ARCH=${t%-custom} KVER=custom DEB_VERSION="your build" KDIR=$custom_kdir KERNEL=$custom_kernel
 		KRELEASE=$(cat "$KDIR/include/config/kernel.release")
 		MODDIR=$custom_moddir

@@ -261,6 +261,21 @@ int stats_read(const char *dir, struct cmheap_stats *st)
 	return 0;
 }
 
+bool raw_peers_supported(void)
+{
+	char c = 'Y';
+	int fd;
+
+	debugfs_ensure();
+	fd = open(CMHEAP_DEBUGFS "/" CMHEAP_IMPORTER "/raw_peers", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = 'Y';
+		close(fd);
+	}
+	return c != 'N';
+}
+
 __u64 stat_get(const char *dir, enum cmheap_stat key)
 {
 	struct cmheap_stats st;

@@ -126,6 +126,12 @@ extern const char *const cmheap_stat_names[ST_COUNT];
 void debugfs_ensure(void);
 /* Read the stats of @dir (a heap name or "importer"): 0 or -errno. */
 int stats_read(const char *dir, struct cmheap_stats *st);
+/*
+ * Whether CMHEAP_MAP_RAW takes other exporters' buffers: not on a kernel
+ * with CONFIG_DMABUF_DEBUG, which hides their pages from importers.
+ */
+bool raw_peers_supported(void);
+#define NO_RAW_PEERS "CONFIG_DMABUF_DEBUG hides a peer's pages from importers: RAW is cmheap-only"
 /* The value of one counter, or UINT64_MAX when it can't be read. */
 __u64 stat_get(const char *dir, enum cmheap_stat key);
 

@@ -126,9 +126,14 @@ TEST_F(importer, attach_many_distinct_handles)
 			ASSERT_NE(h[j], h[i]);
 		}
 	}
-	/* mapped at once, independently */
+	/*
+	 * Mapped at once, independently.  For the device to read: the DMA
+	 * API does not support overlapping mappings a device may write
+	 * (DMA-API debugging reports them), and neither does real hardware
+	 * without coherency.
+	 */
 	for (i = 0; i < N; i += 2) {
-		ASSERT_EQ(0, ctl_map(self->ctl, h[i], CMHEAP_DIR_BIDIRECTIONAL,
+		ASSERT_EQ(0, ctl_map(self->ctl, h[i], CMHEAP_DIR_TO_DEVICE,
 				     0, 0, NULL));
 	}
 	for (i = 0; i < N; i++) {

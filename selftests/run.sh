@@ -11,12 +11,13 @@
 # a warning, BUG, oops, sanitizer, lockdep or DMA-API debugging report while
 # the tests ran, and on a kernel with kmemleak, "kmemleak" fails on any leak
 # it finds in a forced scan after the tests.
-# Environment: CMHEAP_KO (passed to rmmod_test), CMHEAP_TIMEOUT (seconds
+# Environment: CMHEAP_STRESS_THREADS, CMHEAP_STRESS_SECONDS (stress_test,
+# default 2 threads for 20 s), CMHEAP_KO (passed to rmmod_test), CMHEAP_TIMEOUT (seconds
 # per binary, default 900, needs a timeout command).
 # Exit status: 0 when no test failed, 1 otherwise.
 
 dir=$(cd "$(dirname "$0")" && pwd)
-order="heap_alloc_test heap_mmap_test caching_test importer_test peers_test lifetime_test"
+order="heap_alloc_test heap_mmap_test caching_test importer_test peers_test lifetime_test trust_test badinput_test memory_test stress_test"
 
 if [ $# -gt 0 ]; then
 	tests="$*"
@@ -55,11 +56,21 @@ n=0
 for t in $tests; do n=$((n + 1)); done
 
 klines=$(dmesg 2>/dev/null | wc -l)
+dma_errors0=$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null || echo 0)
+# and print every DMA-API error, not only the first, so each can be traced
+[ -w /sys/kernel/debug/dma-api/all_errors ] && echo 1 >/sys/kernel/debug/dma-api/all_errors
 case " $tests " in *" kmemleak "*) kmemleak_clear ;; esac
 # What the kernel logged since the start, as a KTAP test of its own.
 kernel_log() {
 	echo "TAP version 13"
 	echo "1..1"
+	# DMA-API debugging prints only its first error; it counts them all.
+	dma_errors=$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null || echo 0)
+	if [ "$dma_errors" -gt "$dma_errors0" ]; then
+		echo "# DMA-API debugging counted $((dma_errors - dma_errors0)) error(s)"
+		echo "not ok 1 no_kernel_warnings"
+		return 1
+	fi
 	bad=$(dmesg | tail -n +$((klines + 1)) | grep -E \
 		'WARNING:|BUG:|Oops|Call [Tt]race|general protection|UBSAN|KASAN|kfence|DMA-API:|kmemleak:.*new suspected|possible (circular|recursive) locking|inconsistent lock state|list_(add|del) corruption|refcount_t:|hung_task|soft lockup|rcu.*stall')
 	if [ -n "$bad" ]; then
@@ -100,6 +111,9 @@ run_one() {
 		kmemleak
 	elif [ "$1" = kernel_log ]; then
 		kernel_log
+	elif [ "$1" = stress_test ]; then
+		(cd "$dir" && $tmo ./stress_test -t "${CMHEAP_STRESS_THREADS:-2}" \
+			-s "${CMHEAP_STRESS_SECONDS:-20}")
 	else
 		(cd "$dir" && $tmo "./$1")
 	fi
