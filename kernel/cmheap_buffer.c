@@ -70,19 +70,35 @@ static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
 	return buffer->heap->caching == CMHEAP_UNCACHED;
 }
 
-static int cmheap_dup_table(struct sg_table *dst, const struct sg_table *src)
+/*
+ * The device's copy of the buffer's table, with no entry longer than the
+ * device takes in one segment (dma_get_max_seg_size(); 64 KiB for a device
+ * that never said): an order-8 entry is 1 MiB, and handing it whole to such
+ * a device breaks its scatter-gather limits (DMA-API debugging says so).
+ */
+static int cmheap_dup_table(struct sg_table *dst, const struct sg_table *src,
+			    unsigned int max_seg)
 {
 	struct scatterlist *d, *s;
-	unsigned int i;
+	unsigned int i, off, len, nents = 0;
 	int ret;
 
-	ret = sg_alloc_table(dst, src->orig_nents, GFP_KERNEL_ACCOUNT);
+	max_seg = max_t(unsigned int, round_down(max_seg, PAGE_SIZE), PAGE_SIZE);
+	/* Not DIV_ROUND_UP(): length + max_seg - 1 wraps for a max near 4G. */
+	for_each_sgtable_sg(src, s, i)
+		nents += (s->length - 1) / max_seg + 1;
+	ret = sg_alloc_table(dst, nents, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		return ret;
 	d = dst->sgl;
 	for_each_sgtable_sg(src, s, i) {
-		sg_set_page(d, sg_page(s), s->length, s->offset);
-		d = sg_next(d);
+		/* Our entries start on a page boundary (offset 0). */
+		for (off = 0; off < s->length; off += len) {
+			len = min(s->length - off, max_seg);
+			sg_set_page(d, nth_page(sg_page(s), off >> PAGE_SHIFT),
+				    len, 0);
+			d = sg_next(d);
+		}
 	}
 	return 0;
 }
@@ -98,7 +114,8 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		return -ENOMEM;
-	ret = cmheap_dup_table(&a->table, &buffer->table);
+	ret = cmheap_dup_table(&a->table, &buffer->table,
+			       dma_get_max_seg_size(attach->dev));
 	if (ret) {
 		kfree(a);
 		return ret;
@@ -429,10 +446,11 @@ static void cmheap_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 
 /*
  * Pages changed in one set_pages_array_*() call: one TLB flush and one
- * cache flush for 16 MiB, instead of one per scatterlist entry, and a
+ * cache flush for 4 MiB, instead of one per scatterlist entry, and a
  * reschedule point between batches so a 1 GiB buffer does not hog the CPU.
+ * The page array is 8 KiB, which a machine short of memory can still give.
  */
-#define CMHEAP_MEMTYPE_BATCH	4096U
+#define CMHEAP_MEMTYPE_BATCH	1024U
 
 /*
  * Applies @set to the first @limit pages of the buffer, a batch at a time.
@@ -453,9 +471,12 @@ static int cmheap_pages_apply(struct cmheap_buffer *buffer,
 		return 0;
 	/*
 	 * Short of memory, go on in smaller batches: giving pages back
-	 * their write-back type must not fail for want of a page array.
+	 * their write-back type must not fail for want of a page array, and
+	 * a heap that is allocating the last of memory must not wake the OOM
+	 * killer for it (__GFP_NORETRY).
 	 */
-	pages = kvmalloc_array(batch, sizeof(*pages), GFP_KERNEL | __GFP_NOWARN);
+	pages = kmalloc_array(batch, sizeof(*pages),
+			      GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 	if (!pages) {
 		pages = few;
 		batch = min_t(unsigned int, batch, ARRAY_SIZE(few));
@@ -474,7 +495,7 @@ static int cmheap_pages_apply(struct cmheap_buffer *buffer,
 		cond_resched();
 	}
 	if (pages != few)
-		kvfree(pages);
+		kfree(pages);
 	return ret;
 }
 

@@ -12,7 +12,6 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-map-ops.h>
 #include <linux/mm.h>
-#include <linux/version.h>
 
 /*
  * A kernel mapping of any dma-buf, taken by an importer that holds no
@@ -22,7 +21,7 @@
  * dmabuf->lock itself and must be called without the reservation lock,
  * which exporters such as i915 and TTM take again inside their vmap.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef CMHEAP_HAVE_VMAP_UNLOCKED	/* probed in Kbuild */
 static inline int cmheap_dma_buf_vmap(struct dma_buf *dmabuf,
 				      struct iosys_map *map)
 {
@@ -52,7 +51,7 @@ static inline void cmheap_dma_buf_vunmap(struct dma_buf *dmabuf,
 static inline void cmheap_vma_clear_flags(struct vm_area_struct *vma,
 					  unsigned long flags)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#ifdef CMHEAP_HAVE_VM_FLAGS_CLEAR	/* probed in Kbuild */
 	vm_flags_clear(vma, flags);
 #else
 	vma->vm_flags &= ~flags;

@@ -12,6 +12,7 @@ static bool cmheap_up;
 
 bool cmheap_is_up(void)
 {
+	/* Pairs with the release in cmheap_init(): all of init is seen. */
 	return smp_load_acquire(&cmheap_up);
 }
 
@@ -36,6 +37,7 @@ static int __init cmheap_init(void)
 	ret = cmheap_heaps_register();
 	if (ret)
 		goto err_importer;
+	/* Pairs with cmheap_is_up(): opens see everything init did. */
 	smp_store_release(&cmheap_up, true);
 	return 0;
 

@@ -240,9 +240,13 @@ static void do_import(struct worker *w)
 		 * keep it in sync.  Not one the device may write: the DMA API
 		 * does not support overlapping writable mappings (DMA-API
 		 * debugging reports them).  Nor a raw mapping, the importer's
-		 * own, which nothing syncs around CPU access.
+		 * own, which nothing syncs around CPU access.  Nor a peer's:
+		 * the upstream system heap syncs every mapping in the CPU's
+		 * direction, not the mapped one (DMA-API debugging reports
+		 * it; cmheap had the same bug).
 		 */
-		if ((flags || dir != CMHEAP_DIR_TO_DEVICE || rand_r(&w->seed) % 4) &&
+		if ((flags || dir != CMHEAP_DIR_TO_DEVICE ||
+		     !(at.flags & CMHEAP_ATTF_OURS) || rand_r(&w->seed) % 4) &&
 		    ctl_unmap(w->ctl, at.handle))
 			fail("CMHEAP_IOC_UNMAP", errno);
 	}
