@@ -283,6 +283,26 @@ TEST_F(trust, reserved_fields_einval)
 	EXPECT_EQ(2, b.done);
 }
 
+/*
+ * The longest loop one may ask for: a million dirtying map+unmap rounds of
+ * the fixture's writable buffer, with @budget_ns.  Returns the samples'
+ * array, NULL when out of memory.
+ */
+static __u64 *long_bench(struct cmheap_bench *b, __u32 handle, __u64 budget_ns)
+{
+	__u64 *samples = calloc(CMHEAP_BENCH_MAX_ITERATIONS, sizeof(*samples));
+
+	memset(b, 0, sizeof(*b));
+	b->handle = handle;
+	b->op = CMHEAP_BENCH_MAP_UNMAP;
+	b->direction = CMHEAP_DIR_TO_DEVICE;
+	b->flags = CMHEAP_BENCH_DIRTY;
+	b->iterations = CMHEAP_BENCH_MAX_ITERATIONS;
+	b->budget_ns = budget_ns;
+	b->samples_ptr = (__u64)(uintptr_t)samples;
+	return samples;
+}
+
 TEST_F(trust, bench_stops_at_time_budget)
 {
 	struct cmheap_attach at;
@@ -290,17 +310,9 @@ TEST_F(trust, bench_stops_at_time_budget)
 	__u64 *samples;
 	double t0, took;
 
-	samples = calloc(CMHEAP_BENCH_MAX_ITERATIONS, sizeof(*samples));
-	ASSERT_NE(NULL, samples);
 	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
-	memset(&b, 0, sizeof(b));
-	b.handle = at.handle;
-	b.op = CMHEAP_BENCH_MAP_UNMAP;
-	b.direction = CMHEAP_DIR_TO_DEVICE;
-	b.flags = CMHEAP_BENCH_DIRTY;
-	b.iterations = CMHEAP_BENCH_MAX_ITERATIONS;
-	b.budget_ns = 50 * 1000 * 1000;
-	b.samples_ptr = (__u64)(uintptr_t)samples;
+	samples = long_bench(&b, at.handle, 50 * 1000 * 1000);
+	ASSERT_NE(NULL, samples);
 	t0 = now_s();
 	ASSERT_EQ(0, ctl_bench(self->ctl, &b));
 	took = now_s() - t0;
@@ -326,17 +338,9 @@ TEST_F(trust, bench_interrupted_by_signal)
 	__u64 *samples;
 	double t0, took;
 
-	samples = calloc(CMHEAP_BENCH_MAX_ITERATIONS, sizeof(*samples));
-	ASSERT_NE(NULL, samples);
 	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
-	memset(&b, 0, sizeof(b));
-	b.handle = at.handle;
-	b.op = CMHEAP_BENCH_MAP_UNMAP;
-	b.direction = CMHEAP_DIR_TO_DEVICE;
-	b.flags = CMHEAP_BENCH_DIRTY;
-	b.iterations = CMHEAP_BENCH_MAX_ITERATIONS;
-	b.budget_ns = CMHEAP_BENCH_MAX_NS;
-	b.samples_ptr = (__u64)(uintptr_t)samples;
+	samples = long_bench(&b, at.handle, CMHEAP_BENCH_MAX_NS);
+	ASSERT_NE(NULL, samples);
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
 	t0 = now_s();
@@ -379,6 +383,7 @@ TEST_F(trust, cpu_access_syncs_in_mapped_direction)
 	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
 }
 
+#if defined(__x86_64__)
 /* Function-call and TLB-shootdown IPIs so far, all CPUs (x86). */
 static long long flush_ipis(void)
 {
@@ -408,6 +413,7 @@ static long long flush_ipis(void)
 	fclose(f);
 	return sum;
 }
+#endif
 
 /*
  * x86: making a buffer write-combined changes the linear map's memory type,
@@ -444,6 +450,74 @@ TEST(x86_uncached_memtype_in_batches)
 #else
 	SKIP(return, "x86 only: other architectures keep the linear map's type");
 #endif
+}
+
+/* True when @text holds something shaped like a kernel address. */
+static bool has_kernel_address(const char *text)
+{
+	const char *p;
+
+	for (p = text; (p = strstr(p, "ffff")); p++) {
+		int n = 0;
+
+		while (n < 16 && strchr("0123456789abcdef", p[n]) && p[n])
+			n++;
+		if (n == 16)
+			return true;
+	}
+	return strstr(text, "%p") != NULL;
+}
+
+static int read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return 0;
+}
+
+/*
+ * Nothing cmheap shows in debugfs or its tracepoints' formats gives away a
+ * kernel address (which would defeat KASLR for whoever may read them).
+ */
+TEST(no_kernel_addresses_exposed)
+{
+	static const char *const events[] = {
+		"cmheap_alloc", "cmheap_free", "cmheap_map", "cmheap_unmap",
+		"cmheap_sync_for_cpu", "cmheap_sync_for_device",
+	};
+	const struct cmheap_heap *heaps;
+	char path[256], text[8192];
+	int i, n = cmheap_heaps(&heaps), files = 0;
+	unsigned int e;
+
+	if (!cmheap_loaded())
+		SKIP(return, "cmheap module not loaded");
+	debugfs_ensure();
+	for (i = 0; i <= n; i++) {
+		snprintf(path, sizeof(path), CMHEAP_DEBUGFS "/%s/stats",
+			 i < n ? heaps[i].name : CMHEAP_IMPORTER);
+		ASSERT_EQ(0, read_text(path, text, sizeof(text))) TH_LOG("%s", path);
+		EXPECT_FALSE(has_kernel_address(text)) TH_LOG("%s: %s", path, text);
+		files++;
+	}
+	for (e = 0; e < ARRAY_SIZE(events); e++) {
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/cmheap/%s/format",
+			 events[e]);
+		if (read_text(path, text, sizeof(text)))
+			continue;	/* no tracefs here */
+		EXPECT_FALSE(has_kernel_address(strstr(text, "print fmt") ?: text))
+			TH_LOG("%s", path);
+		files++;
+	}
+	EXPECT_LT(n, files);
 }
 
 TEST_HARNESS_MAIN
