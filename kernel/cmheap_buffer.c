@@ -73,8 +73,10 @@ static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
 /*
  * The device's copy of the buffer's table, with no entry longer than the
  * device takes in one segment (dma_get_max_seg_size(); 64 KiB for a device
- * that never said): an order-8 entry is 1 MiB, and handing it whole to such
- * a device breaks its scatter-gather limits (DMA-API debugging says so).
+ * that never said) nor than the DMA API can map in one piece for it
+ * (dma_max_mapping_size(): 256 KiB when it bounces through swiotlb).  An
+ * order-8 entry is 1 MiB: handed whole to such a device it breaks its
+ * scatter-gather limits (DMA-API debugging says so) or fails to map.
  */
 static int cmheap_dup_table(struct sg_table *dst, const struct sg_table *src,
 			    unsigned int max_seg)
@@ -115,7 +117,8 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 	if (!a)
 		return -ENOMEM;
 	ret = cmheap_dup_table(&a->table, &buffer->table,
-			       dma_get_max_seg_size(attach->dev));
+			       min_t(size_t, dma_get_max_seg_size(attach->dev),
+				     dma_max_mapping_size(attach->dev)));
 	if (ret) {
 		kfree(a);
 		return ret;

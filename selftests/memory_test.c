@@ -252,6 +252,8 @@ TEST_F(memory, memcg_charged_and_limited)
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ksft_print_msg("%s: %lld MiB in buffers under memory.max=32M, memory.current %lld -> %lld -> %lld KiB\n",
+		       self->heap, r.allocated >> 20, r.base >> 10, r.full >> 10, r.after >> 10);
 	EXPECT_EQ(ENOMEM, r.err) TH_LOG("past memory.max: %s", strerror(r.err));
 	/* most of the 32 MiB went into buffers, and no more than that */
 	EXPECT_LE(16 * SZ_1M, r.allocated);
@@ -292,6 +294,8 @@ TEST_F(memory, exhaustion_enomem_without_oom_kill)
 			break;
 		fds[n++] = fd;
 	}
+	ksft_print_msg("%s: ENOMEM after %d MiB of %lld MiB\n", self->heap, n * 64,
+		       total >> 20);
 	EXPECT_EQ(-ENOMEM, fd);
 	EXPECT_GT(MAX, n);
 	EXPECT_LE(total / 4, (long long)n * CHUNK)
