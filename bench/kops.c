@@ -101,6 +101,12 @@ int kop_measure(int ctl, const struct point *p, int fd, struct samples *s,
 		goto out;
 	}
 	/* The kernel's time budget (10 s by default) may have cut it short. */
+	if (!b.done) {
+		snprintf(why, why_len, "CMHEAP_IOC_BENCH: no sample within the kernel's %llu s budget",
+			 (unsigned long long)(CMHEAP_BENCH_DEFAULT_NS / 1000000000ULL));
+		ret = -ETIME;
+		goto out;
+	}
 	s->n = b.done;
 	perf_per_op(&w0, &w1, warmup + b.done, perf);
 	x->cycles = perf[PERF_CYCLES];

@@ -78,13 +78,21 @@ enum cmheap_caching {
 };
 
 /*
- * A heap's memory provider: fills @table with zeroed, physically backed
- * memory of @len bytes (page aligned), and gives it back.
+ * A heap's memory provider.  One with struct pages fills @table with
+ * zeroed pages for @len bytes (page aligned), and gives them back.  One
+ * without (a carveout the kernel never mapped: no struct page, no linear
+ * alias) hands out a zeroed, physically contiguous range with a kernel
+ * mapping of it instead; its buffers can only be uncached, are mapped for
+ * devices with dma_map_resource(), and have no pages for importers.
  */
 struct cmheap_heap_ops {
 	int (*allocate)(struct cmheap *heap, struct sg_table *table,
 			size_t len);
 	void (*release)(struct cmheap *heap, struct sg_table *table);
+	int (*allocate_range)(struct cmheap *heap, size_t len,
+			      phys_addr_t *phys, void **vaddr);
+	void (*release_range)(struct cmheap *heap, phys_addr_t phys,
+			      void *vaddr, size_t len);
 };
 
 struct cmheap {
@@ -119,6 +127,9 @@ bool cmheap_is_up(void);
 
 /* The system heaps (cmheap_system.c). */
 int cmheap_system_init(void);
+/* The carveout heaps (cmheap_carveout.c), when carveout= names memory. */
+int cmheap_carveout_init(void);
+void cmheap_carveout_exit(void);
 
 /* ---- buffers, the dma-buf exporter (cmheap_buffer.c) ---- */
 
@@ -126,6 +137,8 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 				    u32 fd_flags);
 bool cmheap_is_ours(const struct dma_buf *dmabuf);
 bool cmheap_is_uncached(const struct dma_buf *dmabuf);
+/* Ours, and without struct pages: no page for an importer to use. */
+bool cmheap_is_pageless(const struct dma_buf *dmabuf);
 /* The buffer's own table, for the importer's raw DMA API baseline. */
 const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf);
 /*

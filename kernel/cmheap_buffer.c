@@ -22,10 +22,8 @@
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/pci.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/swiotlb.h>
 #include <linux/vmalloc.h>
 
 #include "cmheap.h"
@@ -47,6 +45,10 @@ struct cmheap_buffer {
 	struct cmheap *heap;
 	size_t len;
 	struct sg_table table;		/* the pages, never DMA-mapped itself */
+	/* page-less memory (heap->ops->allocate_range): one range instead */
+	bool pageless;
+	phys_addr_t phys;
+	void *kvaddr;			/* the heap's kernel mapping of it */
 	struct mutex lock;		/* attachments, vmap */
 	struct list_head attachments;
 	unsigned int vmap_cnt;
@@ -68,6 +70,39 @@ static const struct dma_buf_ops cmheap_buf_ops;
 static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
 {
 	return buffer->heap->caching == CMHEAP_UNCACHED;
+}
+
+/*
+ * A page-less buffer's attachment table: one entry with no page, whose DMA
+ * address is set when it is mapped.
+ */
+static int cmheap_pageless_table(struct sg_table *table, size_t len)
+{
+	int ret = sg_alloc_table(table, 1, GFP_KERNEL_ACCOUNT);
+
+	if (!ret)
+		table->sgl->length = len;
+	return ret;
+}
+
+/*
+ * Maps a page-less buffer for @dev: dma_map_resource() takes a physical
+ * range without struct page (no CPU cache maintenance, which needs a
+ * kernel address the range may not have, and no bouncing).
+ */
+static int cmheap_pageless_map(struct cmheap_buffer *buffer, struct device *dev,
+			       struct sg_table *table,
+			       enum dma_data_direction dir, unsigned long attrs)
+{
+	dma_addr_t addr;
+
+	addr = dma_map_resource(dev, buffer->phys, buffer->len, dir, attrs);
+	if (dma_mapping_error(dev, addr))
+		return -EIO;
+	sg_dma_address(table->sgl) = addr;
+	sg_dma_len(table->sgl) = buffer->len;
+	table->nents = 1;
+	return 0;
 }
 
 /*
@@ -116,9 +151,13 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		return -ENOMEM;
-	ret = cmheap_dup_table(&a->table, &buffer->table,
-			       min_t(size_t, dma_get_max_seg_size(attach->dev),
-				     dma_max_mapping_size(attach->dev)));
+	if (buffer->pageless)
+		ret = cmheap_pageless_table(&a->table, buffer->len);
+	else
+		ret = cmheap_dup_table(&a->table, &buffer->table,
+				       min_t(size_t,
+					     dma_get_max_seg_size(attach->dev),
+					     dma_max_mapping_size(attach->dev)));
 	if (ret) {
 		kfree(a);
 		return ret;
@@ -158,38 +197,18 @@ static unsigned long cmheap_map_attrs(struct cmheap_buffer *buffer,
 }
 
 /*
- * Whether the DMA API may bounce this device's mappings through swiotlb:
- * forced bouncing (swiotlb=force, confidential-computing guests), a DMA
- * mask that does not reach all memory, or an untrusted PCI device behind an
- * IOMMU.  Bounced data is only copied by syncs, which uncached buffers
- * never get.
+ * Whether the DMA API may bounce this device's mappings through swiotlb
+ * (forced bouncing as in confidential-computing guests, a DMA mask that
+ * does not reach all memory, an untrusted device behind an IOMMU).
+ * Bounced data is only copied by syncs, which uncached buffers never get.
+ * The DMA API limits a device's mapping size exactly when it may bounce
+ * (dma-direct: a swiotlb pool and a limited mask or forced bouncing;
+ * dma-iommu: an untrusted device), which makes this as cheap as a map of a
+ * device that cannot bounce must stay.
  */
 static bool cmheap_dev_may_bounce(struct device *dev)
 {
-	if (is_swiotlb_force_bounce(dev) || dma_addressing_limited(dev))
-		return true;
-#ifdef CONFIG_PCI
-	if (dev_is_pci(dev) && to_pci_dev(dev)->untrusted)
-		return true;
-#endif
-	return false;
-}
-
-/*
- * For a coherent device a mapping needs syncs only if it bounced: the
- * check that catches what cmheap_dev_may_bounce() cannot foresee.
- */
-static bool cmheap_table_bounced(struct device *dev, struct sg_table *table)
-{
-	struct scatterlist *sg;
-	unsigned int i;
-
-	if (!dev_is_dma_coherent(dev))
-		return false;
-	for_each_sgtable_dma_sg(table, sg, i)
-		if (dma_need_sync(dev, sg_dma_address(sg)))
-			return true;
-	return false;
+	return dma_max_mapping_size(dev) != SIZE_MAX;
 }
 
 static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
@@ -202,16 +221,18 @@ static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 	bool uncached = cmheap_buffer_uncached(buffer);
 	int ret;
 
+	if (buffer->pageless) {
+		ret = cmheap_pageless_map(buffer, a->dev, &a->table, dir, attrs);
+		if (ret)
+			return ERR_PTR(ret);
+		goto mapped;
+	}
 	if (uncached && cmheap_dev_may_bounce(a->dev))
 		return ERR_PTR(-EOPNOTSUPP);
 	ret = dma_map_sgtable(a->dev, &a->table, dir, attrs);
 	if (ret)
 		return ERR_PTR(ret);
-	if (uncached && cmheap_table_bounced(a->dev, &a->table)) {
-		dma_unmap_sgtable(a->dev, &a->table, dir, attrs);
-		return ERR_PTR(-EOPNOTSUPP);
-	}
-
+mapped:
 	mutex_lock(&buffer->lock);
 	a->mapped = true;
 	a->dir = dir;
@@ -243,7 +264,11 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 	trace_cmheap_unmap(buffer->heap->name, a->dev, buffer->len,
 			   table->nents, dir, attrs,
 			   cmheap_buffer_uncached(buffer));
-	dma_unmap_sgtable(a->dev, table, dir, attrs);
+	if (buffer->pageless)
+		dma_unmap_resource(a->dev, sg_dma_address(table->sgl),
+				   buffer->len, dir, attrs);
+	else
+		dma_unmap_sgtable(a->dev, table, dir, attrs);
 
 	cmheap_stat_add(stats, CMHEAP_STAT_UNMAPS, 1);
 	cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
@@ -369,6 +394,9 @@ static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 
 	vma->vm_ops = &cmheap_vm_ops;
 	vma->vm_page_prot = cmheap_pgprot(buffer, vma->vm_page_prot);
+	if (buffer->pageless)
+		return remap_pfn_range(vma, addr, PHYS_PFN(buffer->phys) + skip,
+				       vma->vm_end - addr, vma->vm_page_prot);
 
 	for_each_sgtable_sg(&buffer->table, sg, i) {
 		unsigned long npages = sg->length >> PAGE_SHIFT;
@@ -419,7 +447,9 @@ static int cmheap_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 
 	mutex_lock(&buffer->lock);
 	if (!buffer->vmap_cnt) {
-		vaddr = cmheap_do_vmap(buffer);
+		/* A page-less buffer comes with its heap's kernel mapping. */
+		vaddr = buffer->pageless ? buffer->kvaddr :
+			cmheap_do_vmap(buffer);
 		if (IS_ERR(vaddr)) {
 			ret = PTR_ERR(vaddr);
 			goto out;
@@ -440,7 +470,8 @@ static void cmheap_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	mutex_lock(&buffer->lock);
 	buffer->vmap_cnt--;
 	if (!buffer->vmap_cnt) {
-		vunmap(buffer->vaddr);
+		if (!buffer->pageless)
+			vunmap(buffer->vaddr);
 		buffer->vaddr = NULL;
 	}
 	mutex_unlock(&buffer->lock);
@@ -598,7 +629,10 @@ static void cmheap_buffer_release_pages(struct cmheap_buffer *buffer,
 {
 	struct cmheap *heap = buffer->heap;
 
-	if (leak)
+	if (buffer->pageless)
+		heap->ops->release_range(heap, buffer->phys, buffer->kvaddr,
+					 buffer->len);
+	else if (leak)
 		sg_free_table(&buffer->table);
 	else
 		heap->ops->release(heap, &buffer->table);
@@ -612,7 +646,8 @@ static void cmheap_buffer_free(struct cmheap_buffer *buffer)
 
 	trace_cmheap_free(heap->name, buffer->len, nents,
 			  cmheap_buffer_uncached(buffer), 0);
-	if (cmheap_buffer_uncached(buffer) && CMHEAP_LINEAR_MAP_ATTRS)
+	if (cmheap_buffer_uncached(buffer) && CMHEAP_LINEAR_MAP_ATTRS &&
+	    !buffer->pageless)
 		leak = !cmheap_make_cached(buffer, buffer->len >> PAGE_SHIFT);
 	cmheap_buffer_release_pages(buffer, leak);
 	cmheap_unreserve(heap, buffer->len);
@@ -675,10 +710,19 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 	mutex_init(&buffer->lock);
 	INIT_LIST_HEAD(&buffer->attachments);
 
-	ret = heap->ops->allocate(heap, &buffer->table, len);
-	if (ret)
-		goto err_free;
-	if (heap->caching == CMHEAP_UNCACHED) {
+	if (heap->ops->allocate_range) {
+		/* Never cached: nothing to clean, no linear alias to change. */
+		buffer->pageless = true;
+		ret = heap->ops->allocate_range(heap, len, &buffer->phys,
+						&buffer->kvaddr);
+		if (ret)
+			goto err_free;
+	} else {
+		ret = heap->ops->allocate(heap, &buffer->table, len);
+		if (ret)
+			goto err_free;
+	}
+	if (heap->caching == CMHEAP_UNCACHED && !buffer->pageless) {
 		ret = cmheap_make_uncached(buffer, &leak);
 		if (ret)
 			goto err_release;
@@ -704,7 +748,8 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 	return dmabuf;
 
 err_uncached:
-	if (heap->caching == CMHEAP_UNCACHED && CMHEAP_LINEAR_MAP_ATTRS)
+	if (heap->caching == CMHEAP_UNCACHED && CMHEAP_LINEAR_MAP_ATTRS &&
+	    !buffer->pageless)
 		leak = !cmheap_make_cached(buffer, len >> PAGE_SHIFT);
 err_release:
 	cmheap_buffer_release_pages(buffer, leak);
@@ -731,9 +776,15 @@ bool cmheap_is_uncached(const struct dma_buf *dmabuf)
 	       cmheap_buffer_uncached(dmabuf->priv);
 }
 
+bool cmheap_is_pageless(const struct dma_buf *dmabuf)
+{
+	return cmheap_is_ours(dmabuf) &&
+	       ((struct cmheap_buffer *)dmabuf->priv)->pageless;
+}
+
 const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf)
 {
-	if (!cmheap_is_ours(dmabuf))
+	if (!cmheap_is_ours(dmabuf) || cmheap_is_pageless(dmabuf))
 		return NULL;
 	return &((struct cmheap_buffer *)dmabuf->priv)->table;
 }

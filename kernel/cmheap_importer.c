@@ -88,6 +88,8 @@ static int cmheap_handle_copy_table(struct cmheap_handle *handle)
 
 	if (handle->have_raw)
 		return 0;
+	if (cmheap_is_pageless(handle->dmabuf))
+		return -EOPNOTSUPP;	/* no pages to copy */
 	if (!src) {
 		if (IS_ENABLED(CONFIG_DMABUF_DEBUG))
 			return -EOPNOTSUPP;
@@ -325,6 +327,8 @@ static long cmheap_ioc_attach(struct cmheap_ctl_file *ctl_file,
 		arg.flags |= CMHEAP_ATTF_OURS;
 	if (cmheap_is_uncached(handle->dmabuf))
 		arg.flags |= CMHEAP_ATTF_UNCACHED;
+	if (cmheap_is_pageless(handle->dmabuf))
+		arg.flags |= CMHEAP_ATTF_PAGELESS;
 	arg.size = handle->dmabuf->size;
 	memset(arg.exp_name, 0, sizeof(arg.exp_name));
 	strscpy(arg.exp_name, handle->dmabuf->exp_name, sizeof(arg.exp_name));

@@ -30,6 +30,9 @@ static int __init cmheap_init(void)
 	ret = cmheap_system_init();
 	if (ret)
 		goto err_heaps;
+	ret = cmheap_carveout_init();
+	if (ret)
+		goto err_heaps;
 	/* User-visible nodes last, and usable only once all of them exist. */
 	ret = cmheap_importer_init();
 	if (ret)
@@ -45,6 +48,7 @@ err_importer:
 	cmheap_importer_exit();
 err_heaps:
 	cmheap_heap_remove_all();
+	cmheap_carveout_exit();
 	cmheap_testdev_exit();
 err_debugfs:
 	cmheap_debugfs_exit();
@@ -55,6 +59,7 @@ static void __exit cmheap_exit(void)
 {
 	cmheap_importer_exit();
 	cmheap_heap_remove_all();
+	cmheap_carveout_exit();
 	cmheap_testdev_exit();
 	cmheap_debugfs_exit();
 }

@@ -94,6 +94,7 @@ if [ -e /cmheap/cmheap.ko ]; then
 	export CMHEAP_KO=/cmheap/cmheap.ko
 	params=
 	[ -r /cmheap/cmheap.params ] && params=$(cat /cmheap/cmheap.params)
+	export CMHEAP_PARAMS="$params"	# for a reload (rmmod_test)
 	# shellcheck disable=SC2086 # params is a list of words for insmod
 	if insmod /cmheap/cmheap.ko $params >/results/insmod.txt 2>&1; then
 		say "loaded cmheap.ko"

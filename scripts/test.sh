@@ -122,6 +122,28 @@ build_selftests() {
 	fi
 }
 
+# A carveout in every guest, for the carveout heaps: 128 MiB the kernel is
+# told not to own (the tests' largest buffer is 64 MiB, and fixtures hold
+# another): on x86_64 ending 64 MiB below the end of the guest's RAM
+# (memmap=SIZE$BASE marks it reserved in the e820 map; the last 64 MiB stay
+# RAM, clear of the firmware's tables), on arm64 -M virt the top 128 MiB
+# (mem= stops the kernel short of the machine's RAM).  Prints the kernel
+# command-line word, then the module parameter.
+carveout_for() {
+	local arch=$1 mem=$2 mib
+	case $mem in
+	*G) mib=$((${mem%G} * 1024)) ;;
+	*M) mib=${mem%M} ;;
+	*) echo "test.sh: MEM=$mem: give it in M or G" >&2; return 1 ;;
+	esac
+	case $arch in
+	x86_64)
+		printf 'memmap=128M$%#x\ncarveout=128M@%#x\n' $(((mib - 192) << 20)) $(((mib - 192) << 20)) ;;
+	arm64)
+		printf 'mem=%dM\ncarveout=128M@%#x\n' $((mib - 128)) $((0x40000000 + ((mib - 128) << 20))) ;;
+	esac
+}
+
 # The guest's job: run the selftests, KTAP to the console and to ktap.txt.
 write_job() {
 	cat >"$1" <<EOF
@@ -214,6 +236,14 @@ run_target() {
 	cp "$dir/cmheap.ko" "$payload/"
 	(cd "$build/selftests-$ARCH" && find . -maxdepth 1 -type f -perm -u+x -exec cp {} "$payload/selftests/" \;)
 	write_job "$payload/job.sh"
+	# The debug kernel's guest is small (512 MiB unless MEM= says): its
+	# memory tests then exhaust a machine under memory pressure, with
+	# KASAN, kmemleak and lockdep watching the heaps' failure paths.
+	local mem=${MEM:-2G} words
+	[ "${t#*-}" != debug ] || mem=${MEM:-512M}
+	mapfile -t words < <(carveout_for "$ARCH" "$mem")
+	# cmheap.ko's parameters, read by guest-init.sh
+	echo "${words[1]}" >"$payload/cmheap.params"
 	local mods=()
 	[ -n "$MODDIR" ] && mods=(--moddir "$MODDIR" --modules "$guest_modules")
 	if ! "$scripts/mkinitramfs.sh" --arch "$ARCH" --out "$dir/initramfs.cpio" --payload "$payload" "${mods[@]}"; then
@@ -221,13 +251,9 @@ run_target() {
 		return 1
 	fi
 
-	# The debug kernel's guest is small (512 MiB unless MEM= says): its
-	# memory tests then exhaust a machine under memory pressure, with
-	# KASAN, kmemleak and lockdep watching the heaps' failure paths.
-	local mem=${MEM:-2G}
-	[ "${t#*-}" != debug ] || mem=${MEM:-512M}
 	local rc=0
-	MEM=$mem TAG=$t "$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
+	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t \
+		"$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
 	local res=$dir/results
 	if [ -f "$res/ktap.txt" ]; then
 		cat "$res/ktap.txt"

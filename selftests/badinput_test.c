@@ -226,7 +226,7 @@ TEST_F(ctl, unmap_sync_sequences)
 
 		ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0,
-				     CMHEAP_MAP_RAW, NULL));
+				     RAW_MAP_OF(&variant->heap), NULL));
 	}
 	close(self->ctl);
 	self->ctl = -1;

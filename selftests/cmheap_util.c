@@ -43,6 +43,25 @@ static bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && !strcmp(s + ls - lx, suffix);
 }
 
+/* A carveout heap's debugfs file says which memory route it takes. */
+static bool heap_route_pageless(const char *name)
+{
+	char path[160], line[64];
+	bool pageless = false;
+	FILE *f;
+
+	debugfs_ensure();
+	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, name);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strcmp(line, "route pageless\n"))
+			pageless = true;
+	fclose(f);
+	return pageless;
+}
+
 int cmheap_heaps(const struct cmheap_heap **heaps)
 {
 	struct dirent *de;
@@ -62,6 +81,7 @@ int cmheap_heaps(const struct cmheap_heap **heaps)
 			snprintf(h->path, sizeof(h->path), "%s/%s",
 				 DMA_HEAP_DIR, de->d_name);
 			h->uncached = ends_with(h->name, "-uncached");
+			h->pageless = heap_route_pageless(h->name);
 			heap_count++;
 		}
 		if (d)

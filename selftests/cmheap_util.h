@@ -50,7 +50,13 @@ struct cmheap_heap {
 	char name[64];		/* "cmheap-system" */
 	char path[96];		/* "/dev/dma_heap/cmheap-system" */
 	bool uncached;		/* name ends in "-uncached" */
+	bool pageless;		/* memory without struct page (debugfs says) */
 };
+
+/* CMHEAP_MAP_RAW / CMHEAP_BENCH_RAW where the heap has pages to map raw. */
+#define RAW_MAP_OF(h)	((h)->pageless ? 0 : CMHEAP_MAP_RAW)
+#define RAW_BENCH_OF(h)	((h)->pageless ? 0 : CMHEAP_BENCH_RAW)
+#define NO_RAW_PAGELESS	"page-less memory: no pages to map raw (EOPNOTSUPP)"
 
 /*
  * Enumerate /dev/dma_heap/cmheap-* once (sorted by name) and return the

@@ -234,6 +234,8 @@ TEST_F(memory, memcg_charged_and_limited)
 	int status, p[2];
 	pid_t pid;
 
+	if (variant->heap.pageless)
+		SKIP(return, "carveout memory is not the page allocator's: no memory cgroup charge");
 	if (cgroup_ready(why, sizeof(why)))
 		SKIP(return, "%s", why);
 	snprintf(cg, sizeof(cg), CGROOT "/cmheap-memcg-%d", getpid());

@@ -230,6 +230,43 @@ TEST(unload_when_unused)
 	EXPECT_EQ(-ENOENT, delete_module(MODNAME));
 }
 
+/*
+ * A carveout the kernel owns, or a malformed one, is refused at load with
+ * EINVAL, nothing left behind.  Only with the module unloaded, and only
+ * where the loaded one had a carveout (so the rig reserved one).
+ */
+TEST(bad_carveout_refused)
+{
+	const char *ko = getenv("CMHEAP_KO"), *params = getenv("CMHEAP_PARAMS");
+	static const char *const bad[] = {
+		"carveout=junk",
+		"carveout=1M",				/* no @BASE */
+		"carveout=0@0x10000000",		/* empty */
+		"carveout=1M@0x10000001",		/* misaligned */
+		"carveout=4097@0x10000000",		/* size not whole pages */
+		"carveout=16M@0xfffffffffffff000",	/* wraps */
+		"carveout=16M@0x0",			/* System RAM on x86_64 */
+	};
+	unsigned int i;
+	int fd;
+
+	if (!ko || !*ko || !params || !strstr(params, "carveout="))
+		SKIP(return, "no carveout in this guest (CMHEAP_PARAMS)");
+	ASSERT_FALSE(module_listed());
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+#if !defined(__x86_64__)
+		/* arm64 -M virt has no RAM at 0 */
+		if (strstr(bad[i], "@0x0"))
+			continue;
+#endif
+		EXPECT_EQ(-EINVAL, finit_module(fd, bad[i])) TH_LOG("%s", bad[i]);
+		EXPECT_FALSE(module_listed()) TH_LOG("%s left the module loaded", bad[i]);
+	}
+	close(fd);
+}
+
 /* Loaded again from $CMHEAP_KO: the same heaps, zeroed counters. */
 TEST(reload)
 {
@@ -243,7 +280,8 @@ TEST(reload)
 	ASSERT_FALSE(module_listed()) TH_LOG("still loaded: unload failed");
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd) TH_LOG("%s: %s", ko, strerror(errno));
-	ret = finit_module(fd, "");
+	/* with the parameters it was loaded with (guest-init.sh exports them) */
+	ret = finit_module(fd, getenv("CMHEAP_PARAMS") ?: "");
 	close(fd);
 	ASSERT_EQ(0, ret) TH_LOG("finit_module(%s): %s", ko, strerror(-ret));
 

@@ -224,7 +224,7 @@ static void do_import(struct worker *w)
 		return;
 	}
 	/* RAW only where it works on this kernel and buffer */
-	flags = (rand_r(&w->seed) & 1) &&
+	flags = (rand_r(&w->seed) & 1) && !(at.flags & CMHEAP_ATTF_PAGELESS) &&
 		((at.flags & CMHEAP_ATTF_OURS) || raw_peers_supported()) ?
 		CMHEAP_MAP_RAW : 0;
 	ret = ctl_map(w->ctl, at.handle, dir, 0, flags, NULL);

@@ -62,6 +62,12 @@ struct cmheap_device_info {
 /* cmheap_attach.flags (out) */
 #define CMHEAP_ATTF_OURS	(1U << 0)	/* exported by a cmheap heap */
 #define CMHEAP_ATTF_UNCACHED	(1U << 1)	/* ours, write-combined model */
+/*
+ * Ours, from memory without struct page (a carveout heap's page-less
+ * route): its mappings carry DMA addresses only, so importers that need
+ * sg_page() cannot use it, and CMHEAP_MAP_RAW fails with EOPNOTSUPP.
+ */
+#define CMHEAP_ATTF_PAGELESS	(1U << 2)
 
 struct cmheap_attach {
 	__s32 dmabuf_fd;		/* in: any dma-buf */
