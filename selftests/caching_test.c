@@ -379,32 +379,14 @@ TEST_F(caching, cpu_write_read_back)
 
 #define MAX_ORDER_PARAM "/sys/module/cmheap/parameters/max_order"
 
-static int param_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
+/* A module parameter's value, without the newline sysfs adds. */
 static int param_read(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int ret = file_read(path, buf, len);
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ret;
 }
 
 /*
@@ -424,11 +406,11 @@ TEST_F(caching, max_order_sets_segments)
 	if (param_read(MAX_ORDER_PARAM, saved, sizeof(saved)))
 		SKIP(return, "no " MAX_ORDER_PARAM);
 
-	EXPECT_EQ(-EINVAL, param_write(MAX_ORDER_PARAM, "9"));
-	EXPECT_EQ(-EINVAL, param_write(MAX_ORDER_PARAM, "-1"));
-	ASSERT_EQ(0, param_write(MAX_ORDER_PARAM, "0"));
+	EXPECT_EQ(-EINVAL, file_write(MAX_ORDER_PARAM, "9"));
+	EXPECT_EQ(-EINVAL, file_write(MAX_ORDER_PARAM, "-1"));
+	ASSERT_EQ(0, file_write(MAX_ORDER_PARAM, "0"));
 	fd = alloc_on(self->heap, npages * page_size());
-	ret = param_write(MAX_ORDER_PARAM, saved);
+	ret = file_write(MAX_ORDER_PARAM, saved);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ret) TH_LOG("restoring max_order=%s", saved);
 	attach_mapped(_metadata, self->ctl, fd, CMHEAP_DEV_COHERENT, &nents);

@@ -243,6 +243,33 @@ const char *const cmheap_stat_names[ST_COUNT] = {
 	[ST_ALLOC_CLEANS]	= "alloc_cleans",
 };
 
+int file_read(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+int file_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		ret = errno ? -errno : -EIO;
+	close(fd);
+	return ret;
+}
+
 void debugfs_ensure(void)
 {
 	struct statfs sf;

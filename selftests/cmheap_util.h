@@ -128,6 +128,13 @@ extern const char *const cmheap_stat_names[ST_COUNT];
 #define ST_IMPORTER_KEYS	((1U << ST_MAPS) | (1U << ST_UNMAPS) | \
 				 (1U << ST_CPU_SYNCS) | (1U << ST_CACHE_MAINT_OPS))
 
+/*
+ * A small text file (sysfs, debugfs, procfs): read into @buf, NUL
+ * terminated, or written whole.  0 or -errno.
+ */
+int file_read(const char *path, char *buf, size_t len);
+int file_write(const char *path, const char *text);
+
 /* Mount debugfs if it is not yet (best effort). */
 void debugfs_ensure(void);
 /* Read the stats of @dir (a heap name or "importer"): 0 or -errno. */

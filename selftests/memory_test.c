@@ -54,17 +54,6 @@ static long long read_num(const char *path, const char *key)
 	return v;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
 
 FIXTURE(memory) {
 	const char *heap;
@@ -96,7 +85,7 @@ TEST_F(memory, heap_limit_enomem)
 	for (i = 0; i < n; i++)
 		if (strcmp(heaps[i].name, self->heap))
 			other = heaps[i].name;
-	ASSERT_EQ(0, write_str(LIMIT_PARAM, "4"));
+	ASSERT_EQ(0, file_write(LIMIT_PARAM, "4"));
 	a = alloc_on(self->heap, 2 * SZ_1M);
 	b = alloc_on(self->heap, 2 * SZ_1M);
 	c = alloc_on(self->heap, page_size());
@@ -110,7 +99,7 @@ TEST_F(memory, heap_limit_enomem)
 	close(b);
 	b = alloc_on(self->heap, 2 * SZ_1M);
 	EXPECT_LE(0, b);
-	ASSERT_EQ(0, write_str(LIMIT_PARAM, "0"));
+	ASSERT_EQ(0, file_write(LIMIT_PARAM, "0"));
 	c = alloc_on(self->heap, 4 * SZ_1M);
 	EXPECT_LE(0, c) TH_LOG("no limit after heap_limit_mb=0");
 	close(a);
@@ -192,7 +181,7 @@ static int cgroup_ready(char *why, size_t len)
 		snprintf(why, len, "no memory controller in cgroup v2");
 		return -1;
 	}
-	write_str(CGROOT "/cgroup.subtree_control", "+memory");
+	file_write(CGROOT "/cgroup.subtree_control", "+memory");
 	return 0;
 }
 
@@ -204,7 +193,7 @@ static void memcg_child(const char *cg, const char *heap, int out)
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	if (write_str(path, pid))
+	if (file_write(path, pid))
 		_exit(2);
 	snprintf(path, sizeof(path), "%s/memory.current", cg);
 	r.base = read_num(path, NULL);
@@ -241,7 +230,7 @@ TEST_F(memory, memcg_charged_and_limited)
 	snprintf(cg, sizeof(cg), CGROOT "/cmheap-memcg-%d", getpid());
 	ASSERT_EQ(0, mkdir(cg, 0755));
 	snprintf(path, sizeof(path), "%s/memory.max", cg);
-	ASSERT_EQ(0, write_str(path, "33554432"));	/* 32 MiB */
+	ASSERT_EQ(0, file_write(path, "33554432"));	/* 32 MiB */
 	ASSERT_EQ(0, pipe(p));
 	pid = fork();
 	if (pid == 0) {

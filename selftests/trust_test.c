@@ -35,8 +35,6 @@
 #define BUF_SIZE	(64 * 1024)
 #define NOBODY		65534
 
-static int read_text(const char *path, char *buf, size_t len);
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -168,6 +166,17 @@ FIXTURE_TEARDOWN(trust)
 		close(self->ro_fd);
 }
 
+/* Two timed maps for the device to read: the smallest valid BENCH. */
+static void short_bench(struct cmheap_bench *b, __u32 handle, __u64 samples[2])
+{
+	memset(b, 0, sizeof(*b));
+	b->handle = handle;
+	b->op = CMHEAP_BENCH_MAP;
+	b->direction = CMHEAP_DIR_TO_DEVICE;
+	b->iterations = 2;
+	b->samples_ptr = (__u64)(uintptr_t)samples;
+}
+
 TEST_F(trust, readonly_dmabuf_device_writes_eacces)
 {
 	__u32 dev = self->noncoherent ? CMHEAP_DEV_NONCOHERENT : CMHEAP_DEV_COHERENT;
@@ -184,12 +193,7 @@ TEST_F(trust, readonly_dmabuf_device_writes_eacces)
 	EXPECT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
 	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
 
-	memset(&b, 0, sizeof(b));
-	b.handle = at.handle;
-	b.op = CMHEAP_BENCH_MAP;
-	b.direction = CMHEAP_DIR_TO_DEVICE;
-	b.iterations = 2;
-	b.samples_ptr = (__u64)(uintptr_t)samples;
+	short_bench(&b, at.handle, samples);
 	EXPECT_EQ(0, ctl_bench(self->ctl, &b));
 	b.flags = CMHEAP_BENCH_DIRTY;
 	EXPECT_EQ(-EACCES, ctl_bench(self->ctl, &b));
@@ -263,12 +267,7 @@ TEST_F(trust, reserved_fields_einval)
 	at.reserved[1] = 0;
 	ASSERT_EQ(0, ioctl(self->ctl, CMHEAP_IOC_ATTACH, &at));
 
-	memset(&b, 0, sizeof(b));
-	b.handle = at.handle;
-	b.op = CMHEAP_BENCH_MAP;
-	b.direction = CMHEAP_DIR_TO_DEVICE;
-	b.iterations = 2;
-	b.samples_ptr = (__u64)(uintptr_t)samples;
+	short_bench(&b, at.handle, samples);
 	b.reserved = 1;
 	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
 	b.reserved = 0;
@@ -400,7 +399,7 @@ TEST_F(trust, uncached_map_refused_when_bouncing)
 	struct cmheap_attach at;
 	unsigned int d, i;
 
-	read_text("/proc/cmdline", cmdline, sizeof(cmdline));
+	file_read("/proc/cmdline", cmdline, sizeof(cmdline));
 	if (!strstr(cmdline, "swiotlb=force"))
 		SKIP(return, "no bouncing DMA here (boot with swiotlb=force)");
 	for (d = 0; d < CMHEAP_DEV_COUNT; d++) {
@@ -505,20 +504,6 @@ static bool has_kernel_address(const char *text)
 	return strstr(text, "%p") != NULL;
 }
 
-static int read_text(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
-}
 
 /*
  * Nothing cmheap shows in debugfs or its tracepoints' formats gives away a
@@ -541,14 +526,14 @@ TEST(no_kernel_addresses_exposed)
 	for (i = 0; i <= n; i++) {
 		snprintf(path, sizeof(path), CMHEAP_DEBUGFS "/%s/stats",
 			 i < n ? heaps[i].name : CMHEAP_IMPORTER);
-		ASSERT_EQ(0, read_text(path, text, sizeof(text))) TH_LOG("%s", path);
+		ASSERT_EQ(0, file_read(path, text, sizeof(text))) TH_LOG("%s", path);
 		EXPECT_FALSE(has_kernel_address(text)) TH_LOG("%s: %s", path, text);
 		files++;
 	}
 	for (e = 0; e < ARRAY_SIZE(events); e++) {
 		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/cmheap/%s/format",
 			 events[e]);
-		if (read_text(path, text, sizeof(text)))
+		if (file_read(path, text, sizeof(text)))
 			continue;	/* no tracefs here */
 		EXPECT_FALSE(has_kernel_address(strstr(text, "print fmt") ?: text))
 			TH_LOG("%s", path);
