@@ -62,6 +62,7 @@ struct cmheap_attachment {
 	bool mapped;
 	/* as mapped: the DMA API syncs a mapping in its own direction */
 	enum dma_data_direction dir;
+	bool may_bounce;		/* the device's DMA may go via swiotlb */
 	unsigned long extra_attrs;	/* asked for by the cmheap importer */
 };
 
@@ -140,6 +141,21 @@ static int cmheap_dup_table(struct sg_table *dst, const struct sg_table *src,
 	return 0;
 }
 
+/*
+ * Whether the DMA API may bounce this device's mappings through swiotlb
+ * (forced bouncing as in confidential-computing guests, a DMA mask that
+ * does not reach all memory, an untrusted device behind an IOMMU).
+ * Bounced data is only copied by syncs, which uncached buffers never get.
+ * The DMA API limits a device's mapping size exactly when it may bounce
+ * (dma-direct: a swiotlb pool and a limited mask or forced bouncing;
+ * dma-iommu: an untrusted device), which makes this as cheap as a map of a
+ * device that cannot bounce must stay.
+ */
+static bool cmheap_dev_may_bounce(struct device *dev)
+{
+	return dma_max_mapping_size(dev) != SIZE_MAX;
+}
+
 static int cmheap_attach(struct dma_buf *dmabuf,
 			 struct dma_buf_attachment *attach)
 {
@@ -163,6 +179,8 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 		return ret;
 	}
 	a->dev = attach->dev;
+	/* A device's DMA configuration is fixed: ask once, not per map. */
+	a->may_bounce = cmheap_dev_may_bounce(attach->dev);
 	attach->priv = a;
 
 	mutex_lock(&buffer->lock);
@@ -196,21 +214,6 @@ static unsigned long cmheap_map_attrs(struct cmheap_buffer *buffer,
 	return a->extra_attrs;
 }
 
-/*
- * Whether the DMA API may bounce this device's mappings through swiotlb
- * (forced bouncing as in confidential-computing guests, a DMA mask that
- * does not reach all memory, an untrusted device behind an IOMMU).
- * Bounced data is only copied by syncs, which uncached buffers never get.
- * The DMA API limits a device's mapping size exactly when it may bounce
- * (dma-direct: a swiotlb pool and a limited mask or forced bouncing;
- * dma-iommu: an untrusted device), which makes this as cheap as a map of a
- * device that cannot bounce must stay.
- */
-static bool cmheap_dev_may_bounce(struct device *dev)
-{
-	return dma_max_mapping_size(dev) != SIZE_MAX;
-}
-
 static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 					   enum dma_data_direction dir)
 {
@@ -227,7 +230,7 @@ static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 			return ERR_PTR(ret);
 		goto mapped;
 	}
-	if (uncached && cmheap_dev_may_bounce(a->dev))
+	if (uncached && a->may_bounce)
 		return ERR_PTR(-EOPNOTSUPP);
 	ret = dma_map_sgtable(a->dev, &a->table, dir, attrs);
 	if (ret)
