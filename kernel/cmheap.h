@@ -174,8 +174,8 @@ struct cmheap_handle {
 	unsigned long attrs;
 };
 
-extern struct cmheap_stats cmheap_importer_stats;
-
+/* CMHEAP_ATTR_* as the DMA API's DMA_ATTR_* */
+unsigned long cmheap_dma_attrs(u32 attrs);
 /* Checks done before anything is timed: 0 or the map's errno. */
 int cmheap_handle_prepare_map(struct cmheap_handle *handle, bool raw,
 			      enum dma_data_direction dir,

@@ -102,8 +102,7 @@ long cmheap_bench_ioctl(struct cmheap_handle *handle, struct cmheap_bench *arg)
 	dirty = arg->flags & CMHEAP_BENCH_DIRTY;
 	sync_op = arg->op == CMHEAP_BENCH_SYNC_DEV ||
 		  arg->op == CMHEAP_BENCH_SYNC_CPU;
-	attrs = (arg->attrs & CMHEAP_ATTR_SKIP_CPU_SYNC) ?
-		DMA_ATTR_SKIP_CPU_SYNC : 0;
+	attrs = cmheap_dma_attrs(arg->attrs);
 	/* Dirtying writes the buffer: only a writable one. */
 	if (dirty && !handle->writable)
 		return -EACCES;

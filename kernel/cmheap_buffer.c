@@ -148,12 +148,11 @@ static int cmheap_dup_table(struct sg_table *dst, const struct sg_table *src,
  * Bounced data is only copied by syncs, which uncached buffers never get.
  * The DMA API limits a device's mapping size exactly when it may bounce
  * (dma-direct: a swiotlb pool and a limited mask or forced bouncing;
- * dma-iommu: an untrusted device), which makes this as cheap as a map of a
- * device that cannot bounce must stay.
+ * dma-iommu: an untrusted device): @max_map is dma_max_mapping_size().
  */
-static bool cmheap_dev_may_bounce(struct device *dev)
+static bool cmheap_may_bounce(size_t max_map)
 {
-	return dma_max_mapping_size(dev) != SIZE_MAX;
+	return max_map != SIZE_MAX;
 }
 
 static int cmheap_attach(struct dma_buf *dmabuf,
@@ -161,26 +160,28 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 {
 	struct cmheap_buffer *buffer = dmabuf->priv;
 	struct cmheap_attachment *a;
+	size_t max_map;
 	int ret;
 
 	/* Charged to the importer's memory cgroup, as the buffer is. */
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		return -ENOMEM;
+	/* A device's DMA configuration is fixed: ask once, not per map. */
+	max_map = dma_max_mapping_size(attach->dev);
+	a->may_bounce = cmheap_may_bounce(max_map);
 	if (buffer->pageless)
 		ret = cmheap_pageless_table(&a->table, buffer->len);
 	else
 		ret = cmheap_dup_table(&a->table, &buffer->table,
 				       min_t(size_t,
 					     dma_get_max_seg_size(attach->dev),
-					     dma_max_mapping_size(attach->dev)));
+					     max_map));
 	if (ret) {
 		kfree(a);
 		return ret;
 	}
 	a->dev = attach->dev;
-	/* A device's DMA configuration is fixed: ask once, not per map. */
-	a->may_bounce = cmheap_dev_may_bounce(attach->dev);
 	attach->priv = a;
 
 	mutex_lock(&buffer->lock);
@@ -557,6 +558,18 @@ static bool cmheap_make_cached(struct cmheap_buffer *buffer,
 }
 
 /*
+ * Undoes cmheap_make_uncached() on a whole buffer before its pages go back.
+ * Returns true when they must leak instead (see cmheap_make_cached()).
+ */
+static bool cmheap_undo_uncached(struct cmheap_buffer *buffer)
+{
+	if (!cmheap_buffer_uncached(buffer) || !CMHEAP_LINEAR_MAP_ATTRS ||
+	    buffer->pageless)
+		return false;
+	return !cmheap_make_cached(buffer, buffer->len >> PAGE_SHIFT);
+}
+
+/*
  * Make freshly zeroed pages fit for write-combined mappings: no cache line
  * of theirs may be left to be written back over data written around the
  * cache later.  Returns 0, or an error with the pages as they were; *@leak
@@ -591,7 +604,7 @@ static int cmheap_make_uncached(struct cmheap_buffer *buffer, bool *leak)
 	 */
 	if (!maint)
 		return 0;
-	if (cmheap_dev_may_bounce(maint)) {
+	if (cmheap_may_bounce(dma_max_mapping_size(maint))) {
 		pr_warn_once("cmheap: %s: the cache-cleaning device's DMA bounces (swiotlb); no uncached buffers\n",
 			     buffer->heap->name);
 		return -EOPNOTSUPP;
@@ -645,14 +658,10 @@ static void cmheap_buffer_free(struct cmheap_buffer *buffer)
 {
 	struct cmheap *heap = buffer->heap;
 	unsigned int nents = buffer->table.orig_nents;
-	bool leak = false;
 
 	trace_cmheap_free(heap->name, buffer->len, nents,
 			  cmheap_buffer_uncached(buffer), 0);
-	if (cmheap_buffer_uncached(buffer) && CMHEAP_LINEAR_MAP_ATTRS &&
-	    !buffer->pageless)
-		leak = !cmheap_make_cached(buffer, buffer->len >> PAGE_SHIFT);
-	cmheap_buffer_release_pages(buffer, leak);
+	cmheap_buffer_release_pages(buffer, cmheap_undo_uncached(buffer));
 	cmheap_unreserve(heap, buffer->len);
 	mutex_destroy(&buffer->lock);
 	kfree(buffer);
@@ -751,9 +760,7 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 	return dmabuf;
 
 err_uncached:
-	if (heap->caching == CMHEAP_UNCACHED && CMHEAP_LINEAR_MAP_ATTRS &&
-	    !buffer->pageless)
-		leak = !cmheap_make_cached(buffer, len >> PAGE_SHIFT);
+	leak = cmheap_undo_uncached(buffer);
 err_release:
 	cmheap_buffer_release_pages(buffer, leak);
 err_free:

@@ -39,9 +39,7 @@ struct cmheap_carveout {
 	phys_addr_t base;
 	size_t size;
 	void *vaddr;			/* write-combined kernel mapping */
-	struct resource *res;		/* our claim on the range */
 	struct gen_pool *pool;		/* virtual addresses, with phys */
-	struct dentry *debugfs;
 };
 
 static struct cmheap_carveout cmheap_carveout_region;
@@ -153,8 +151,7 @@ int cmheap_carveout_init(void)
 		       &co->base, co->size);
 		return -EINVAL;
 	}
-	co->res = request_mem_region(co->base, co->size, "cmheap carveout");
-	if (!co->res) {
+	if (!request_mem_region(co->base, co->size, "cmheap carveout")) {
 		pr_err("cmheap: carveout %pa+%#zx is claimed by another driver\n",
 		       &co->base, co->size);
 		return -EBUSY;
@@ -184,8 +181,9 @@ int cmheap_carveout_init(void)
 		ret = PTR_ERR(heap);
 		goto err_pool;
 	}
-	co->debugfs = debugfs_create_file("carveout", 0444, heap->stats.dir,
-					  co, &cmheap_carveout_fops);
+	/* Removed with the heap's folder. */
+	debugfs_create_file("carveout", 0444, heap->stats.dir, co,
+			    &cmheap_carveout_fops);
 	pr_info("cmheap: carveout %pa+%#zx: cmheap-carveout-uncached (page-less: memremap WC, dma_map_resource)\n",
 		&co->base, co->size);
 	return 0;
@@ -197,7 +195,6 @@ err_unmap:
 	memunmap(co->vaddr);
 err_release:
 	release_mem_region(co->base, co->size);
-	co->res = NULL;
 	return ret;
 }
 
@@ -212,5 +209,4 @@ void cmheap_carveout_exit(void)
 	co->pool = NULL;
 	memunmap(co->vaddr);
 	release_mem_region(co->base, co->size);
-	co->res = NULL;
 }

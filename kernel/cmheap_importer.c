@@ -41,7 +41,7 @@ struct cmheap_ctl_file {
 	struct xarray handles;
 };
 
-struct cmheap_stats cmheap_importer_stats;
+static struct cmheap_stats cmheap_importer_stats;
 
 /*
  * Whether CMHEAP_MAP_RAW works on other exporters' buffers, for tests to
@@ -49,7 +49,7 @@ struct cmheap_stats cmheap_importer_stats;
  */
 static bool cmheap_raw_peers = !IS_ENABLED(CONFIG_DMABUF_DEBUG);
 
-static unsigned long cmheap_dma_attrs(u32 attrs)
+unsigned long cmheap_dma_attrs(u32 attrs)
 {
 	return (attrs & CMHEAP_ATTR_SKIP_CPU_SYNC) ? DMA_ATTR_SKIP_CPU_SYNC : 0;
 }

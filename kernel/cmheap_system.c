@@ -98,14 +98,13 @@ static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 	int ret;
 
 	/*
-	 * Neither more than the machine has nor more than it can give: a
+	 * No more than the machine can give (never more than it has): a
 	 * buffer that would take memory below what the kernel keeps in
 	 * reserve fails at once, rather than draining the machine page by
 	 * page before it fails and leaving other tasks to meet the OOM
 	 * killer for the last pages in the meantime.
 	 */
-	if (len >> PAGE_SHIFT > totalram_pages() ||
-	    len >> PAGE_SHIFT > si_mem_available())
+	if (len >> PAGE_SHIFT > si_mem_available())
 		return -ENOMEM;
 
 	while (remaining) {
