@@ -2,6 +2,9 @@
 # build-lib.sh: how cmheap's parts are built for a target architecture,
 # sourced by test.sh, bench.sh and lint.sh so that they build alike.
 #
+#   $cmheap_cache             where downloads and kernel builds are kept,
+#                             outside any clone: $CMHEAP_CACHE, else
+#                             ${XDG_CACHE_HOME:-~/.cache}/cmheap
 #   kbuild_arch ARCH          kbuild's name for ARCH (x86_64 -> x86)
 #   cross_for ARCH            the CROSS_COMPILE prefix for ARCH on this host
 #                             (empty for the host's own architecture)
@@ -13,6 +16,9 @@
 #                             failure prints the log's tail and returns 1
 # Needs $root (the repository) set by the caller.
 : "${root:?build-lib.sh: set root to the repository first}"
+
+# shellcheck disable=SC2034 # used by the scripts that source this file
+cmheap_cache=${CMHEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cmheap}
 
 kbuild_arch() {
 	case $1 in

@@ -22,19 +22,17 @@ export PATH=$PATH:/usr/sbin:/sbin
 
 arch=${1:?usage: debug-kernel.sh x86_64|arm64}
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${CMHEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cmheap}
+root=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/build-lib.sh
+. "$root/scripts/build-lib.sh"
+cache=$cmheap_cache
 frags=("$here/debug-kernel/common.config" "$here/debug-kernel/$arch.config")
 for f in "${frags[@]}"; do
 	[ -r "$f" ] || { echo "debug-kernel: no fragment $f (x86_64, arm64)" >&2; exit 2; }
 done
 case $arch in
-x86_64) karch=x86 image=arch/x86/boot/bzImage ;;
-arm64) karch=arm64 image=arch/arm64/boot/Image ;;
-esac
-cross=
-case $arch/$(uname -m) in
-arm64/x86_64) cross=aarch64-linux-gnu- ;;
-x86_64/aarch64) cross=x86_64-linux-gnu- ;;
+x86_64) image=arch/x86/boot/bzImage ;;
+arm64) image=arch/arm64/boot/Image ;;
 esac
 
 say() { echo "[debug-kernel $arch] $*" >&2; }
@@ -65,7 +63,7 @@ if [ -f "$stamp" ] && [ -f "$out/target.env" ]; then
 	exit 0
 fi
 
-mk=(make -C "$src" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" -j"$(nproc)")
+mk=(make -C "$src" O="$out" ARCH="$(kbuild_arch "$arch")" CROSS_COMPILE="$(cross_for "$arch")" -j"$(nproc)")
 mkdir -p "$out"
 rm -f "$out"/.built-*
 t0=$SECONDS

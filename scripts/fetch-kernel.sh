@@ -12,7 +12,10 @@ set -euo pipefail
 
 arch=${1:?usage: fetch-kernel.sh ARCH KVER [CACHE]}
 kver=${2:?usage: fetch-kernel.sh ARCH KVER [CACHE]}
-cache=${3:-${CMHEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cmheap}}
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/build-lib.sh
+. "$root/scripts/build-lib.sh"
+cache=${3:-$cmheap_cache}
 
 case $arch in
 x86_64) darch=amd64; aptarch=amd64 ;;

@@ -6,7 +6,10 @@
 # reference drivers.  Nothing from it is committed to this repository.
 # Prints the extracted source root.
 set -euo pipefail
-cache=${1:-${CMHEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cmheap}}
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/build-lib.sh
+. "$root/scripts/build-lib.sh"
+cache=${1:-$cmheap_cache}
 dst=$cache/linux-source
 if [ -f "$dst/.complete" ]; then
 	echo "$dst"

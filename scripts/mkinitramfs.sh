@@ -17,7 +17,10 @@ set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${CMHEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cmheap}
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/build-lib.sh
+. "$root/scripts/build-lib.sh"
+cache=$cmheap_cache
 
 arch='' out='' payload='' moddir='' modules=''
 while [ $# -gt 0 ]; do

@@ -21,27 +21,13 @@ struct region {
 
 static int region_read(const char *heap, struct region *r)
 {
-	char path[160], line[128], key[32];
-	long long v;
-	FILE *f;
+	char path[160];
 
-	memset(r, 0, sizeof(*r));
 	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, heap);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%31s %lld", key, &v) != 2)
-			continue;
-		if (!strcmp(key, "size"))
-			r->size = v;
-		else if (!strcmp(key, "available"))
-			r->available = v;
-		else if (!strcmp(key, "largest_free"))
-			r->largest = v;
-	}
-	fclose(f);
-	return 0;
+	r->size = read_num(path, "size");
+	r->available = read_num(path, "available");
+	r->largest = read_num(path, "largest_free");
+	return r->size < 0 ? -ENOENT : 0;
 }
 
 FIXTURE(carveout) {

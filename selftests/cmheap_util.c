@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -46,20 +47,12 @@ static bool ends_with(const char *s, const char *suffix)
 /* A carveout heap's debugfs file says which memory route it takes. */
 static bool heap_route_pageless(const char *name)
 {
-	char path[160], line[64];
-	bool pageless = false;
-	FILE *f;
+	char path[160], text[256];
 
 	debugfs_ensure();
 	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, name);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strcmp(line, "route pageless\n"))
-			pageless = true;
-	fclose(f);
-	return pageless;
+	return !file_read(path, text, sizeof(text)) &&
+	       strstr(text, "route pageless\n");
 }
 
 int cmheap_heaps(const struct cmheap_heap **heaps)
@@ -270,6 +263,40 @@ int file_write(const char *path, const char *text)
 	return ret;
 }
 
+long long read_num(const char *path, const char *key)
+{
+	char line[256];
+	long long v = -1;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char k[64];
+		long long n;
+
+		if (!key) {
+			if (sscanf(line, "%lld", &n) == 1)
+				v = n;
+			break;
+		}
+		if (sscanf(line, "%63s %lld", k, &n) == 2 && !strcmp(k, key)) {
+			v = n;
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 void debugfs_ensure(void)
 {
 	struct statfs sf;
@@ -310,17 +337,12 @@ int stats_read(const char *dir, struct cmheap_stats *st)
 
 bool raw_peers_supported(void)
 {
-	char c = 'Y';
-	int fd;
+	char text[8];
 
 	debugfs_ensure();
-	fd = open(CMHEAP_DEBUGFS "/" CMHEAP_IMPORTER "/raw_peers", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (read(fd, &c, 1) != 1)
-			c = 'Y';
-		close(fd);
-	}
-	return c != 'N';
+	/* without the file (an older module), RAW took any buffer */
+	return file_read(CMHEAP_DEBUGFS "/" CMHEAP_IMPORTER "/raw_peers", text,
+			 sizeof(text)) || text[0] != 'N';
 }
 
 __u64 stat_get(const char *dir, enum cmheap_stat key)

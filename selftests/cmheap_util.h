@@ -134,6 +134,11 @@ extern const char *const cmheap_stat_names[ST_COUNT];
  */
 int file_read(const char *path, char *buf, size_t len);
 int file_write(const char *path, const char *text);
+/* A number from a file of "key value" lines (key NULL: the first number), or -1. */
+long long read_num(const char *path, const char *key);
+
+/* CLOCK_MONOTONIC in seconds. */
+double now_s(void);
 
 /* Mount debugfs if it is not yet (best effort). */
 void debugfs_ensure(void);

@@ -27,32 +27,6 @@
 #define CGROOT		"/sys/fs/cgroup"
 #define LIMIT_PARAM	"/sys/module/cmheap/parameters/heap_limit_mb"
 
-/* A number from a file of "key value" lines (key NULL: the first number). */
-static long long read_num(const char *path, const char *key)
-{
-	char line[256];
-	long long v = -1;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char k[64];
-		long long n;
-
-		if (!key) {
-			if (sscanf(line, "%lld", &n) == 1)
-				v = n;
-			break;
-		}
-		if (sscanf(line, "%63s %lld", k, &n) == 2 && !strcmp(k, key)) {
-			v = n;
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
 
 
 FIXTURE(memory) {

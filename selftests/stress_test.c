@@ -78,13 +78,6 @@ struct worker {
 	int nlive;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void fail(const char *what, int err)
 {

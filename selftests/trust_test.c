@@ -35,13 +35,6 @@
 #define BUF_SIZE	(64 * 1024)
 #define NOBODY		65534
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /*
  * Runs @fn in a child that has become an ordinary user (uid/gid nobody, no
