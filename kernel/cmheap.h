@@ -93,6 +93,8 @@ struct cmheap_heap_ops {
 			      phys_addr_t *phys, void **vaddr);
 	void (*release_range)(struct cmheap *heap, phys_addr_t phys,
 			      void *vaddr, size_t len);
+	/* Heaps of reserved regions: whether @len bytes at @phys are ours. */
+	bool (*contains)(struct cmheap *heap, phys_addr_t phys, size_t len);
 };
 
 struct cmheap {
@@ -147,6 +149,13 @@ const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf);
  */
 int cmheap_attachment_set_attrs(struct dma_buf_attachment *attach,
 				unsigned long attrs);
+/*
+ * CMHEAP_IOC_PLACEMENT's checks of where @attach's buffer and its current
+ * mapping lie: -EINVAL when it is not mapped, -EOPNOTSUPP for another
+ * exporter's attachment.
+ */
+int cmheap_buffer_placement(struct dma_buf_attachment *attach,
+			    struct cmheap_placement *out);
 
 /* ---- importer (cmheap_importer.c: /dev/cmheap; cmheap_bench.c) ---- */
 

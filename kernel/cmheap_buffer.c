@@ -799,6 +799,99 @@ const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf)
 	return &((struct cmheap_buffer *)dmabuf->priv)->table;
 }
 
+/* Each page's struct page is its pfn's, and lies in the heap's memory. */
+static void cmheap_placement_pages(struct cmheap_buffer *buffer,
+				   struct cmheap_placement *out)
+{
+	struct cmheap *heap = buffer->heap;
+	struct scatterlist *sg;
+	unsigned int i, j;
+
+	for_each_sgtable_sg(&buffer->table, sg, i) {
+		unsigned long pfn = page_to_pfn(sg_page(sg));
+
+		for (j = 0; j < sg->length >> PAGE_SHIFT; j++, pfn++) {
+			out->pages++;
+			if (page_to_phys(pfn_to_page(pfn)) != PFN_PHYS(pfn))
+				out->pages_bad++;
+			if (heap->ops->contains &&
+			    !heap->ops->contains(heap, PFN_PHYS(pfn), PAGE_SIZE))
+				out->outside += PAGE_SIZE;
+		}
+	}
+}
+
+/*
+ * A device without an IOMMU, DMA offset or bouncing sees memory at its
+ * physical address: each segment of its mapping is the piece of the buffer
+ * it maps.  The attachment's table is the buffer's split into pieces, in
+ * order; their addresses come from the buffer's own table, since the
+ * dma-buf core may have mangled the page links of a mapped attachment's
+ * (CONFIG_DMABUF_DEBUG hides pages from importers that way).
+ */
+static void cmheap_placement_direct(struct cmheap_buffer *buffer,
+				    struct cmheap_attachment *a,
+				    struct cmheap_placement *out)
+{
+	const struct sg_table *table = &a->table;
+	struct scatterlist *sg, *src = buffer->table.sgl;
+	unsigned int i, src_off = 0;
+
+	if (device_iommu_mapped(a->dev) || a->dev->dma_range_map ||
+	    a->may_bounce)
+		return;
+	out->flags |= CMHEAP_PLACEF_DIRECT;
+	if (buffer->pageless) {
+		out->segments = 1;
+		out->segments_bad = table->nents != 1 ||
+				    sg_dma_address(table->sgl) != buffer->phys ||
+				    sg_dma_len(table->sgl) != buffer->len;
+		return;
+	}
+	for_each_sgtable_sg(table, sg, i) {
+		out->segments++;
+		if (table->nents != table->orig_nents || !src ||
+		    sg_dma_address(sg) != sg_phys(src) + src_off ||
+		    sg_dma_len(sg) != sg->length)
+			out->segments_bad++;
+		src_off += sg->length;
+		if (src && src_off >= src->length) {
+			src = sg_next(src);
+			src_off = 0;
+		}
+	}
+}
+
+int cmheap_buffer_placement(struct dma_buf_attachment *attach,
+			    struct cmheap_placement *out)
+{
+	struct cmheap_buffer *buffer;
+	struct cmheap_attachment *a;
+	struct cmheap *heap;
+
+	if (!cmheap_is_ours(attach->dmabuf))
+		return -EOPNOTSUPP;
+	buffer = attach->dmabuf->priv;
+	a = attach->priv;
+	if (!a->mapped)
+		return -EINVAL;
+	heap = buffer->heap;
+	out->flags = heap->ops->contains ? CMHEAP_PLACEF_REGIONS : 0;
+	out->pages = 0;
+	out->pages_bad = 0;
+	out->outside = 0;
+	out->segments = 0;
+	out->segments_bad = 0;
+	if (buffer->pageless) {
+		if (!heap->ops->contains(heap, buffer->phys, buffer->len))
+			out->outside = buffer->len;
+	} else {
+		cmheap_placement_pages(buffer, out);
+	}
+	cmheap_placement_direct(buffer, a, out);
+	return 0;
+}
+
 int cmheap_attachment_set_attrs(struct dma_buf_attachment *attach,
 				unsigned long attrs)
 {

@@ -478,6 +478,28 @@ static long cmheap_ioc_bench(struct cmheap_ctl_file *ctl_file,
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
+static long cmheap_ioc_placement(struct cmheap_ctl_file *ctl_file,
+				 void __user *uarg)
+{
+	struct cmheap_handle *handle;
+	struct cmheap_placement arg;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved[0] || arg.reserved[1])
+		return -EINVAL;
+	handle = cmheap_handle_find(ctl_file, arg.handle);
+	if (!handle)
+		return -ENOENT;
+	if (!handle->sgt || handle->mapped_raw)
+		return -EINVAL;
+	ret = cmheap_buffer_placement(handle->attach, &arg);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
 static long cmheap_ctl_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
 {
@@ -509,6 +531,9 @@ static long cmheap_ctl_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case CMHEAP_IOC_BENCH:
 		ret = cmheap_ioc_bench(ctl_file, uarg);
+		break;
+	case CMHEAP_IOC_PLACEMENT:
+		ret = cmheap_ioc_placement(ctl_file, uarg);
 		break;
 	default:
 		ret = -ENOTTY;

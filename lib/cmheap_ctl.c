@@ -105,6 +105,13 @@ int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir)
 	return ctl_sync_raw(ctl, &s);
 }
 
+int ctl_placement(int ctl, __u32 handle, struct cmheap_placement *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->handle = handle;
+	return xioctl(ctl, CMHEAP_IOC_PLACEMENT, out);
+}
+
 int ctl_bench(int ctl, struct cmheap_bench *b)
 {
 	/*

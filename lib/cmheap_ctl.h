@@ -29,5 +29,7 @@ int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir);
 int ctl_unmap_raw(int ctl, struct cmheap_unmap *um);
 int ctl_sync_raw(int ctl, struct cmheap_sync *s);
 int ctl_bench(int ctl, struct cmheap_bench *b);
+/* where a handle's mapped buffer lies, checked in the kernel */
+int ctl_placement(int ctl, __u32 handle, struct cmheap_placement *out);
 
 #endif /* CMHEAP_CTL_H */

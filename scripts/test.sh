@@ -14,8 +14,8 @@
 # KERNEL=debug [ARCH=x86_64|arm64] builds (once, in the cache) and boots the
 # debug kernel of scripts/debug-kernel.sh: Debian's 6.12 source with
 # DMA-API debugging, KASAN, lockdep and kmemleak; its log must stay clean.
-# Its guest has 512 MiB (MEM= overrides), so the memory tests run under
-# pressure there.
+# Its guest has 576 MiB, 384 MiB of it RAM (MEM= overrides), so the memory
+# tests run under pressure there.
 #
 # Environment: TIMEOUT (per guest, s, default 900), TEST_TIMEOUT (per test
 # binary inside the guest, s, default 300), GUEST_MODULES (default vgem), and
@@ -122,15 +122,19 @@ build_selftests() {
 	fi
 }
 
-# A carveout in every guest, for the carveout heaps: 128 MiB the kernel is
-# told not to own (the tests' largest buffer is 64 MiB, and fixtures hold
-# another): on x86_64 ending 64 MiB below the end of the guest's RAM
-# (memmap=SIZE$BASE marks it reserved in the e820 map; the last 64 MiB stay
-# RAM, clear of the firmware's tables), on arm64 -M virt the top 128 MiB
-# (mem= stops the kernel short of the machine's RAM).  Prints the kernel
-# command-line word, then the module parameter.
+# Carveouts in every guest, for the carveout heaps: 192 MiB the kernel is
+# told not to own, in three regions: 80 MiB for cmheap-carveout (struct
+# pages; unused, its heap absent, on kernels without ZONE_DEVICE) and 32 +
+# 80 MiB for cmheap-carveout-uncached, so that one heap spans two regions.
+# The tests' largest buffer is 64 MiB, and fixtures hold another.  On x86_64
+# the carveout ends 64 MiB below the end of the guest's RAM (memmap=SIZE$BASE
+# marks it reserved in the e820 map; the last 64 MiB stay RAM, clear of the
+# firmware's tables); on arm64 -M virt it is the top 192 MiB (mem= stops the
+# kernel short of the machine's RAM).  Every base and size is 2 MiB aligned,
+# as struct pages need.  Prints the kernel command-line word, then the module
+# parameter.
 carveout_for() {
-	local arch=$1 mem=$2 mib
+	local arch=$1 mem=$2 mib base
 	case $mem in
 	*G) mib=$((${mem%G} * 1024)) ;;
 	*M) mib=${mem%M} ;;
@@ -138,10 +142,14 @@ carveout_for() {
 	esac
 	case $arch in
 	x86_64)
-		printf 'memmap=128M$%#x\ncarveout=128M@%#x\n' $(((mib - 192) << 20)) $(((mib - 192) << 20)) ;;
+		base=$(((mib - 256) << 20))
+		printf 'memmap=192M$%#x\n' $base ;;
 	arm64)
-		printf 'mem=%dM\ncarveout=128M@%#x\n' $((mib - 128)) $((0x40000000 + ((mib - 128) << 20))) ;;
+		base=$((0x40000000 + ((mib - 192) << 20)))
+		printf 'mem=%dM\n' $((mib - 192)) ;;
 	esac
+	printf 'carveout=80M@%#x:cached,32M@%#x:uncached,80M@%#x:uncached\n' \
+		$base $((base + (80 << 20))) $((base + (112 << 20)))
 }
 
 # The guest's job: run the selftests, KTAP to the console and to ktap.txt.
@@ -236,11 +244,12 @@ run_target() {
 	cp "$dir/cmheap.ko" "$payload/"
 	(cd "$build/selftests-$ARCH" && find . -maxdepth 1 -type f -perm -u+x -exec cp {} "$payload/selftests/" \;)
 	write_job "$payload/job.sh"
-	# The debug kernel's guest is small (512 MiB unless MEM= says): its
-	# memory tests then exhaust a machine under memory pressure, with
-	# KASAN, kmemleak and lockdep watching the heaps' failure paths.
+	# The debug kernel's guest is small (384 MiB of RAM besides the
+	# carveouts, unless MEM= says): its memory tests then exhaust a machine
+	# under memory pressure, with KASAN, kmemleak and lockdep watching the
+	# heaps' failure paths.
 	local mem=${MEM:-2G} words
-	[ "${t#*-}" != debug ] || mem=${MEM:-512M}
+	[ "${t#*-}" != debug ] || mem=${MEM:-576M}
 	mapfile -t words < <(carveout_for "$ARCH" "$mem")
 	# cmheap.ko's parameters, read by guest-init.sh
 	echo "${words[1]}" >"$payload/cmheap.params"

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * carveout_test: the carveout heap's region as genalloc manages it, read
- * back through /sys/kernel/debug/cmheap/<heap>/carveout: exhaustion gives
- * ENOMEM, buffers are contiguous (one segment), fragmentation is real and
- * undone by freeing, and every byte comes back.  (The heap-parametrised
- * tests of the other binaries run on the carveout heap too.)
+ * carveout_test: the carveout heaps' regions as genalloc manages them, read
+ * back through /sys/kernel/debug/cmheap/<heap>/carveout, for each carveout
+ * heap: exhaustion gives ENOMEM, a buffer never spans regions, buffers are
+ * contiguous (one segment) and lie where the kernel says (struct pages that
+ * are their pfn's, inside the regions, at their physical address for a
+ * direct-mapped device), fragmentation is real and undone by freeing, and
+ * every byte comes back.  (The heap-parametrised tests of the other
+ * binaries run on the carveout heaps too.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,64 +18,135 @@
 #include "kselftest_harness.h"
 #include "cmheap_util.h"
 
-struct region {
+#define MAX_REGIONS 8
+
+/* A carveout heap's memory as debugfs shows it: totals, then each region. */
+struct carveout {
 	long long size, available, largest;
+	int nr;
+	struct {
+		unsigned long long base;
+		long long size, available, largest;
+	} r[MAX_REGIONS];
 };
 
-static int region_read(const char *heap, struct region *r)
+static int carveout_read(const char *heap, struct carveout *c)
 {
-	char path[160];
+	char path[160], line[160];
+	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, heap);
-	r->size = read_num(path, "size");
-	r->available = read_num(path, "available");
-	r->largest = read_num(path, "largest_free");
-	return r->size < 0 ? -ENOENT : 0;
+	c->size = read_num(path, "size");
+	c->available = read_num(path, "available");
+	c->largest = read_num(path, "largest_free");
+	c->nr = 0;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f) && c->nr < MAX_REGIONS) {
+		if (sscanf(line, "region %llx %lld %lld %lld", &c->r[c->nr].base,
+			   &c->r[c->nr].size, &c->r[c->nr].available,
+			   &c->r[c->nr].largest) == 4)
+			c->nr++;
+	}
+	fclose(f);
+	return c->size < 0 || !c->nr ? -ENOENT : 0;
 }
 
 FIXTURE(carveout) {
 	const char *heap;
-	struct region r;
+	struct carveout c;
+	long long biggest;	/* the largest region */
 };
+
+FIXTURE_VARIANT(carveout) {
+	struct cmheap_heap heap;
+};
+
+CMHEAP_HEAP_VARIANTS_IF(carveout, h->carveout)
 
 FIXTURE_SETUP(carveout)
 {
-	const struct cmheap_heap *heaps;
-	int i, n = cmheap_heaps(&heaps);
+	int i;
 
-	self->heap = NULL;
-	for (i = 0; i < n; i++)
-		if (heaps[i].pageless)
-			self->heap = heaps[i].name;
-	if (!self->heap)
+	self->heap = variant->heap.name;
+	if (!variant->heap.carveout)
 		SKIP(return, "no carveout heap (load cmheap with carveout=SIZE@BASE)");
-	ASSERT_EQ(0, region_read(self->heap, &self->r));
-	ASSERT_LT(0, self->r.size);
-	/* nothing else holds carveout memory while these run */
-	ASSERT_EQ(self->r.size, self->r.available);
-	ASSERT_EQ(self->r.size, self->r.largest);
+	ASSERT_EQ(0, carveout_read(self->heap, &self->c));
+	ASSERT_LT(0, self->c.size);
+	self->biggest = 0;
+	for (i = 0; i < self->c.nr; i++) {
+		/* nothing else holds carveout memory while these run */
+		EXPECT_EQ(self->c.r[i].size, self->c.r[i].available);
+		EXPECT_EQ(self->c.r[i].size, self->c.r[i].largest);
+		if (self->c.r[i].size > self->biggest)
+			self->biggest = self->c.r[i].size;
+	}
+	ASSERT_EQ(self->c.size, self->c.available);
+	ASSERT_EQ(self->biggest, self->c.largest);
 }
 
 FIXTURE_TEARDOWN(carveout)
 {
 }
 
-TEST_F(carveout, whole_region_then_enomem)
+/*
+ * Each region filled by one buffer of its size, then nothing is left; a
+ * buffer never spans regions, so one larger than the largest region fails
+ * even with the memory free in total.
+ */
+TEST_F(carveout, whole_regions_then_enomem)
 {
-	struct region r;
-	int fd;
+	int fds[MAX_REGIONS], i, fd;
+	struct carveout c;
 
-	fd = alloc_on(self->heap, self->r.size);
-	ASSERT_LE(0, fd) TH_LOG("a region-sized buffer: %s", strerror(-fd));
-	ASSERT_EQ(0, region_read(self->heap, &r));
-	EXPECT_EQ(0, r.available);
+	for (i = 0; i < self->c.nr; i++) {
+		fds[i] = alloc_on(self->heap, self->c.r[i].size);
+		ASSERT_LE(0, fds[i]) TH_LOG("region %d, %lld bytes: %s", i,
+					    self->c.r[i].size, strerror(-fds[i]));
+	}
+	ASSERT_EQ(0, carveout_read(self->heap, &c));
+	EXPECT_EQ(0, c.available);
+	EXPECT_EQ(0, c.largest);
 	EXPECT_EQ(-ENOMEM, alloc_on(self->heap, page_size()));
-	close(fd);
-	EXPECT_EQ(-ENOMEM, alloc_on(self->heap, self->r.size + page_size()));
-	ASSERT_EQ(0, region_read(self->heap, &r));
-	EXPECT_EQ(self->r.size, r.available);
+	for (i = 0; i < self->c.nr; i++)
+		close(fds[i]);
+	EXPECT_EQ(-ENOMEM, alloc_on(self->heap, self->c.size + page_size()));
+	if (self->c.nr > 1) {
+		ASSERT_LT(self->biggest, self->c.size);
+		EXPECT_EQ(-ENOMEM, alloc_on(self->heap, self->biggest + page_size()))
+			TH_LOG("%lld bytes free in %d regions, %lld the largest",
+			       self->c.size, self->c.nr, self->biggest);
+	}
+	/* the largest region whole, once more */
+	fd = alloc_on(self->heap, self->biggest);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	ASSERT_EQ(0, carveout_read(self->heap, &c));
+	EXPECT_EQ(self->c.size, c.available);
 }
 
+/* A length that is not whole pages takes whole pages. */
+TEST_F(carveout, odd_length_takes_whole_pages)
+{
+	struct carveout c;
+	int fd;
+
+	fd = alloc_on(self->heap, 1);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ((long long)page_size(), dmabuf_size(fd));
+	ASSERT_EQ(0, carveout_read(self->heap, &c));
+	EXPECT_EQ(self->c.size - (long long)page_size(), c.available);
+	close(fd);
+	ASSERT_EQ(0, carveout_read(self->heap, &c));
+	EXPECT_EQ(self->c.size, c.available);
+}
+
+/*
+ * One physically contiguous piece: one segment, on each test device.  The
+ * attachment says whether the buffer has struct pages.
+ */
 TEST_F(carveout, one_contiguous_segment)
 {
 	struct cmheap_attach at;
@@ -83,7 +157,7 @@ TEST_F(carveout, one_contiguous_segment)
 	fd = alloc_on(self->heap, 16 * SZ_1M);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ctl_attach(ctl, fd, CMHEAP_DEV_COHERENT, &at));
-	EXPECT_TRUE(at.flags & CMHEAP_ATTF_PAGELESS);
+	EXPECT_EQ(variant->heap.pageless, !!(at.flags & CMHEAP_ATTF_PAGELESS));
 	ASSERT_EQ(0, ctl_map(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, &m));
 	EXPECT_EQ(1, m.nents);
 	EXPECT_EQ(1, m.orig_nents);
@@ -92,28 +166,80 @@ TEST_F(carveout, one_contiguous_segment)
 	close(fd);
 }
 
+/*
+ * The kernel checks where the memory is: every struct page (pages route)
+ * is its pfn's, every byte lies in the heap's regions, and a direct-mapped
+ * device's segment is the memory's physical address.  Two buffers, so the
+ * second does not start at a region's base.
+ */
+TEST_F(carveout, placement_in_region)
+{
+	const __u32 devs[] = { CMHEAP_DEV_COHERENT, CMHEAP_DEV_NONCOHERENT };
+	const size_t len = 16 * SZ_1M;
+	struct cmheap_placement pl;
+	struct cmheap_attach at;
+	int ctl, first, fd;
+	unsigned int d;
+
+	CTL_OPEN_OR_SKIP(ctl);
+	first = alloc_on(self->heap, SZ_1M);
+	ASSERT_LE(0, first);
+	fd = alloc_on(self->heap, len);
+	ASSERT_LE(0, fd);
+	for (d = 0; d < 2; d++) {
+		if (!(ctl_device_flags(ctl, devs[d]) & CMHEAP_DEVF_PRESENT))
+			continue;
+		ASSERT_EQ(0, ctl_attach(ctl, fd, devs[d], &at));
+		/* not mapped yet */
+		EXPECT_EQ(-EINVAL, ctl_placement(ctl, at.handle, &pl));
+		ASSERT_EQ(0, ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+		ASSERT_EQ(0, ctl_placement(ctl, at.handle, &pl));
+		EXPECT_TRUE(pl.flags & CMHEAP_PLACEF_REGIONS);
+		EXPECT_EQ(variant->heap.pageless ? 0 : len / page_size(), pl.pages);
+		EXPECT_EQ(0, pl.pages_bad);
+		EXPECT_EQ(0, pl.outside) TH_LOG("device %u", devs[d]);
+		ASSERT_TRUE(pl.flags & CMHEAP_PLACEF_DIRECT)
+			TH_LOG("device %u maps through an IOMMU or bounces", devs[d]);
+		EXPECT_EQ(1, pl.segments);
+		EXPECT_EQ(0, pl.segments_bad) TH_LOG("device %u", devs[d]);
+		EXPECT_EQ(0, ctl_unmap(ctl, at.handle));
+		EXPECT_EQ(0, ctl_detach(ctl, at.handle));
+	}
+	close(ctl);
+	close(fd);
+	close(first);
+}
+
 TEST_F(carveout, exhaustion_fragmentation_and_return)
 {
 	enum { MAX = 4096 };
 	long long chunk = SZ_1M;
-	struct region r;
+	long long half = 0, first = 0;
+	struct carveout r;
 	int *fds, n = 0, i, fd;
 
+	/* regions fill in order: the even-numbered buffers of each, freed */
+	for (i = 0; i < self->c.nr; i++) {
+		long long count = self->c.r[i].size / chunk;
+
+		half += (count + !(first & 1)) / 2 * chunk;
+		first += count;
+	}
 	fds = calloc(MAX, sizeof(*fds));
 	ASSERT_NE(NULL, fds);
 	while (n < MAX && (fd = alloc_on(self->heap, chunk)) >= 0)
 		fds[n++] = fd;
 	EXPECT_EQ(-ENOMEM, fd);
-	EXPECT_EQ(self->r.size / chunk, n);
-	ASSERT_EQ(0, region_read(self->heap, &r));
+	EXPECT_EQ(self->c.size / chunk, n);
+	ASSERT_EQ(0, carveout_read(self->heap, &r));
 	EXPECT_EQ(0, r.available);
-	/* free every other buffer: half the region free, in 1 MiB holes */
+	/* free every other buffer: about half the memory free, in 1 MiB holes */
 	for (i = 0; i < n; i += 2) {
 		close(fds[i]);
 		fds[i] = -1;
 	}
-	ASSERT_EQ(0, region_read(self->heap, &r));
-	EXPECT_EQ(self->r.size / 2, r.available);
+	ASSERT_EQ(0, carveout_read(self->heap, &r));
+	EXPECT_EQ(half, r.available);
 	EXPECT_EQ(chunk, r.largest);
 	EXPECT_EQ(-ENOMEM, alloc_on(self->heap, 2 * chunk)) TH_LOG("no 2 MiB extent is free");
 	fd = alloc_on(self->heap, chunk);
@@ -122,10 +248,12 @@ TEST_F(carveout, exhaustion_fragmentation_and_return)
 		close(fd);
 	for (i = 1; i < n; i += 2)
 		close(fds[i]);
-	/* every byte back, in one extent */
-	ASSERT_EQ(0, region_read(self->heap, &r));
-	EXPECT_EQ(self->r.size, r.available);
-	EXPECT_EQ(self->r.size, r.largest);
+	/* every byte back, each region in one extent */
+	ASSERT_EQ(0, carveout_read(self->heap, &r));
+	EXPECT_EQ(self->c.size, r.available);
+	EXPECT_EQ(self->biggest, r.largest);
+	for (i = 0; i < r.nr; i++)
+		EXPECT_EQ(r.r[i].size, r.r[i].largest) TH_LOG("region %d", i);
 	free(fds);
 }
 

@@ -44,15 +44,18 @@ static bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && !strcmp(s + ls - lx, suffix);
 }
 
-/* A carveout heap's debugfs file says which memory route it takes. */
-static bool heap_route_pageless(const char *name)
+/*
+ * A carveout heap has a debugfs file that says which memory route it
+ * takes: "route pages" (struct pages) or "route pageless".
+ */
+static void heap_route(struct cmheap_heap *h)
 {
-	char path[160], text[256];
+	char path[160], text[1024];
 
 	debugfs_ensure();
-	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, name);
-	return !file_read(path, text, sizeof(text)) &&
-	       strstr(text, "route pageless\n");
+	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, h->name);
+	h->carveout = !file_read(path, text, sizeof(text));
+	h->pageless = h->carveout && strstr(text, "route pageless\n");
 }
 
 int cmheap_heaps(const struct cmheap_heap **heaps)
@@ -74,7 +77,7 @@ int cmheap_heaps(const struct cmheap_heap **heaps)
 			snprintf(h->path, sizeof(h->path), "%s/%s",
 				 DMA_HEAP_DIR, de->d_name);
 			h->uncached = ends_with(h->name, "-uncached");
-			h->pageless = heap_route_pageless(h->name);
+			heap_route(h);
 			heap_count++;
 		}
 		if (d)

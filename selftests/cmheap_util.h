@@ -34,6 +34,7 @@
 #define CMHEAP_IMPORTER		"importer"	/* debugfs folder of /dev/cmheap */
 
 #define SZ_1M			(1024UL * 1024UL)
+#define SZ_2M			(2 * SZ_1M)
 
 /* The three DMA directions, for tests that try each. */
 extern const __u32 cmheap_dirs[3];
@@ -50,6 +51,7 @@ struct cmheap_heap {
 	char name[64];		/* "cmheap-system" */
 	char path[96];		/* "/dev/dma_heap/cmheap-system" */
 	bool uncached;		/* name ends in "-uncached" */
+	bool carveout;		/* a carveout heap: memory the kernel never owned */
 	bool pageless;		/* memory without struct page (debugfs says) */
 };
 
@@ -169,34 +171,45 @@ __u64 stat_get(const char *dir, enum cmheap_stat key);
  * @fixture per heap found under /dev/dma_heap/cmheap-*, named after the
  * heap, so that a heap added to the module later runs every test without a
  * line changed here.  The fixture's variant must have a member
- * "struct cmheap_heap heap".  With no heap present one variant "no_heap"
- * with an empty name is registered: FIXTURE_SETUP must call
+ * "struct cmheap_heap heap".  With no heap present (that @cond accepts, for
+ * CMHEAP_HEAP_VARIANTS_IF) one variant "no_heap" with an empty name is
+ * registered: FIXTURE_SETUP must call
  * heap_variant_check() (or test variant->heap.name[0] itself).
  *
  * This uses the harness's variant list the same way FIXTURE_VARIANT_ADD()
  * does, from a constructor that runs after the harness's own ones.
  */
-#define CMHEAP_HEAP_VARIANTS(fixture)					\
+#define CMHEAP_HEAP_VARIANTS(fixture) \
+	CMHEAP_HEAP_VARIANTS_IF(fixture, true)
+
+/* The same for the heaps whose struct cmheap_heap *h makes @cond true. */
+#define CMHEAP_HEAP_VARIANTS_IF(fixture, cond)				\
 	static void __attribute__((constructor(KSELFTEST_PRIO_TEST + 10))) \
 	_cmheap_variants_##fixture(void)				\
 	{								\
 		const struct cmheap_heap *_h;				\
-		int _i, _n = cmheap_heaps(&_h);				\
+		int _i, _n = cmheap_heaps(&_h), _added = 0;		\
 									\
-		for (_i = 0; _i < (_n ? _n : 1); _i++) {		\
+		for (_i = 0; _i <= _n; _i++) {				\
+			const struct cmheap_heap *h = &_h[_i];		\
 			struct __fixture_variant_metadata *_m;		\
 			FIXTURE_VARIANT(fixture) *_d;			\
 									\
+			if (_i < _n && !(cond))				\
+				continue;				\
+			if (_i == _n && _added)				\
+				break;					\
 			_m = calloc(1, sizeof(*_m));			\
 			_d = calloc(1, sizeof(*_d));			\
 			if (!_m || !_d)					\
 				abort();				\
-			if (_n)						\
-				_d->heap = _h[_i];			\
-			_m->name = _n ? _d->heap.name : "no_heap";	\
+			if (_i < _n)					\
+				_d->heap = *h;				\
+			_m->name = _i < _n ? _d->heap.name : "no_heap";	\
 			_m->data = _d;					\
 			__register_fixture_variant(			\
 				&_##fixture##_fixture_object, _m);	\
+			_added++;					\
 		}							\
 	}
 

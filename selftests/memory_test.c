@@ -197,7 +197,7 @@ TEST_F(memory, memcg_charged_and_limited)
 	int status, p[2];
 	pid_t pid;
 
-	if (variant->heap.pageless)
+	if (variant->heap.carveout)
 		SKIP(return, "carveout memory is not the page allocator's: no memory cgroup charge");
 	if (cgroup_ready(why, sizeof(why)))
 		SKIP(return, "%s", why);

@@ -230,39 +230,139 @@ TEST(unload_when_unused)
 	EXPECT_EQ(-ENOENT, delete_module(MODNAME));
 }
 
+/* Whether the loaded module had a heap of this name (remembered at start). */
+static bool had_heap(const char *name)
+{
+	int i;
+
+	for (i = 0; i < heap_n; i++)
+		if (!strcmp(saved[i].name, name))
+			return true;
+	return false;
+}
+
 /*
- * A carveout the kernel owns, or a malformed one, is refused at load with
- * EINVAL, nothing left behind.  Only with the module unloaded, and only
- * where the loaded one had a carveout (so the rig reserved one).
+ * The first carveout region of $CMHEAP_PARAMS, memory the rig reserved,
+ * as the base for carveouts of our own; 0 when there is none.
+ */
+static unsigned long long rig_carveout_base(void)
+{
+	const char *params = getenv("CMHEAP_PARAMS"), *at;
+
+	if (!params || !strstr(params, "carveout="))
+		return 0;
+	at = strchr(strstr(params, "carveout="), '@');
+	return at ? strtoull(at + 1, NULL, 0) : 0;
+}
+
+#define NEED_RIG_CARVEOUT(base) do {					\
+	const char *_ko = getenv("CMHEAP_KO");				\
+	(base) = rig_carveout_base();					\
+	if (!_ko || !*_ko || !(base))					\
+		SKIP(return, "no carveout in this guest (CMHEAP_PARAMS)"); \
+	ASSERT_FALSE(module_listed());					\
+} while (0)
+
+/*
+ * A carveout the kernel owns, a malformed one, or regions that overlap are
+ * refused at load with EINVAL, and nothing is left behind: the rig's own
+ * carveout loads again afterwards (the reload test).  Only with the module
+ * unloaded, and only where the loaded one had a carveout (so the rig
+ * reserved one to point into).
  */
 TEST(bad_carveout_refused)
 {
-	const char *ko = getenv("CMHEAP_KO"), *params = getenv("CMHEAP_PARAMS");
-	static const char *const bad[] = {
+	static const char *const fixed[] = {
 		"carveout=junk",
 		"carveout=1M",				/* no @BASE */
 		"carveout=0@0x10000000",		/* empty */
 		"carveout=1M@0x10000001",		/* misaligned */
 		"carveout=4097@0x10000000",		/* size not whole pages */
 		"carveout=16M@0xfffffffffffff000",	/* wraps */
-		"carveout=16M@0x0",			/* System RAM on x86_64 */
-	};
-	unsigned int i;
-	int fd;
-
-	if (!ko || !*ko || !params || !strstr(params, "carveout="))
-		SKIP(return, "no carveout in this guest (CMHEAP_PARAMS)");
-	ASSERT_FALSE(module_listed());
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-#if !defined(__x86_64__)
-		/* arm64 -M virt has no RAM at 0 */
-		if (strstr(bad[i], "@0x0"))
-			continue;
+#if defined(__x86_64__)
+		"carveout=16M@0x0",			/* System RAM (arm64 -M virt has none at 0) */
 #endif
+	};
+	unsigned long long base;
+	char bad[16][256];
+	unsigned int i, n = 0;
+	int fd, len;
+
+	NEED_RIG_CARVEOUT(base);
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
+		snprintf(bad[n++], sizeof(bad[0]), "%s", fixed[i]);
+	/* inside the rig's reserved memory, so only what is named is wrong */
+	snprintf(bad[n++], sizeof(bad[0]), "carveout=4M@%#llx:writeback", base);
+	snprintf(bad[n++], sizeof(bad[0]), "carveout=4M@%#llx:uncached,4M@%#llx:uncached",
+		 base, base + SZ_2M);				/* overlap */
+	snprintf(bad[n++], sizeof(bad[0]), "carveout=4M@%#llx:uncached,4M@%#llx:uncached",
+		 base, base);					/* twice */
+	snprintf(bad[n++], sizeof(bad[0]), "carveout=4M@%#llx:uncached,", base);
+	/* more than 8 regions, each fine on its own */
+	len = snprintf(bad[n], sizeof(bad[0]), "carveout=");
+	for (i = 0; i < 9; i++)
+		len += snprintf(bad[n] + len, sizeof(bad[0]) - len,
+				"%s1M@%#llx:uncached", i ? "," : "",
+				base + i * SZ_1M);
+	n++;
+	/* struct pages come in 2 MiB subsections, where the kernel has them */
+	if (had_heap("cmheap-carveout")) {
+		snprintf(bad[n++], sizeof(bad[0]), "carveout=3M@%#llx:cached", base);
+		snprintf(bad[n++], sizeof(bad[0]), "carveout=4M@%#llx:cached",
+			 base + SZ_1M);
+	}
+	fd = open(getenv("CMHEAP_KO"), O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < n; i++) {
 		EXPECT_EQ(-EINVAL, finit_module(fd, bad[i])) TH_LOG("%s", bad[i]);
 		EXPECT_FALSE(module_listed()) TH_LOG("%s left the module loaded", bad[i]);
+	}
+	close(fd);
+}
+
+/*
+ * Which heap a region without a model serves, and by which route, is the
+ * kernel's to decide: the cached heap with struct pages where it has
+ * ZONE_DEVICE (so the loaded module had cmheap-carveout), else the uncached
+ * one page-less, the other heap absent.  A region given a model the kernel
+ * cannot serve leaves its heap absent and the load succeeds.
+ */
+TEST(carveout_route_per_kernel)
+{
+	bool pages = had_heap("cmheap-carveout");
+	const char *want = pages ? "cmheap-carveout" : "cmheap-carveout-uncached";
+	const char *other = pages ? "cmheap-carveout-uncached" : "cmheap-carveout";
+	char params[2][96], path[128], text[512];
+	unsigned long long base;
+	unsigned int i;
+	int fd, buf;
+
+	NEED_RIG_CARVEOUT(base);
+	snprintf(params[0], sizeof(params[0]), "carveout=8M@%#llx", base);
+	/* on a kernel without ZONE_DEVICE: cached asked, nothing served */
+	snprintf(params[1], sizeof(params[1]), "carveout=8M@%#llx:cached", base);
+	fd = open(getenv("CMHEAP_KO"), O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < (pages ? 1 : 2); i++) {
+		ASSERT_EQ(0, finit_module(fd, params[i])) TH_LOG("%s", params[i]);
+		snprintf(path, sizeof(path), "%s/%s", DMA_HEAP_DIR, other);
+		EXPECT_NE(0, access(path, F_OK)) TH_LOG("%s: %s", params[i], other);
+		snprintf(path, sizeof(path), "%s/%s", DMA_HEAP_DIR, want);
+		if (i == 0) {
+			EXPECT_EQ(0, access(path, F_OK)) TH_LOG("%s: no %s", params[i], want);
+			snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, want);
+			ASSERT_EQ(0, file_read(path, text, sizeof(text)));
+			EXPECT_NE(NULL, strstr(text, pages ? "route pages\n" : "route pageless\n"))
+				TH_LOG("%s", text);
+			EXPECT_EQ(8 * SZ_1M, read_num(path, "size"));
+			buf = alloc_on(want, 8 * SZ_1M);
+			EXPECT_LE(0, buf);
+			if (buf >= 0)
+				close(buf);
+		} else {
+			EXPECT_NE(0, access(path, F_OK)) TH_LOG("%s: %s", params[i], want);
+		}
+		ASSERT_EQ(0, delete_module(MODNAME)) TH_LOG("%s", params[i]);
 	}
 	close(fd);
 }

@@ -176,6 +176,33 @@ struct cmheap_bench {
 	__u64 reserved2[2];	/* must be 0 */
 };
 
+/*
+ * Where a mapped buffer of ours lies, checked in the kernel, for the
+ * handle's current mapping through the exporter (not CMHEAP_MAP_RAW):
+ *
+ * - every page of a buffer with struct pages: page_to_phys() of
+ *   pfn_to_page(pfn) gives PFN_PHYS(pfn) back (the memmap is the memory's);
+ * - on a carveout heap, every byte lies inside the heap's regions;
+ * - on a device that maps directly (no IOMMU, no bouncing, no DMA offset),
+ *   every DMA segment has the physical address and length of the memory it
+ *   maps (dma_map_resource() addresses, for page-less memory).
+ *
+ * Counts come back; a check that does not apply counts nothing.
+ */
+#define CMHEAP_PLACEF_REGIONS	(1U << 0)	/* out: in-region check done */
+#define CMHEAP_PLACEF_DIRECT	(1U << 1)	/* out: segments checked */
+
+struct cmheap_placement {
+	__u32 handle;		/* in: mapped through the exporter */
+	__u32 flags;		/* out: CMHEAP_PLACEF_* */
+	__u64 pages;		/* out: pages whose struct page was checked */
+	__u64 pages_bad;	/* out: of them, not their pfn's */
+	__u64 outside;		/* out: bytes outside the heap's regions */
+	__u32 segments;		/* out: DMA segments checked */
+	__u32 segments_bad;	/* out: of them, not at the memory's address */
+	__u64 reserved[2];	/* must be 0 */
+};
+
 #define CMHEAP_IOC_MAGIC	'c'
 #define CMHEAP_IOC_DEVICE_INFO	_IOWR(CMHEAP_IOC_MAGIC, 0, struct cmheap_device_info)
 #define CMHEAP_IOC_ATTACH	_IOWR(CMHEAP_IOC_MAGIC, 1, struct cmheap_attach)
@@ -184,6 +211,7 @@ struct cmheap_bench {
 #define CMHEAP_IOC_UNMAP	_IOWR(CMHEAP_IOC_MAGIC, 4, struct cmheap_unmap)
 #define CMHEAP_IOC_SYNC		_IOWR(CMHEAP_IOC_MAGIC, 5, struct cmheap_sync)
 #define CMHEAP_IOC_BENCH	_IOWR(CMHEAP_IOC_MAGIC, 6, struct cmheap_bench)
+#define CMHEAP_IOC_PLACEMENT	_IOWR(CMHEAP_IOC_MAGIC, 7, struct cmheap_placement)
 
 /*
  * debugfs (CONFIG_DEBUG_FS), one folder per heap:
