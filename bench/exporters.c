@@ -67,6 +67,39 @@ static void exporter_init(struct exporter *e, const char *name)
 	}
 }
 
+/*
+ * Where an exporter's memory comes from.  A cmheap carveout heap has a
+ * debugfs file naming its route: "route pages" (memremap_pages struct
+ * pages) or "route pageless".
+ */
+static void exporter_memory(struct exporter *e)
+{
+	char path[160], line[64];
+	FILE *f;
+
+	if (e->kind == EXP_UDMABUF) {
+		e->memory = "memfd (shmem pages)";
+		return;
+	}
+	e->memory = "page allocator";
+	if (e->kind != EXP_CMHEAP)
+		return;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cmheap/%s/carveout",
+		 e->name);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	e->carveout = true;
+	e->memory = "carveout";
+	while (fgets(line, sizeof(line), f)) {
+		if (!strcmp(line, "route pages\n"))
+			e->memory = "carveout, struct pages (memremap_pages)";
+		else if (!strcmp(line, "route pageless\n"))
+			e->memory = "carveout, no struct pages (memremap WC)";
+	}
+	fclose(f);
+}
+
 /* open the exporter and allocate, attach and free one page */
 static void exporter_probe(int ctl, struct exporter *e)
 {
@@ -95,10 +128,12 @@ static void exporter_probe(int ctl, struct exporter *e)
 		goto err;
 	}
 	e->uncached = at.flags & CMHEAP_ATTF_UNCACHED;
+	e->pageless = at.flags & CMHEAP_ATTF_PAGELESS;
 	if (e->kind == EXP_CMHEAP && !(at.flags & CMHEAP_ATTF_OURS))
 		e->kind = EXP_DMA_HEAP;	/* named like ours, but is not */
 	ctl_detach(ctl, at.handle);
 	buffer_free(&b);
+	exporter_memory(e);
 	e->present = true;
 	return;
 err:

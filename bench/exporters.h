@@ -26,6 +26,9 @@ struct exporter {
 	char path[128];
 	enum exp_kind kind;
 	bool uncached;		/* from the importer's CMHEAP_ATTF_UNCACHED */
+	bool carveout;		/* a cmheap carveout heap (its debugfs says) */
+	bool pageless;		/* no struct pages: CMHEAP_ATTF_PAGELESS */
+	const char *memory;	/* where its memory comes from, for meta.json */
 	bool present;		/* usable; else reason says why not */
 	char reason[192];
 	int dev_fd;		/* the heap or /dev/udmabuf, open while present */

@@ -111,6 +111,8 @@ static void write_exporters(FILE *f, const struct meta *m)
 		jstr(f, exporter_caching(e));
 		fputs(", \"kind\": ", f);
 		jstr(f, kind_name(e->kind));
+		fputs(", \"memory\": ", f);
+		jstr(f, e->memory);
 		fputs(", \"path\": ", f);
 		jstr(f, e->path);
 		fputs("}", f);

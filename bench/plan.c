@@ -44,6 +44,9 @@ static bool wanted(const struct point *p, const struct test_device *devs)
 	if (p->path == PATH_EXPORTER && p->exp->kind != EXP_CMHEAP &&
 	    p->attrs != ATTRS_NONE)
 		return false;
+	/* page-less memory has no pages to map raw */
+	if (p->path == PATH_RAW && p->exp->pageless)
+		return false;
 	if (opt.full)
 		return true;
 	if (op_is_sync(p->op) && p->path == PATH_RAW)
@@ -170,7 +173,9 @@ void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 	if (cur_max_order < 0)
 		return;
 	for (e = 0; e < n_exps; e++) {
-		if (!exps[e].present || exps[e].kind != EXP_CMHEAP)
+		/* max_order is the system heaps': a carveout buffer is one piece */
+		if (!exps[e].present || exps[e].kind != EXP_CMHEAP ||
+		    exps[e].carveout)
 			continue;
 		for (o = 0; o < n_sg_orders; o++) {
 			memset(&p, 0, sizeof(p));

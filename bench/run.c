@@ -55,7 +55,7 @@ static void group_release(struct group *g)
 
 static int cap_now(const struct exporter *e)
 {
-	return e->kind == EXP_CMHEAP ? max_order_get() : NA;
+	return e->kind == EXP_CMHEAP && !e->carveout ? max_order_get() : NA;
 }
 
 /* the CPU scatterlist entries of the buffer, as the exporter maps it */

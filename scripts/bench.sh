@@ -234,6 +234,13 @@ cp "$dir/cmheap.ko" "$dir/bench/cmheap-bench" "$payload/"
 	echo "echo \$rc >\"\$RESULTS/bench-rc.txt\""
 	echo "exit \$rc"
 } >"$payload/job.sh"
+# The carveout heaps are measured too, in the regions the test rig reserves
+# (carveout_for in scripts/build-lib.sh): the kernel command-line word,
+# cmheap.ko's parameter (guest-init.sh reads cmheap.params), and on arm64
+# the device tree's reserved-memory node.
+mapfile -t carveout < <(carveout_for "$arch" "${MEM:-2G}")
+echo "${carveout[1]}" >"$payload/cmheap.params"
+export APPEND="${APPEND:+$APPEND }${carveout[0]}" DT_RESERVED="${carveout[2]}"
 say "building initramfs..."
 "$scripts/mkinitramfs.sh" --arch "$arch" --out "$dir/initramfs.cpio" --payload "$payload" \
 	--moddir "$MODDIR" --modules "udmabuf" 2>"$dir/initramfs.log" ||

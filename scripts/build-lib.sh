@@ -51,3 +51,40 @@ build_module() {
 	fi
 	cp "$src/kernel/cmheap.ko" "$dir/cmheap.ko"
 }
+
+# Carveouts in every guest, for the carveout heaps: 192 MiB the kernel is
+# told not to own, in three regions: 80 MiB for cmheap-carveout (struct
+# pages; unused, its heap absent, on kernels without ZONE_DEVICE) and 32 +
+# 80 MiB for cmheap-carveout-uncached, so that one heap spans two regions.
+# The tests' largest buffer is 64 MiB, and fixtures hold another.  On x86_64
+# the carveout ends 64 MiB below the end of the guest's RAM (memmap=SIZE$BASE
+# marks it reserved in the e820 map; the last 64 MiB stay RAM, clear of the
+# firmware's tables); on arm64 -M virt it is the top 192 MiB (mem= stops the
+# kernel short of the machine's RAM).  Every base and size is 2 MiB aligned,
+# as struct pages need.  arm64 boards declare carveouts in their device
+# tree, so the arm64 guests' tree has one more: 16 MiB just below the
+# others, inside the memory the kernel is given, no-map, uncached (memory
+# the kernel has a memmap for cannot be given struct pages again), found by
+# the module without a parameter.  Prints the kernel command-line word, the
+# module parameter, then the device-tree regions (BASE:SIZE:MODEL; for
+# qemu-run.sh's DT_RESERVED).  scripts/test.sh and scripts/bench.sh use it.
+carveout_for() {
+	local arch=$1 mem=$2 mib base
+	case $mem in
+	*G) mib=$((${mem%G} * 1024)) ;;
+	*M) mib=${mem%M} ;;
+	*) echo "carveout_for: MEM=$mem: give it in M or G" >&2; return 1 ;;
+	esac
+	case $arch in
+	x86_64)
+		base=$(((mib - 256) << 20))
+		printf 'memmap=192M$%#x\n' $base ;;
+	arm64)
+		base=$((0x40000000 + ((mib - 192) << 20)))
+		printf 'mem=%dM\n' $((mib - 192)) ;;
+	esac
+	printf 'carveout=80M@%#x:cached,32M@%#x:uncached,80M@%#x:uncached\n' \
+		$base $((base + (80 << 20))) $((base + (112 << 20)))
+	[ "$arch" != arm64 ] || printf '%#x:%#x:uncached\n' $((base - (16 << 20))) $((16 << 20))
+	echo
+}

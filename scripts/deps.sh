@@ -9,6 +9,7 @@ set -euo pipefail
 # gcc-12/gcc-12-aarch64-linux-gnu: Debian's headers hard-code $(CROSS_COMPILE)gcc-12.
 # dwarves: pahole, for the BTF step of 6.12 module builds.
 # kmod: host depmod/modprobe, to resolve and index the guest's modules.
+# device-tree-compiler: dtc, for the arm64 guests' reserved-memory nodes.
 pkgs=(
 	make gcc gcc-12 libc6-dev perl tar
 	gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross
@@ -16,6 +17,7 @@ pkgs=(
 	busybox-static cpio xz-utils kmod
 	bc flex bison libelf-dev libssl-dev dwarves sparse
 	gnuplot-nox shellcheck
+	device-tree-compiler
 )
 
 sudo=

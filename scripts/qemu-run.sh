@@ -27,6 +27,11 @@
 #   TCG_THREAD=single|multi  TCG threading (default: single for x86_64,
 #                       multi for arm64; see below).
 #   BOOT_RETRIES=1      boots again when a guest dies before its userspace.
+#   DT_RESERVED="BASE:SIZE:MODEL ..."  arm64: boot with QEMU's own device
+#                       tree for this machine plus a no-map reserved-memory
+#                       node per entry, compatible "cmheap,carveout" with
+#                       cmheap,caching = MODEL (cached or uncached), as a
+#                       board's device tree declares a carveout.
 #
 # Exit status: 0 results came back (the job's own verdict is in them),
 # 124 the guest ran past TIMEOUT_S and was killed, 1 anything else.
@@ -175,6 +180,27 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 echo "$accel_name" >"$out/accel.txt"
+
+# The machine's device tree as QEMU makes it for exactly these options
+# (dumpdtb), with the reserved-memory nodes added: dtc merges a second
+# definition of a node into the first.
+dtb_opts=()
+if [ "$arch" = arm64 ] && [ -n "${DT_RESERVED:-}" ]; then
+	"${base_cmd[@]}" "${accel_opts[@]}" -smp "$smp" -m "$mem" \
+		-M "dumpdtb=$out/machine.dtb" >"$out/qemu.log" 2>&1
+	{
+		dtc -q -I dtb -O dts "$out/machine.dtb"
+		echo '/ { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;'
+		for r in $DT_RESERVED; do
+			IFS=: read -r b s m <<<"$r"
+			printf 'cmheap-carveout@%x { compatible = "cmheap,carveout"; reg = <%#x %#x %#x %#x>; no-map; cmheap,caching = "%s"; };\n' \
+				$((b)) $((b >> 32)) $((b & 0xffffffff)) $((s >> 32)) $((s & 0xffffffff)) "$m"
+		done
+		echo '}; };'
+	} >"$out/machine.dts"
+	dtc -q -I dts -O dtb -o "$out/machine.dtb" "$out/machine.dts"
+	dtb_opts=(-dtb "$out/machine.dtb")
+fi
 disk=$(mktemp "$out/../.results-disk.XXXXXX")
 trap 'rm -f "$disk"' EXIT
 
@@ -193,7 +219,7 @@ boot() {
 	timeout --kill-after=10 "$limit" \
 		"${base_cmd[@]}" "${accel_opts[@]}" -smp "$smp" -m "$mem" \
 		-serial "file:$out/console.log" \
-		-kernel "$kernel" -initrd "$initrd" \
+		-kernel "$kernel" -initrd "$initrd" "${dtb_opts[@]}" \
 		-append "$cmdline${APPEND:+ $APPEND}" \
 		-drive "file=$disk,format=raw,if=none,id=results" \
 		-device virtio-blk-pci,drive=results,serial=cmheap-results \

@@ -316,6 +316,7 @@ report=$dir/report.md
 	row "exporters found" "$(echo "$flat" | awk -F'\t' '
 		$1 ~ /^exporters\.found\.[0-9]+(\.name)?$/ { s = s (s == "" ? "" : ", ") $2 }
 		$1 ~ /^exporters\.found\.[0-9]+\.caching$/ { s = s " (" $2 ")" }
+		$1 ~ /^exporters\.found\.[0-9]+\.memory$/ { sub(/\)$/, "; " $2 ")", s) }
 		END { print s }')"
 	row "exporters skipped" "$(echo "$flat" | awk -F'\t' '
 		$1 ~ /^exporters\.skipped\.[0-9]+(\.name)?$/ { s = s (s == "" ? "" : ", ") $2 }

@@ -122,36 +122,6 @@ build_selftests() {
 	fi
 }
 
-# Carveouts in every guest, for the carveout heaps: 192 MiB the kernel is
-# told not to own, in three regions: 80 MiB for cmheap-carveout (struct
-# pages; unused, its heap absent, on kernels without ZONE_DEVICE) and 32 +
-# 80 MiB for cmheap-carveout-uncached, so that one heap spans two regions.
-# The tests' largest buffer is 64 MiB, and fixtures hold another.  On x86_64
-# the carveout ends 64 MiB below the end of the guest's RAM (memmap=SIZE$BASE
-# marks it reserved in the e820 map; the last 64 MiB stay RAM, clear of the
-# firmware's tables); on arm64 -M virt it is the top 192 MiB (mem= stops the
-# kernel short of the machine's RAM).  Every base and size is 2 MiB aligned,
-# as struct pages need.  Prints the kernel command-line word, then the module
-# parameter.
-carveout_for() {
-	local arch=$1 mem=$2 mib base
-	case $mem in
-	*G) mib=$((${mem%G} * 1024)) ;;
-	*M) mib=${mem%M} ;;
-	*) echo "test.sh: MEM=$mem: give it in M or G" >&2; return 1 ;;
-	esac
-	case $arch in
-	x86_64)
-		base=$(((mib - 256) << 20))
-		printf 'memmap=192M$%#x\n' $base ;;
-	arm64)
-		base=$((0x40000000 + ((mib - 192) << 20)))
-		printf 'mem=%dM\n' $((mib - 192)) ;;
-	esac
-	printf 'carveout=80M@%#x:cached,32M@%#x:uncached,80M@%#x:uncached\n' \
-		$base $((base + (80 << 20))) $((base + (112 << 20)))
-}
-
 # The guest's job: run the selftests, KTAP to the console and to ktap.txt.
 write_job() {
 	cat >"$1" <<EOF
@@ -261,7 +231,7 @@ run_target() {
 	fi
 
 	local rc=0
-	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t \
+	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" \
 		"$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
 	local res=$dir/results
 	if [ -f "$res/ktap.txt" ]; then

@@ -9,6 +9,7 @@
  * every byte comes back.  (The heap-parametrised tests of the other
  * binaries run on the carveout heaps too.)
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -208,6 +209,80 @@ TEST_F(carveout, placement_in_region)
 	close(ctl);
 	close(fd);
 	close(first);
+}
+
+#define DT_RESERVED "/proc/device-tree/reserved-memory"
+
+/* A device-tree property file: its bytes into @buf, their count or -errno. */
+static int dt_prop(const char *node, const char *prop, void *buf, size_t len)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), DT_RESERVED "/%s/%s", node, prop);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len);
+	close(fd);
+	return n < 0 ? -errno : (int)n;
+}
+
+static unsigned long long be64_at(const unsigned char *p)
+{
+	unsigned long long v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * A board declares a carveout in its device tree, as a no-map
+ * reserved-memory node compatible with "cmheap,carveout" (the arm64 guests
+ * have one, cmheap,caching = "uncached"): the heap of its model has the
+ * region, found without a module parameter.
+ */
+TEST_F(carveout, device_tree_regions)
+{
+	struct dirent *de;
+	int found = 0, i;
+	DIR *d;
+
+	d = opendir(DT_RESERVED);
+	if (!d)
+		SKIP(return, "no device-tree reserved-memory node");
+	while ((de = readdir(d))) {
+		unsigned char reg[16];
+		char text[64] = "", model[16] = "";
+		unsigned long long base, size;
+		bool uncached;
+		int hit = 0;
+
+		if (dt_prop(de->d_name, "compatible", text, sizeof(text) - 1) <= 0 ||
+		    strcmp(text, "cmheap,carveout"))
+			continue;
+		ASSERT_EQ(16, dt_prop(de->d_name, "reg", reg, sizeof(reg)))
+			TH_LOG("%s: reg of two 2-cell numbers", de->d_name);
+		base = be64_at(reg);
+		size = be64_at(reg + 8);
+		dt_prop(de->d_name, "cmheap,caching", model, sizeof(model) - 1);
+		uncached = !strcmp(model, "uncached");
+		if (uncached != variant->heap.uncached)
+			continue;
+		for (i = 0; i < self->c.nr; i++)
+			if (self->c.r[i].base == base &&
+			    self->c.r[i].size == (long long)size)
+				hit++;
+		found += hit;
+		EXPECT_EQ(1, hit) TH_LOG("%s: %#llx+%#llx not a region of %s",
+					  de->d_name, base, size, self->heap);
+	}
+	closedir(d);
+	if (!found)
+		SKIP(return, "no cmheap,carveout node of this heap's model");
 }
 
 TEST_F(carveout, exhaustion_fragmentation_and_return)
