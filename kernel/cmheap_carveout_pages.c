@@ -33,6 +33,11 @@ int cmheap_carveout_pages_map(struct cmheap_carveout_region *region)
 	pgmap->range.end = region->base + region->size - 1;
 	pgmap->nr_range = 1;
 	vaddr = memremap_pages(pgmap, NUMA_NO_NODE);
+	if (PTR_ERR_OR_ZERO(vaddr) == -EEXIST) {
+		pr_err("cmheap: carveout %pa+%#zx already has struct pages (a no-map region inside the memory node?): make it uncached, or keep it out of the kernel's memory\n",
+		       &region->base, region->size);
+		return -EEXIST;
+	}
 	if (IS_ERR(vaddr)) {
 		pr_err("cmheap: carveout %pa+%#zx: memremap_pages: %pe\n",
 		       &region->base, region->size, vaddr);

@@ -172,6 +172,47 @@ TEST_F(ctl, attach_table)
 	}
 }
 
+/*
+ * CMHEAP_IOC_PLACEMENT: a mapping through the exporter, of a known handle,
+ * with the reserved words zero; anything else is refused.  On a good one
+ * the kernel's checks pass for every heap (the carveout heaps' own test
+ * looks at the regions).
+ */
+TEST_F(ctl, placement_table)
+{
+	struct cmheap_placement pl;
+
+	EXPECT_EQ(-ENOENT, ctl_placement(self->ctl, 0, &pl));
+	EXPECT_EQ(-ENOENT, ctl_placement(self->ctl, self->h + 1000, &pl));
+	EXPECT_EQ(-ENOENT, ctl_placement(self->ctl, ~0U, &pl));
+	EXPECT_EQ(-EINVAL, ctl_placement(self->ctl, self->h, &pl)) TH_LOG("not mapped");
+	if (!variant->heap.pageless) {
+		ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0,
+				     CMHEAP_MAP_RAW, NULL));
+		EXPECT_EQ(-EINVAL, ctl_placement(self->ctl, self->h, &pl))
+			TH_LOG("mapped raw, not through the exporter");
+		ASSERT_EQ(0, ctl_unmap(self->ctl, self->h));
+	}
+	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	memset(&pl, 0, sizeof(pl));
+	pl.handle = self->h;
+	pl.reserved[1] = 1;
+	EXPECT_EQ(-1, ioctl(self->ctl, CMHEAP_IOC_PLACEMENT, &pl));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->ctl, CMHEAP_IOC_PLACEMENT, NULL));
+	EXPECT_EQ(EFAULT, errno);
+
+	ASSERT_EQ(0, ctl_placement(self->ctl, self->h, &pl));
+	EXPECT_EQ(variant->heap.carveout, !!(pl.flags & CMHEAP_PLACEF_REGIONS));
+	EXPECT_EQ(variant->heap.pageless ? 0 : 64 * 1024 / page_size(), pl.pages);
+	EXPECT_EQ(0, pl.pages_bad);
+	EXPECT_EQ(0, pl.outside);
+	EXPECT_TRUE(pl.flags & CMHEAP_PLACEF_DIRECT) TH_LOG("the coherent test device maps directly");
+	EXPECT_LE(1, pl.segments);
+	EXPECT_EQ(0, pl.segments_bad);
+	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
+}
+
 TEST_F(ctl, map_table)
 {
 	struct {
