@@ -44,8 +44,11 @@ static bool wanted(const struct point *p, const struct test_device *devs)
 	if (p->path == PATH_EXPORTER && p->exp->kind != EXP_CMHEAP &&
 	    p->attrs != ATTRS_NONE)
 		return false;
-	/* page-less memory has no pages to map raw */
-	if (p->path == PATH_RAW && p->exp->pageless)
+	/*
+	 * Page-less memory has no pages to map raw, and no DMA API sync for
+	 * the importer to time (EOPNOTSUPP)
+	 */
+	if (p->exp->pageless && (p->path == PATH_RAW || op_is_sync(p->op)))
 		return false;
 	if (opt.full)
 		return true;

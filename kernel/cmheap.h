@@ -185,6 +185,13 @@ struct cmheap_handle {
 
 /* CMHEAP_ATTR_* as the DMA API's DMA_ATTR_* */
 unsigned long cmheap_dma_attrs(u32 attrs);
+/*
+ * Whether the importer may sync @handle's mapping itself: not page-less
+ * memory (-EOPNOTSUPP).  The DMA API has no sync for a dma_map_resource()
+ * mapping, and dma_sync_sg_*() would maintain the CPU caches at the
+ * linear-map address of a range that has none.
+ */
+int cmheap_handle_may_sync(const struct cmheap_handle *handle);
 /* Checks done before anything is timed: 0 or the map's errno. */
 int cmheap_handle_prepare_map(struct cmheap_handle *handle, bool raw,
 			      enum dma_data_direction dir,

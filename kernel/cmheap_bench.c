@@ -107,6 +107,8 @@ long cmheap_bench_ioctl(struct cmheap_handle *handle, struct cmheap_bench *arg)
 	if (dirty && !handle->writable)
 		return -EACCES;
 	ret = cmheap_handle_prepare_map(handle, raw, arg->direction, attrs);
+	if (!ret && sync_op)
+		ret = cmheap_handle_may_sync(handle);
 	if (ret)
 		return ret;
 

@@ -150,6 +150,11 @@ static bool cmheap_dir_writes(enum dma_data_direction dir)
 	return dir == DMA_FROM_DEVICE || dir == DMA_BIDIRECTIONAL;
 }
 
+int cmheap_handle_may_sync(const struct cmheap_handle *handle)
+{
+	return cmheap_is_pageless(handle->dmabuf) ? -EOPNOTSUPP : 0;
+}
+
 int cmheap_handle_prepare_map(struct cmheap_handle *handle, bool raw,
 			      enum dma_data_direction dir, unsigned long attrs)
 {
@@ -431,6 +436,7 @@ static long cmheap_ioc_sync(struct cmheap_ctl_file *ctl_file, void __user *uarg)
 	struct cmheap_handle *handle;
 	struct cmheap_sync arg;
 	u64 t0;
+	int ret;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
@@ -444,6 +450,9 @@ static long cmheap_ioc_sync(struct cmheap_ctl_file *ctl_file, void __user *uarg)
 	/* The DMA API syncs a mapping in the direction it was mapped with. */
 	if (!handle->sgt || arg.direction != handle->dir)
 		return -EINVAL;
+	ret = cmheap_handle_may_sync(handle);
+	if (ret)
+		return ret;
 
 	t0 = ktime_get_raw_ns();
 	cmheap_handle_sync(handle, arg.flags == CMHEAP_SYNC_FOR_CPU);

@@ -341,19 +341,23 @@ TEST_F(caching, importer_sync_counted_by_importer)
 	struct cmheap_stats ha, hb, ia, ib;
 	__u32 h, nents;
 
+	/* page-less: no DMA API sync exists for its addresses, none is done */
+	int want = variant->heap.pageless ? -EOPNOTSUPP : 0;
+	unsigned int syncs = want ? 0 : 2;
+
 	h = attach_mapped(_metadata, self->ctl, self->fd, dev, &nents);
 	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
 	ASSERT_EQ(0, stats_read(self->heap, &ha));
 	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ia));
-	ASSERT_EQ(0, ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_CPU,
-			      CMHEAP_DIR_BIDIRECTIONAL));
-	ASSERT_EQ(0, ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_DEVICE,
-			      CMHEAP_DIR_BIDIRECTIONAL));
+	ASSERT_EQ(want, ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_CPU,
+				 CMHEAP_DIR_BIDIRECTIONAL));
+	ASSERT_EQ(want, ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_DEVICE,
+				 CMHEAP_DIR_BIDIRECTIONAL));
 	ASSERT_EQ(0, stats_read(self->heap, &hb));
 	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ib));
 
-	EXPECT_EQ(ia.v[ST_CPU_SYNCS] + 2, ib.v[ST_CPU_SYNCS]);
-	EXPECT_EQ(ia.v[ST_CACHE_MAINT_OPS] + (self->noncoherent ? 2 * nents : 0),
+	EXPECT_EQ(ia.v[ST_CPU_SYNCS] + syncs, ib.v[ST_CPU_SYNCS]);
+	EXPECT_EQ(ia.v[ST_CACHE_MAINT_OPS] + (self->noncoherent ? syncs * nents : 0),
 		  ib.v[ST_CACHE_MAINT_OPS]);
 	EXPECT_EQ(ha.v[ST_CPU_SYNCS], hb.v[ST_CPU_SYNCS]);
 	EXPECT_EQ(ha.v[ST_CACHE_MAINT_OPS], hb.v[ST_CACHE_MAINT_OPS]);

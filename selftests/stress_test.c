@@ -224,8 +224,10 @@ static void do_import(struct worker *w)
 	if (ret) {
 		fail("CMHEAP_IOC_MAP", -ret);
 	} else {
-		if (ctl_sync(w->ctl, at.handle, CMHEAP_SYNC_FOR_CPU, dir) ||
-		    ctl_sync(w->ctl, at.handle, CMHEAP_SYNC_FOR_DEVICE, dir))
+		/* page-less memory has no DMA API sync (EOPNOTSUPP) */
+		if (!(at.flags & CMHEAP_ATTF_PAGELESS) &&
+		    (ctl_sync(w->ctl, at.handle, CMHEAP_SYNC_FOR_CPU, dir) ||
+		     ctl_sync(w->ctl, at.handle, CMHEAP_SYNC_FOR_DEVICE, dir)))
 			fail("CMHEAP_IOC_SYNC", errno);
 		/*
 		 * Sometimes leave an exporter mapping for the device to read

@@ -65,7 +65,10 @@ struct cmheap_device_info {
 /*
  * Ours, from memory without struct page (a carveout heap's page-less
  * route): its mappings carry DMA addresses only, so importers that need
- * sg_page() cannot use it, and CMHEAP_MAP_RAW fails with EOPNOTSUPP.
+ * sg_page() cannot use it, and CMHEAP_MAP_RAW fails with EOPNOTSUPP.  So do
+ * the importer's own syncs of its mapping (CMHEAP_IOC_SYNC, the bench's
+ * SYNC ops): the DMA API has none for dma_map_resource() addresses, and the
+ * uncached model needs none.
  */
 #define CMHEAP_ATTF_PAGELESS	(1U << 2)
 
