@@ -105,6 +105,14 @@ struct cmheap {
 	void *priv;
 	struct miscdevice misc;
 	bool registered;			/* misc device registered */
+	/*
+	 * The name existing userspace opens this heap by, when the module
+	 * is asked to create it (userspace_names): a second node.
+	 */
+	const char *alias;
+	char alias_nodename[CMHEAP_NAME_LEN + 16];
+	struct miscdevice alias_misc;
+	bool alias_registered;
 	struct cmheap_stats stats;
 	atomic64_t reserved_bytes;		/* against heap_limit_mb */
 	struct list_head node;

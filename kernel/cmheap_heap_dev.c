@@ -15,6 +15,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -73,8 +74,7 @@ static struct dma_buf *cmheap_heap_allocate(struct cmheap *heap,
 static long cmheap_heap_ioctl(struct file *file, unsigned int ucmd,
 			      unsigned long arg)
 {
-	struct cmheap *heap = container_of(file->private_data, struct cmheap,
-					   misc);
+	struct cmheap *heap = file->private_data;
 	const unsigned int kcmd = DMA_HEAP_IOCTL_ALLOC;
 	struct dma_heap_allocation_data data;
 	void __user *uarg = (void __user *)arg;
@@ -109,16 +109,39 @@ static long cmheap_heap_ioctl(struct file *file, unsigned int ucmd,
 	return 0;
 }
 
-static int cmheap_heap_open(struct inode *inode, struct file *file)
+/* misc_open() left the node's miscdevice in private_data: the heap instead. */
+static int cmheap_heap_open_as(struct cmheap *heap, struct file *file)
 {
 	if (!cmheap_is_up())
 		return -ENODEV;
-	return nonseekable_open(inode, file);
+	file->private_data = heap;
+	return nonseekable_open(file_inode(file), file);
+}
+
+static int cmheap_heap_open(struct inode *inode, struct file *file)
+{
+	return cmheap_heap_open_as(container_of(file->private_data,
+						struct cmheap, misc), file);
+}
+
+/* The heap's second node, by the name existing userspace opens. */
+static int cmheap_alias_open(struct inode *inode, struct file *file)
+{
+	return cmheap_heap_open_as(container_of(file->private_data,
+						struct cmheap, alias_misc),
+				   file);
 }
 
 static const struct file_operations cmheap_heap_fops = {
 	.owner		= THIS_MODULE,
 	.open		= cmheap_heap_open,
+	.unlocked_ioctl	= cmheap_heap_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static const struct file_operations cmheap_alias_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cmheap_alias_open,
 	.unlocked_ioctl	= cmheap_heap_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };
@@ -148,19 +171,71 @@ struct cmheap *cmheap_heap_add(const char *name, enum cmheap_caching caching,
 	return heap;
 }
 
+/*
+ * Whether /dev/dma_heap/<name> exists already: a heap of the kernel's (or
+ * of another module's) that a node of ours must never shadow.
+ */
+static bool cmheap_node_exists(const char *nodename)
+{
+	char path[CMHEAP_NAME_LEN + 24];
+	struct path p;
+
+	snprintf(path, sizeof(path), "/dev/%s", nodename);
+	if (kern_path(path, LOOKUP_FOLLOW, &p))
+		return false;
+	path_put(&p);
+	return true;
+}
+
+static int cmheap_misc_register(struct miscdevice *misc)
+{
+	int ret = misc_register(misc);
+
+	if (ret)
+		pr_err("cmheap: cannot register /dev/%s: %d\n", misc->nodename,
+		       ret);
+	return ret;
+}
+
+/* The heap's userspace name, unless the system has that node already. */
+static int cmheap_alias_register(struct cmheap *heap)
+{
+	int ret;
+
+	snprintf(heap->alias_nodename, sizeof(heap->alias_nodename),
+		 "dma_heap/%s", heap->alias);
+	if (cmheap_node_exists(heap->alias_nodename)) {
+		pr_info("cmheap: /dev/%s exists already: not shadowed by %s\n",
+			heap->alias_nodename, heap->name);
+		return 0;
+	}
+	heap->alias_misc.minor = MISC_DYNAMIC_MINOR;
+	heap->alias_misc.name = heap->alias;
+	heap->alias_misc.nodename = heap->alias_nodename;
+	heap->alias_misc.fops = &cmheap_alias_fops;
+	ret = cmheap_misc_register(&heap->alias_misc);
+	if (ret)
+		return ret;
+	heap->alias_registered = true;
+	pr_info("cmheap: /dev/%s is %s\n", heap->alias_nodename, heap->name);
+	return 0;
+}
+
 int cmheap_heaps_register(void)
 {
 	struct cmheap *heap;
 	int ret;
 
 	list_for_each_entry(heap, &cmheap_heaps, node) {
-		ret = misc_register(&heap->misc);
-		if (ret) {
-			pr_err("cmheap: cannot register /dev/%s: %d\n",
-			       heap->nodename, ret);
+		ret = cmheap_misc_register(&heap->misc);
+		if (ret)
 			return ret;
-		}
 		heap->registered = true;
+		if (heap->alias) {
+			ret = cmheap_alias_register(heap);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
 }
@@ -171,6 +246,8 @@ void cmheap_heap_remove_all(void)
 
 	list_for_each_entry_safe_reverse(heap, tmp, &cmheap_heaps, node) {
 		list_del(&heap->node);
+		if (heap->alias_registered)
+			misc_deregister(&heap->alias_misc);
 		if (heap->registered)
 			misc_deregister(&heap->misc);
 		cmheap_stats_unregister(&heap->stats);

@@ -159,6 +159,16 @@ static const struct cmheap_heap_ops cmheap_system_ops = {
 	.release = cmheap_system_release,
 };
 
+/*
+ * Android's libdmabufheap, Rockchip MPP and others open the system heaps
+ * by the names of Android's kernels: "system" (upstream's, where the
+ * kernel has it) and "system-uncached" (no upstream kernel has one).
+ */
+static bool userspace_names;
+module_param(userspace_names, bool, 0444);
+MODULE_PARM_DESC(userspace_names,
+		 "Also create /dev/dma_heap/system-uncached, and /dev/dma_heap/system where the kernel has no system heap, for the system heaps (default off; a node that exists is never shadowed)");
+
 int cmheap_system_init(void)
 {
 	struct cmheap *heap;
@@ -167,7 +177,14 @@ int cmheap_system_init(void)
 			       &cmheap_system_ops, NULL);
 	if (IS_ERR(heap))
 		return PTR_ERR(heap);
+	/* The upstream heap may be a module not loaded yet: leave it its name. */
+	if (userspace_names && !IS_ENABLED(CONFIG_DMABUF_HEAPS_SYSTEM))
+		heap->alias = "system";
 	heap = cmheap_heap_add("cmheap-system-uncached", CMHEAP_UNCACHED,
 			       &cmheap_system_ops, NULL);
-	return PTR_ERR_OR_ZERO(heap);
+	if (IS_ERR(heap))
+		return PTR_ERR(heap);
+	if (userspace_names)
+		heap->alias = "system-uncached";
+	return 0;
 }

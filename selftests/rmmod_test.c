@@ -23,6 +23,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <linux/dma-buf.h>
+
 #include "kselftest_harness.h"
 #include "cmheap_util.h"
 
@@ -391,6 +393,68 @@ TEST(carveout_route_per_kernel)
 		ASSERT_EQ(0, delete_module(MODNAME));
 	}
 	close(fd);
+}
+
+/*
+ * userspace_names=1: the system heaps also answer to the names Android's
+ * libdmabufheap and Rockchip MPP open, the way they use them: open
+ * /dev/dma_heap/<name> read-only, DMA_HEAP_IOCTL_ALLOC, mmap, and
+ * DMA_BUF_IOCTL_SYNC around the CPU's writes.  "system-uncached" is ours;
+ * "system" is ours only where the kernel has no system heap of its own,
+ * whose node is never shadowed.  Unloading removes the names.
+ */
+TEST(userspace_names)
+{
+	const char *ko = getenv("CMHEAP_KO"), *params = getenv("CMHEAP_PARAMS");
+	bool upstream = access(DMA_HEAP_DIR "/system", F_OK) == 0;
+	const struct {
+		const char *name, *exporter;
+	} names[] = {
+		{ "system-uncached", "cmheap-system-uncached" },
+		{ "system", upstream ? "system" : "cmheap-system" },
+	};
+	char p[512], path[96], exp[64];
+	unsigned int i;
+	int fd;
+
+	if (!ko || !*ko)
+		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	ASSERT_FALSE(module_listed());
+	EXPECT_NE(0, access(DMA_HEAP_DIR "/system-uncached", F_OK));
+	snprintf(p, sizeof(p), "%s%suserspace_names=1", params ?: "",
+		 params && *params ? " " : "");
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, finit_module(fd, p)) TH_LOG("%s", p);
+	close(fd);
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		const size_t len = SZ_1M;
+		int heap, buf;
+		char *m;
+
+		snprintf(path, sizeof(path), DMA_HEAP_DIR "/%s", names[i].name);
+		heap = open(path, O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, heap) TH_LOG("%s: %s", path, strerror(errno));
+		buf = heap_alloc(heap, len);
+		close(heap);
+		ASSERT_LE(0, buf) TH_LOG("%s: %s", path, strerror(-buf));
+		ASSERT_EQ(0, dmabuf_exp_name(buf, exp, sizeof(exp)));
+		EXPECT_STREQ(names[i].exporter, exp) TH_LOG("%s", path);
+		m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
+		ASSERT_NE(MAP_FAILED, m);
+		EXPECT_EQ(0, dmabuf_sync(buf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW));
+		EXPECT_EQ(-1, bytes_check(m, len, 0)) TH_LOG("%s: not zeroed", path);
+		pattern_fill(m, len, 0, i + 1);
+		EXPECT_EQ(0, dmabuf_sync(buf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
+		EXPECT_EQ(-1, pattern_check(m, len, 0, i + 1));
+		munmap(m, len);
+		close(buf);
+	}
+	ASSERT_EQ(0, delete_module(MODNAME));
+	EXPECT_NE(0, access(DMA_HEAP_DIR "/system-uncached", F_OK))
+		TH_LOG("the name outlived the module");
+	EXPECT_EQ(upstream, access(DMA_HEAP_DIR "/system", F_OK) == 0);
 }
 
 /* Loaded again from $CMHEAP_KO: the same heaps, zeroed counters. */
