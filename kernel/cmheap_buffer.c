@@ -876,12 +876,11 @@ int cmheap_buffer_placement(struct dma_buf_attachment *attach,
 	if (!a->mapped)
 		return -EINVAL;
 	heap = buffer->heap;
-	out->flags = heap->ops->contains ? CMHEAP_PLACEF_REGIONS : 0;
-	out->pages = 0;
-	out->pages_bad = 0;
-	out->outside = 0;
-	out->segments = 0;
-	out->segments_bad = 0;
+	/* Every count from zero; the reserved words stay zero. */
+	*out = (struct cmheap_placement){
+		.handle = out->handle,
+		.flags = heap->ops->contains ? CMHEAP_PLACEF_REGIONS : 0,
+	};
 	if (buffer->pageless) {
 		if (!heap->ops->contains(heap, buffer->phys, buffer->len))
 			out->outside = buffer->len;

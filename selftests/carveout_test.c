@@ -19,41 +19,6 @@
 #include "kselftest_harness.h"
 #include "cmheap_util.h"
 
-#define MAX_REGIONS 8
-
-/* A carveout heap's memory as debugfs shows it: totals, then each region. */
-struct carveout {
-	long long size, available, largest;
-	int nr;
-	struct {
-		unsigned long long base;
-		long long size, available, largest;
-	} r[MAX_REGIONS];
-};
-
-static int carveout_read(const char *heap, struct carveout *c)
-{
-	char path[160], line[160];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, heap);
-	c->size = read_num(path, "size");
-	c->available = read_num(path, "available");
-	c->largest = read_num(path, "largest_free");
-	c->nr = 0;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f) && c->nr < MAX_REGIONS) {
-		if (sscanf(line, "region %llx %lld %lld %lld", &c->r[c->nr].base,
-			   &c->r[c->nr].size, &c->r[c->nr].available,
-			   &c->r[c->nr].largest) == 4)
-			c->nr++;
-	}
-	fclose(f);
-	return c->size < 0 || !c->nr ? -ENOENT : 0;
-}
-
 FIXTURE(carveout) {
 	const char *heap;
 	struct carveout c;
@@ -98,7 +63,7 @@ FIXTURE_TEARDOWN(carveout)
  */
 TEST_F(carveout, whole_regions_then_enomem)
 {
-	int fds[MAX_REGIONS], i, fd;
+	int fds[CARVEOUT_MAX_REGIONS], i, fd;
 	struct carveout c;
 
 	for (i = 0; i < self->c.nr; i++) {

@@ -44,18 +44,41 @@ static bool ends_with(const char *s, const char *suffix)
 	return ls >= lx && !strcmp(s + ls - lx, suffix);
 }
 
-/*
- * A carveout heap has a debugfs file that says which memory route it
- * takes: "route pages" (struct pages) or "route pageless".
- */
-static void heap_route(struct cmheap_heap *h)
+int carveout_read(const char *heap, struct carveout *c)
 {
-	char path[160], text[1024];
+	char path[160], line[160];
+	FILE *f;
 
 	debugfs_ensure();
-	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, h->name);
-	h->carveout = !file_read(path, text, sizeof(text));
-	h->pageless = h->carveout && strstr(text, "route pageless\n");
+	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, heap);
+	memset(c, 0, sizeof(*c));
+	c->size = c->available = c->largest = -1;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "route %15s", c->route) == 1 ||
+		    sscanf(line, "size %lld", &c->size) == 1 ||
+		    sscanf(line, "available %lld", &c->available) == 1 ||
+		    sscanf(line, "largest_free %lld", &c->largest) == 1)
+			continue;
+		if (c->nr < CARVEOUT_MAX_REGIONS &&
+		    sscanf(line, "region %llx %lld %lld %lld", &c->r[c->nr].base,
+			   &c->r[c->nr].size, &c->r[c->nr].available,
+			   &c->r[c->nr].largest) == 4)
+			c->nr++;
+	}
+	fclose(f);
+	return c->size < 0 || !c->nr ? -ENOENT : 0;
+}
+
+/* A carveout heap's debugfs file says which memory route it takes. */
+static void heap_route(struct cmheap_heap *h)
+{
+	struct carveout c;
+
+	h->carveout = !carveout_read(h->name, &c);
+	h->pageless = h->carveout && !strcmp(c.route, "pageless");
 }
 
 int cmheap_heaps(const struct cmheap_heap **heaps)

@@ -46,6 +46,24 @@ extern const __u32 cmheap_dirs[3];
 #define NO_NONCOHERENT "no non-coherent test device"
 #endif
 
+/*
+ * A carveout heap's memory as /sys/kernel/debug/cmheap/<heap>/carveout
+ * shows it: the route, the totals, then each region.
+ */
+#define CARVEOUT_MAX_REGIONS 8
+struct carveout {
+	char route[16];		/* "pages" or "pageless" */
+	long long size, available, largest;
+	int nr;
+	struct {
+		unsigned long long base;
+		long long size, available, largest;
+	} r[CARVEOUT_MAX_REGIONS];
+};
+
+/* 0, or -errno (-ENOENT: not a carveout heap). */
+int carveout_read(const char *heap, struct carveout *c);
+
 /* One heap found under /dev/dma_heap/cmheap-* */
 struct cmheap_heap {
 	char name[64];		/* "cmheap-system" */

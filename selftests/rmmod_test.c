@@ -326,26 +326,15 @@ TEST(bad_carveout_refused)
 static bool heap_has_region(const char *heap, unsigned long long base,
 			    long long size, const char *route)
 {
-	char path[160], line[160], want[32];
-	unsigned long long b;
-	bool found = false, route_ok = false;
-	long long sz;
-	FILE *f;
+	struct carveout c;
+	int i;
 
-	snprintf(path, sizeof(path), "%s/%s/carveout", CMHEAP_DEBUGFS, heap);
-	snprintf(want, sizeof(want), "route %s\n", route);
-	f = fopen(path, "re");
-	if (!f)
+	if (carveout_read(heap, &c) || strcmp(c.route, route))
 		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strcmp(line, want))
-			route_ok = true;
-		if (sscanf(line, "region %llx %lld", &b, &sz) == 2 &&
-		    b == base && sz == size)
-			found = true;
-	}
-	fclose(f);
-	return found && route_ok;
+	for (i = 0; i < c.nr; i++)
+		if (c.r[i].base == base && c.r[i].size == size)
+			return true;
+	return false;
 }
 
 /*
