@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/cmheap.h>
+
 enum op {
 	/* kernel-timed, through CMHEAP_IOC_BENCH */
 	OP_MAP,
@@ -64,7 +66,12 @@ extern const char *const path_names[PATH_COUNT];
 extern const char *const dir_names[DIR_COUNT];
 extern const char *const attrs_names[ATTRS_COUNT];
 extern const char *const cache_names[CS_COUNT];
-extern const char *const device_names[2];	/* coherent, noncoherent */
+/*
+ * The devices a sweep measures: cmheap's own test devices, the first
+ * indices of the importer's (real bus devices come after them).
+ */
+#define BENCH_DEVICES	CMHEAP_FIRST_BUS_DEVICE
+extern const char *const device_names[BENCH_DEVICES];	/* coherent, noncoherent */
 
 /* enum dir -> enum cmheap_direction */
 unsigned int dir_to_cmheap(int dir);

@@ -142,7 +142,7 @@ static void print_plan(const struct plan *pl)
 
 int main(int argc, char **argv)
 {
-	struct test_device devs[CMHEAP_DEV_COUNT];
+	struct test_device devs[BENCH_DEVICES];
 	struct sysinfo_data si;
 	struct exporter *exps;
 	struct run_result rr;
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 	pin_cpu();
 
 	ctl = importer_open();
-	for (d = 0; d < CMHEAP_DEV_COUNT; d++) {
+	for (d = 0; d < BENCH_DEVICES; d++) {
 		ret = importer_device_info(ctl, (unsigned int)d, &devs[d]);
 		if (ret)
 			die("CMHEAP_IOC_DEVICE_INFO %d: %s", d, strerror(-ret));

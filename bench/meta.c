@@ -145,7 +145,7 @@ static void write_devices(FILE *f, const struct meta *m)
 
 	jkey(f, 2, "devices");
 	fputs("[\n", f);
-	for (d = 0; d < CMHEAP_DEV_COUNT; d++) {
+	for (d = 0; d < BENCH_DEVICES; d++) {
 		const struct test_device *t = &m->devs[d];
 
 		fprintf(f, "    {\"device\": ");
@@ -155,7 +155,7 @@ static void write_devices(FILE *f, const struct meta *m)
 		fprintf(f, ", \"present\": %s, \"coherent\": %s}%s\n",
 			t->present ? "true" : "false",
 			t->present ? (t->coherent ? "true" : "false") : "null",
-			d + 1 < CMHEAP_DEV_COUNT ? "," : "");
+			d + 1 < BENCH_DEVICES ? "," : "");
 	}
 	fputs("  ],\n", f);
 }

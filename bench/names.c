@@ -40,7 +40,7 @@ const char *const cache_names[CS_COUNT] = {
 	[CS_DIRTY]	= "dirty",
 };
 
-const char *const device_names[2] = {
+const char *const device_names[BENCH_DEVICES] = {
 	[CMHEAP_DEV_COHERENT]		= "coherent",
 	[CMHEAP_DEV_NONCOHERENT]	= "noncoherent",
 };

@@ -117,7 +117,7 @@ static void add_devices(struct plan *pl, struct point base, unsigned int ops,
 {
 	int d;
 
-	for (d = 0; d < CMHEAP_DEV_COUNT; d++) {
+	for (d = 0; d < BENCH_DEVICES; d++) {
 		if (!devs[d].present)
 			continue;
 		if (opt.devices && !(opt.devices & (1U << d)))

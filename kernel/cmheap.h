@@ -63,12 +63,61 @@ unsigned int cmheap_maint_segments(struct device *dev,
 				   unsigned long attrs, bool for_cpu,
 				   unsigned int nents);
 
-/* ---- test devices (cmheap_testdev.c) ---- */
+/* ---- the importer's devices (cmheap_devices.c) ---- */
 
+/* One piece of a transfer: @len bytes of memory at DMA address @addr. */
+struct cmheap_dma_xfer {
+	dma_addr_t addr;
+	u32 len;
+};
+
+/*
+ * A device's DMA engine.  transfer() moves the pieces' bytes, in order,
+ * between memory and @data (at most CMHEAP_DMA_MAX_BYTES): the device
+ * reads memory into @data, or with @to_memory writes @data into memory.
+ * It returns when the device has finished, or with an errno.
+ */
+struct cmheap_engine_ops {
+	int (*transfer)(void *priv, const struct cmheap_dma_xfer *xfers,
+			unsigned int count, bool to_memory, void *data);
+};
+
+struct cmheap_device;
+
+/*
+ * Adds @dev (referenced until its last user is done) at the first free
+ * index from @first: the index, or -ENOSPC.
+ */
+int cmheap_device_add(struct device *dev, const char *kind,
+		      const struct cmheap_engine_ops *engine,
+		      void *engine_priv, u32 first);
+/* Empties @index; waits for a transfer in flight on its engine. */
+void cmheap_device_remove(u32 index);
+/* A reference to the device at @index, or NULL. */
+struct cmheap_device *cmheap_device_get(u32 index);
+void cmheap_device_put(struct cmheap_device *device);
+struct device *cmheap_device_dev(const struct cmheap_device *device);
+int cmheap_device_info(u32 index, struct cmheap_device_info *info);
+/* -EOPNOTSUPP without an engine, -ENODEV once removed, -EINTR on a kill. */
+int cmheap_device_transfer(struct cmheap_device *device,
+			   const struct cmheap_dma_xfer *xfers,
+			   unsigned int count, bool to_memory, void *data);
+/* Whether streaming DMA for @dev may go through swiotlb bounce buffers. */
+bool cmheap_dev_may_bounce(struct device *dev);
+/* Whether an IOMMU translates @dev's DMA addresses. */
+bool cmheap_dev_translated(struct device *dev);
+
+/* cmheap's own test devices (cmheap_testdev.c), at their enum indices. */
 int cmheap_testdev_init(void);
 void cmheap_testdev_exit(void);
 /* NULL when the architecture has no such device (non-coherent on x86). */
 struct device *cmheap_testdev_get(enum cmheap_device_id id);
+
+/* Real bus devices: QEMU's edu (cmheap_edu.c), driver_override (cmheap_bind.c). */
+int cmheap_edu_init(void);
+void cmheap_edu_exit(void);
+int cmheap_bind_init(void);
+void cmheap_bind_exit(void);
 
 /* ---- heaps (cmheap_heap_dev.c) ---- */
 
@@ -171,7 +220,8 @@ int cmheap_buffer_placement(struct dma_buf_attachment *attach,
 struct cmheap_handle {
 	struct dma_buf *dmabuf;
 	struct dma_buf_attachment *attach;
-	struct device *dev;
+	struct cmheap_device *device;	/* referenced while attached */
+	struct device *dev;		/* the device's struct device */
 	bool writable;			/* the dma-buf's file may be written */
 	/*
 	 * CMHEAP_MAP_RAW: a private copy of the pages' scatterlist.  For

@@ -141,20 +141,6 @@ static int cmheap_dup_table(struct sg_table *dst, const struct sg_table *src,
 	return 0;
 }
 
-/*
- * Whether the DMA API may bounce this device's mappings through swiotlb
- * (forced bouncing as in confidential-computing guests, a DMA mask that
- * does not reach all memory, an untrusted device behind an IOMMU).
- * Bounced data is only copied by syncs, which uncached buffers never get.
- * The DMA API limits a device's mapping size exactly when it may bounce
- * (dma-direct: a swiotlb pool and a limited mask or forced bouncing;
- * dma-iommu: an untrusted device): @max_map is dma_max_mapping_size().
- */
-static bool cmheap_may_bounce(size_t max_map)
-{
-	return max_map != SIZE_MAX;
-}
-
 static int cmheap_attach(struct dma_buf *dmabuf,
 			 struct dma_buf_attachment *attach)
 {
@@ -169,7 +155,8 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 		return -ENOMEM;
 	/* A device's DMA configuration is fixed: ask once, not per map. */
 	max_map = dma_max_mapping_size(attach->dev);
-	a->may_bounce = cmheap_may_bounce(max_map);
+	/* Bounced data is copied only by syncs, which uncached buffers lack. */
+	a->may_bounce = cmheap_dev_may_bounce(attach->dev);
 	if (buffer->pageless)
 		ret = cmheap_pageless_table(&a->table, buffer->len);
 	else
@@ -604,7 +591,7 @@ static int cmheap_make_uncached(struct cmheap_buffer *buffer, bool *leak)
 	 */
 	if (!maint)
 		return 0;
-	if (cmheap_may_bounce(dma_max_mapping_size(maint))) {
+	if (cmheap_dev_may_bounce(maint)) {
 		pr_warn_once("cmheap: %s: the cache-cleaning device's DMA bounces (swiotlb); no uncached buffers\n",
 			     buffer->heap->name);
 		return -EOPNOTSUPP;

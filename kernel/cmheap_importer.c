@@ -251,6 +251,7 @@ static void cmheap_handle_destroy(struct cmheap_handle *handle)
 	cmheap_handle_free_raw(handle);
 	dma_buf_detach(handle->dmabuf, handle->attach);
 	dma_buf_put(handle->dmabuf);
+	cmheap_device_put(handle->device);
 	kfree(handle);
 }
 
@@ -263,21 +264,13 @@ static int cmheap_valid_dir(u32 dir)
 static long cmheap_ioc_device_info(void __user *uarg)
 {
 	struct cmheap_device_info info;
-	struct device *dev;
+	int ret;
 
 	if (copy_from_user(&info, uarg, sizeof(info)))
 		return -EFAULT;
-	if (info.index >= CMHEAP_DEV_COUNT)
-		return -EINVAL;
-	memset(info.name, 0, sizeof(info.name));
-	info.flags = 0;
-	dev = cmheap_testdev_get(info.index);
-	if (dev) {
-		info.flags |= CMHEAP_DEVF_PRESENT;
-		if (dev_is_dma_coherent(dev))
-			info.flags |= CMHEAP_DEVF_COHERENT;
-		strscpy(info.name, dev_name(dev), sizeof(info.name));
-	}
+	ret = cmheap_device_info(info.index, &info);
+	if (ret)
+		return ret;
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -291,7 +284,7 @@ static long cmheap_ioc_attach(struct cmheap_ctl_file *ctl_file,
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if (arg.device >= CMHEAP_DEV_COUNT || arg.reserved[0] ||
+	if (arg.device >= CMHEAP_MAX_DEVICES || arg.reserved[0] ||
 	    arg.reserved[1])
 		return -EINVAL;
 
@@ -299,15 +292,16 @@ static long cmheap_ioc_attach(struct cmheap_ctl_file *ctl_file,
 	handle = kzalloc(sizeof(*handle), GFP_KERNEL_ACCOUNT);
 	if (!handle)
 		return -ENOMEM;
-	handle->dev = cmheap_testdev_get(arg.device);
-	if (!handle->dev) {
+	handle->device = cmheap_device_get(arg.device);
+	if (!handle->device) {
 		ret = -ENODEV;
 		goto err_free;
 	}
+	handle->dev = cmheap_device_dev(handle->device);
 	handle->dmabuf = dma_buf_get(arg.dmabuf_fd);
 	if (IS_ERR(handle->dmabuf)) {
 		ret = PTR_ERR(handle->dmabuf);
-		goto err_free;
+		goto err_device;
 	}
 	/* Every fd of a dma-buf shares its one file, and so its mode. */
 	handle->writable = handle->dmabuf->file->f_mode & FMODE_WRITE;
@@ -348,6 +342,8 @@ err_detach:
 	dma_buf_detach(handle->dmabuf, handle->attach);
 err_put:
 	dma_buf_put(handle->dmabuf);
+err_device:
+	cmheap_device_put(handle->device);
 err_free:
 	kfree(handle);
 	return ret;
@@ -509,6 +505,152 @@ static long cmheap_ioc_placement(struct cmheap_ctl_file *ctl_file,
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
+/* The handle's current mapping, segment by segment (CMHEAP_IOC_SEGMENTS). */
+static long cmheap_ioc_segments(struct cmheap_ctl_file *ctl_file,
+				void __user *uarg)
+{
+	struct cmheap_segment __user *useg;
+	struct cmheap_segment seg = { };
+	struct cmheap_handle *handle;
+	struct cmheap_segments arg;
+	struct scatterlist *sg;
+	unsigned int i, n;
+	bool cpu;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved || (arg.flags & ~CMHEAP_VALID_SEG_FLAGS))
+		return -EINVAL;
+	handle = cmheap_handle_find(ctl_file, arg.handle);
+	if (!handle)
+		return -ENOENT;
+	if (!handle->sgt)
+		return -EINVAL;
+	cpu = arg.flags & CMHEAP_SEGF_CPU;
+	n = cpu ? handle->sgt->orig_nents : handle->sgt->nents;
+	useg = u64_to_user_ptr(arg.ptr);
+	for_each_sg(handle->sgt->sgl, sg, n, i) {
+		seg.length = cpu ? sg->length : sg_dma_len(sg);
+		seg.dma_address = cpu ? 0 : sg_dma_address(sg);
+		if (i < arg.count && copy_to_user(&useg[i], &seg, sizeof(seg)))
+			return -EFAULT;
+		seg.offset += seg.length;
+	}
+	arg.count = n;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+/*
+ * The DMA addresses of @len bytes at @offset of the mapping, as pieces no
+ * longer than one DMA segment, appended to @xfers (room for @max); their
+ * number, or -ERANGE past the mapping, -E2BIG past @max.  The walk is over
+ * the DMA segments (nents), which an IOMMU may have merged: not over the
+ * CPU entries, whose DMA fields past nents mean nothing.
+ */
+static int cmheap_dma_pieces(const struct sg_table *sgt, u64 offset, u32 len,
+			     struct cmheap_dma_xfer *xfers, unsigned int max)
+{
+	struct scatterlist *sg;
+	unsigned int i, n = 0;
+	u64 start = 0;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		u64 seg_len = sg_dma_len(sg);
+		u32 part;
+
+		if (offset >= start + seg_len) {
+			start += seg_len;
+			continue;
+		}
+		if (n == max)
+			return -E2BIG;
+		part = min_t(u64, len, start + seg_len - offset);
+		xfers[n].addr = sg_dma_address(sg) + (offset - start);
+		xfers[n++].len = part;
+		offset += part;
+		len -= part;
+		if (!len)
+			return n;
+		start += seg_len;
+	}
+	return -ERANGE;
+}
+
+/* Room for every piece split at each page boundary it crosses. */
+#define CMHEAP_DMA_MAX_XFERS	(2 * CMHEAP_DMA_MAX_PIECES + \
+				 CMHEAP_DMA_MAX_BYTES / PAGE_SIZE)
+
+static long cmheap_ioc_dma(struct cmheap_ctl_file *ctl_file, void __user *uarg)
+{
+	struct cmheap_dma_piece pieces[CMHEAP_DMA_MAX_PIECES];
+	struct cmheap_dma_xfer *xfers;
+	struct cmheap_handle *handle;
+	struct cmheap_dma arg;
+	unsigned int i, n = 0;
+	bool to_memory;
+	u32 total = 0;
+	void *data;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved || !arg.count || arg.count > CMHEAP_DMA_MAX_PIECES ||
+	    (arg.direction != CMHEAP_DIR_TO_DEVICE &&
+	     arg.direction != CMHEAP_DIR_FROM_DEVICE))
+		return -EINVAL;
+	if (copy_from_user(pieces, u64_to_user_ptr(arg.pieces_ptr),
+			   arg.count * sizeof(pieces[0])))
+		return -EFAULT;
+	for (i = 0; i < arg.count; i++) {
+		if (pieces[i].reserved || !pieces[i].length ||
+		    pieces[i].length > CMHEAP_DMA_MAX_BYTES - total)
+			return -EINVAL;
+		total += pieces[i].length;
+	}
+	handle = cmheap_handle_find(ctl_file, arg.handle);
+	if (!handle)
+		return -ENOENT;
+	/* The device may only do what the mapping's direction allows. */
+	to_memory = arg.direction == CMHEAP_DIR_FROM_DEVICE;
+	if (!handle->sgt || (handle->dir != DMA_BIDIRECTIONAL &&
+			     handle->dir != (enum dma_data_direction)arg.direction))
+		return -EINVAL;
+	for (i = 0; i < arg.count; i++) {
+		if (pieces[i].offset > handle->dmabuf->size ||
+		    pieces[i].length > handle->dmabuf->size - pieces[i].offset)
+			return -ERANGE;
+	}
+
+	xfers = kcalloc(CMHEAP_DMA_MAX_XFERS, sizeof(*xfers), GFP_KERNEL);
+	data = kmalloc(total, GFP_KERNEL);
+	if (!xfers || !data) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < arg.count; i++) {
+		ret = cmheap_dma_pieces(handle->sgt, pieces[i].offset,
+					pieces[i].length, xfers + n,
+					CMHEAP_DMA_MAX_XFERS - n);
+		if (ret < 0)
+			goto out;
+		n += ret;
+	}
+	if (to_memory && copy_from_user(data, u64_to_user_ptr(arg.data_ptr),
+					total)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	ret = cmheap_device_transfer(handle->device, xfers, n, to_memory,
+				     data);
+	if (!ret && !to_memory &&
+	    copy_to_user(u64_to_user_ptr(arg.data_ptr), data, total))
+		ret = -EFAULT;
+out:
+	kfree(data);
+	kfree(xfers);
+	return ret;
+}
+
 static long cmheap_ctl_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
 {
@@ -543,6 +685,12 @@ static long cmheap_ctl_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case CMHEAP_IOC_PLACEMENT:
 		ret = cmheap_ioc_placement(ctl_file, uarg);
+		break;
+	case CMHEAP_IOC_SEGMENTS:
+		ret = cmheap_ioc_segments(ctl_file, uarg);
+		break;
+	case CMHEAP_IOC_DMA:
+		ret = cmheap_ioc_dma(ctl_file, uarg);
 		break;
 	default:
 		ret = -ENOTTY;

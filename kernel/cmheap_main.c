@@ -27,6 +27,13 @@ static int __init cmheap_init(void)
 	ret = cmheap_testdev_init();
 	if (ret)
 		goto err_debugfs;
+	/* Bus devices after the test devices, which take the first indices. */
+	ret = cmheap_edu_init();
+	if (ret)
+		goto err_testdev;
+	ret = cmheap_bind_init();
+	if (ret)
+		goto err_edu;
 	ret = cmheap_system_init();
 	if (ret)
 		goto err_heaps;
@@ -49,6 +56,10 @@ err_importer:
 err_heaps:
 	cmheap_heap_remove_all();
 	cmheap_carveout_exit();
+	cmheap_bind_exit();
+err_edu:
+	cmheap_edu_exit();
+err_testdev:
 	cmheap_testdev_exit();
 err_debugfs:
 	cmheap_debugfs_exit();
@@ -60,6 +71,8 @@ static void __exit cmheap_exit(void)
 	cmheap_importer_exit();
 	cmheap_heap_remove_all();
 	cmheap_carveout_exit();
+	cmheap_bind_exit();
+	cmheap_edu_exit();
 	cmheap_testdev_exit();
 	cmheap_debugfs_exit();
 }

@@ -14,12 +14,14 @@
 #include "cmheap.h"
 #include "cmheap_compat.h"
 
-static const char * const cmheap_testdev_names[CMHEAP_DEV_COUNT] = {
+#define CMHEAP_TESTDEV_COUNT	CMHEAP_FIRST_BUS_DEVICE
+
+static const char * const cmheap_testdev_names[CMHEAP_TESTDEV_COUNT] = {
 	[CMHEAP_DEV_COHERENT]		= "cmheap-coherent",
 	[CMHEAP_DEV_NONCOHERENT]	= "cmheap-noncoherent",
 };
 
-static struct platform_device *cmheap_testdevs[CMHEAP_DEV_COUNT];
+static struct platform_device *cmheap_testdevs[CMHEAP_TESTDEV_COUNT];
 
 static struct platform_device *cmheap_testdev_create(enum cmheap_device_id id)
 {
@@ -64,7 +66,9 @@ int cmheap_testdev_init(void)
 	enum cmheap_device_id id;
 	struct platform_device *pdev;
 
-	for (id = 0; id < CMHEAP_DEV_COUNT; id++) {
+	int ret;
+
+	for (id = 0; id < CMHEAP_TESTDEV_COUNT; id++) {
 		pdev = cmheap_testdev_create(id);
 		if (IS_ERR(pdev)) {
 			if (PTR_ERR(pdev) == -ENODEV && id != CMHEAP_DEV_COHERENT)
@@ -73,6 +77,15 @@ int cmheap_testdev_init(void)
 			return PTR_ERR(pdev);
 		}
 		cmheap_testdevs[id] = pdev;
+		/*
+		 * Added before any bus device, each takes the index its enum
+		 * value names.
+		 */
+		ret = cmheap_device_add(&pdev->dev, "test", NULL, NULL, id);
+		if (ret < 0) {
+			cmheap_testdev_exit();
+			return ret;
+		}
 		dev_info(&pdev->dev, "DMA test device, %scoherent\n",
 			 dev_is_dma_coherent(&pdev->dev) ? "" : "non-");
 	}
@@ -83,7 +96,10 @@ void cmheap_testdev_exit(void)
 {
 	enum cmheap_device_id id;
 
-	for (id = 0; id < CMHEAP_DEV_COUNT; id++) {
+	for (id = 0; id < CMHEAP_TESTDEV_COUNT; id++) {
+		if (!cmheap_testdevs[id])
+			continue;
+		cmheap_device_remove(id);
 		platform_device_unregister(cmheap_testdevs[id]);
 		cmheap_testdevs[id] = NULL;
 	}
@@ -91,7 +107,7 @@ void cmheap_testdev_exit(void)
 
 struct device *cmheap_testdev_get(enum cmheap_device_id id)
 {
-	if (id >= CMHEAP_DEV_COUNT || !cmheap_testdevs[id])
+	if (id >= CMHEAP_TESTDEV_COUNT || !cmheap_testdevs[id])
 		return NULL;
 	return &cmheap_testdevs[id]->dev;
 }

@@ -2,6 +2,7 @@
 /* libcmheap_ctl: the /dev/cmheap importer ioctls (see cmheap_ctl.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -120,4 +121,35 @@ int ctl_bench(int ctl, struct cmheap_bench *b)
 	 * says how many samples the kernel's time budget let it take.
 	 */
 	return ioctl(ctl, CMHEAP_IOC_BENCH, b) < 0 ? -errno : 0;
+}
+
+int ctl_segments(int ctl, __u32 handle, __u32 flags,
+		 struct cmheap_segment *segs, __u32 *count)
+{
+	struct cmheap_segments s = {
+		.handle = handle, .flags = flags, .count = *count,
+		.ptr = (__u64)(uintptr_t)segs,
+	};
+	int ret = xioctl(ctl, CMHEAP_IOC_SEGMENTS, &s);
+
+	if (!ret)
+		*count = s.count;
+	return ret;
+}
+
+int ctl_dma(int ctl, __u32 handle, __u32 dir,
+	    const struct cmheap_dma_piece *pieces, __u32 count, void *data)
+{
+	struct cmheap_dma d = {
+		.handle = handle, .direction = dir, .count = count,
+		.pieces_ptr = (__u64)(uintptr_t)pieces,
+		.data_ptr = (__u64)(uintptr_t)data,
+	};
+
+	return xioctl(ctl, CMHEAP_IOC_DMA, &d);
+}
+
+int ctl_dma_raw(int ctl, struct cmheap_dma *d)
+{
+	return xioctl(ctl, CMHEAP_IOC_DMA, d);
 }

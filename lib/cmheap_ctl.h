@@ -32,4 +32,18 @@ int ctl_bench(int ctl, struct cmheap_bench *b);
 /* where a handle's mapped buffer lies, checked in the kernel */
 int ctl_placement(int ctl, __u32 handle, struct cmheap_placement *out);
 
+/*
+ * The segments of a handle's mapping (CMHEAP_SEGF_CPU: its CPU entries):
+ * at most *count written to @segs, *count set to how many there are.
+ */
+int ctl_segments(int ctl, __u32 handle, __u32 flags,
+		 struct cmheap_segment *segs, __u32 *count);
+/*
+ * A device with a DMA engine reads (CMHEAP_DIR_TO_DEVICE: into @data) or
+ * writes (CMHEAP_DIR_FROM_DEVICE: from @data) the pieces of the buffer.
+ */
+int ctl_dma(int ctl, __u32 handle, __u32 dir,
+	    const struct cmheap_dma_piece *pieces, __u32 count, void *data);
+int ctl_dma_raw(int ctl, struct cmheap_dma *d);
+
 #endif /* CMHEAP_CTL_H */

@@ -27,6 +27,14 @@
 #   TCG_THREAD=single|multi  TCG threading (default: single for x86_64,
 #                       multi for arm64; see below).
 #   BOOT_RETRIES=1      boots again when a guest dies before its userspace.
+#   DMA_CONFIG=direct|iommu|bounce  adds QEMU's edu PCI device (a DMA engine,
+#                       driven by cmheap.ko; its full 64-bit DMA mask is
+#                       what cmheap's edu_dma_bits=64 must say) in one of
+#                       three DMA configurations: mapped directly; behind an
+#                       IOMMU (x86: q35's intel-iommu, booted with
+#                       intel_iommu=on; arm64: virt's SMMUv3); or with every
+#                       streaming mapping bounced (swiotlb=force, 64 MiB).  Unset:
+#                       no edu device.
 #   DT_RESERVED="BASE:SIZE:MODEL ..."  arm64: boot with QEMU's own device
 #                       tree for this machine plus a no-map reserved-memory
 #                       node per entry, compatible "cmheap,carveout" with
@@ -82,6 +90,30 @@ arm64)
 	;;
 *) echo "qemu-run: unsupported ARCH '$arch'" >&2; exit 2 ;;
 esac
+# The edu device, and what puts an IOMMU or bounce buffers in its way.
+dma_devs=()
+dma_cmdline=""
+case ${DMA_CONFIG:-} in
+'') ;;
+direct | iommu | bounce)
+	if [ "$DMA_CONFIG" = iommu ]; then
+		if [ "$arch" = x86_64 ]; then
+			# before the devices it translates, as QEMU requires
+			dma_devs=(-device intel-iommu)
+			dma_cmdline="intel_iommu=on"
+		else
+			machine=(-M "virt,iommu=smmuv3")
+		fi
+	fi
+	# 32896 slabs of 2 KiB: 64 MiB and one 256 KiB segment, about x86's
+	# default.  arm64 6.12 shrinks a pool of the default size to 1 MiB,
+	# too small to bounce one test buffer, and keeps any other size.
+	[ "$DMA_CONFIG" = bounce ] && dma_cmdline="swiotlb=32896,force"
+	dma_devs+=(-device "edu,dma_mask=0xffffffffffffffff")
+	;;
+*) echo "qemu-run: DMA_CONFIG must be direct, iommu or bounce" >&2; exit 2 ;;
+esac
+
 for f in "$kernel" "$initrd"; do
 	[ -r "$f" ] || { echo "qemu-run: cannot read $f" >&2; exit 2; }
 done
@@ -89,7 +121,7 @@ done
 base_cmd=("$qemu" "${machine[@]}" -nodefaults -no-user-config -display none -no-reboot)
 # init_on_alloc=0: Debian enables zeroing of every page allocation, which
 # would hide a heap that forgets to zero its buffers from the tests.
-cmdline="console=$console panic=-1 quiet loglevel=4 init_on_alloc=0"
+cmdline="console=$console panic=-1 quiet loglevel=4 init_on_alloc=0${dma_cmdline:+ $dma_cmdline}"
 
 # Boot the real kernel and initramfs under KVM with a trivial job (the init
 # prints a marker and powers off).  Broken nested KVM shows up here either as
@@ -220,7 +252,7 @@ boot() {
 		"${base_cmd[@]}" "${accel_opts[@]}" -smp "$smp" -m "$mem" \
 		-serial "file:$out/console.log" \
 		-kernel "$kernel" -initrd "$initrd" "${dtb_opts[@]}" \
-		-append "$cmdline${APPEND:+ $APPEND}" \
+		-append "$cmdline${APPEND:+ $APPEND}" "${dma_devs[@]}" \
 		-drive "file=$disk,format=raw,if=none,id=results" \
 		-device virtio-blk-pci,drive=results,serial=cmheap-results \
 		</dev/null >"$out/qemu.log" 2>&1 || rc=$?

@@ -17,6 +17,12 @@
 # Its guest has 576 MiB, 384 MiB of it RAM (MEM= overrides), so the memory
 # tests run under pressure there.
 #
+# DMA configurations: every target's guest has QEMU's edu DMA engine, and
+# each kernel boots in each configuration of CONFIGS (default "direct iommu
+# bounce"): direct runs every test with the device mapped directly; iommu
+# (target NAME-iommu) and bounce (NAME-bounce) boot it behind an IOMMU and
+# with swiotlb=force and run the data-path tests (datapath_test) there.
+#
 # Environment: TIMEOUT (per guest, s, default 900), TEST_TIMEOUT (per test
 # binary inside the guest, s, default 300), GUEST_MODULES (default vgem), and
 # ACCEL ICOUNT MEM SMP APPEND as for scripts/qemu-run.sh.
@@ -40,9 +46,15 @@ custom_moddir=${MODDIR:-}
 timeout=${TIMEOUT:-900}
 test_timeout=${TEST_TIMEOUT:-300}
 guest_modules=${GUEST_MODULES:-vgem}
+configs=${CONFIGS:-direct iommu bounce}
+for c in $configs; do
+	case $c in direct | iommu | bounce) ;;
+	*) echo "test.sh: CONFIGS are direct, iommu and bounce, not '$c'" >&2; exit 2 ;;
+	esac
+done
 # Our callers' make variables must not leak into kbuild or the selftests'
 # make (kbuild reads ARCH, KERNELRELEASE... from the environment).
-unset ARCH KVER KDIR KERNEL MODDIR CROSS_COMPILE MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+unset ARCH KVER KDIR KERNEL MODDIR CROSS_COMPILE MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES CONFIGS
 jobs=$(nproc)
 
 log() { echo "[$1] $2" >&2; }
@@ -69,6 +81,21 @@ if [ "${#targets[@]}" -eq 0 ]; then
 	echo "test.sh: no target matches ARCH='$want_arch' KVER='$want_kver' (x86_64|arm64, 6.1|6.12)" >&2
 	exit 2
 fi
+# Each kernel in each DMA configuration: "direct" keeps the kernel's name.
+kernels=("${targets[@]}")
+if [ "$mode" = test ]; then
+	targets=()
+	for t in "${kernels[@]}"; do
+		for c in $configs; do
+			if [ "$c" = direct ]; then targets+=("$t"); else targets+=("$t-$c"); fi
+		done
+	done
+fi
+# The kernel target and DMA configuration of a target name.
+target_kernel() { local k=${1%-iommu}; echo "${k%-bounce}"; }
+target_config() {
+	case $1 in *-iommu) echo iommu ;; *-bounce) echo bounce ;; *) echo direct ;; esac
+}
 
 # shellcheck source=scripts/build-lib.sh
 . "$root/scripts/build-lib.sh"
@@ -122,13 +149,20 @@ build_selftests() {
 	fi
 }
 
-# The guest's job: run the selftests, KTAP to the console and to ktap.txt.
+# The guest's job: run the selftests, KTAP to the console and to ktap.txt:
+# all of them mapped directly, the data-path tests (and the kernel's log
+# checks) in the other DMA configurations.
 write_job() {
+	local tests=''
+	# shellcheck disable=SC2016 # $leaks is the guest's
+	[ "$2" = direct ] || tests='datapath_test $leaks kernel_log'
 	cat >"$1" <<EOF
 # Written by scripts/test.sh: the selftests job for guest-init.sh.
 export CMHEAP_TIMEOUT=$test_timeout
 cd /cmheap/selftests || exit 1
-{ ./run.sh; echo \$? >"\$RESULTS/run-rc.txt"; } | tee "\$RESULTS/ktap.txt"
+leaks=''
+[ -w /sys/kernel/debug/kmemleak ] && leaks=kmemleak
+{ ./run.sh $tests; echo \$? >"\$RESULTS/run-rc.txt"; } | tee "\$RESULTS/ktap.txt"
 exit "\$(cat "\$RESULTS/run-rc.txt")"
 EOF
 }
@@ -184,16 +218,18 @@ declare -A selftests_ok=()
 # Runs one target; prints its KTAP; adds to the totals.  Returns non-zero on
 # a target-level failure (its reason on stderr).
 run_target() {
-	local t=$1 dir=$build/$1
+	local t=$1 dir=$build/$1 kt cfg
+	kt=$(target_kernel "$t")
+	cfg=$(target_config "$t")
 	mkdir -p "$dir"
 	log "$t" "fetching kernel..."
-	if ! load_target "$t" || [ ! -r "$KERNEL" ] || [ ! -d "$KDIR" ]; then
-		target_error="no kernel for $t (fetch-kernel.sh, or KDIR=/KERNEL=)"
+	if ! load_target "$kt" || [ ! -r "$KERNEL" ] || [ ! -d "$KDIR" ]; then
+		target_error="no kernel for $kt (fetch-kernel.sh, or KDIR=/KERNEL=)"
 		return 1
 	fi
 	log "$t" "building cmheap.ko for $KRELEASE ($DEB_VERSION)..."
-	if ! build_target_module "$t"; then
-		target_error="cmheap.ko did not build (build/$t/module.log)"
+	if ! build_target_module "$kt"; then
+		target_error="cmheap.ko did not build (build/$kt/module.log)"
 		return 1
 	fi
 	[ "$mode" = modules ] && return 0
@@ -211,18 +247,19 @@ run_target() {
 	local payload=$dir/payload
 	rm -rf "$payload"
 	mkdir -p "$payload/selftests"
-	cp "$dir/cmheap.ko" "$payload/"
+	cp "$build/$kt/cmheap.ko" "$payload/"
 	(cd "$build/selftests-$ARCH" && find . -maxdepth 1 -type f -perm -u+x -exec cp {} "$payload/selftests/" \;)
-	write_job "$payload/job.sh"
+	write_job "$payload/job.sh" "$cfg"
 	# The debug kernel's guest is small (384 MiB of RAM besides the
 	# carveouts, unless MEM= says): its memory tests then exhaust a machine
 	# under memory pressure, with KASAN, kmemleak and lockdep watching the
 	# heaps' failure paths.
 	local mem=${MEM:-2G} words
-	[ "${t#*-}" != debug ] || mem=${MEM:-576M}
+	[ "${kt#*-}" != debug ] || mem=${MEM:-576M}
 	mapfile -t words < <(carveout_for "$ARCH" "$mem")
-	# cmheap.ko's parameters, read by guest-init.sh
-	echo "${words[1]}" >"$payload/cmheap.params"
+	# cmheap.ko's parameters, read by guest-init.sh; qemu-run.sh gives
+	# the edu device a 64-bit DMA mask.
+	echo "${words[1]} edu_dma_bits=64" >"$payload/cmheap.params"
 	local mods=()
 	[ -n "$MODDIR" ] && mods=(--moddir "$MODDIR" --modules "$guest_modules")
 	if ! "$scripts/mkinitramfs.sh" --arch "$ARCH" --out "$dir/initramfs.cpio" --payload "$payload" "${mods[@]}"; then
@@ -231,7 +268,7 @@ run_target() {
 	fi
 
 	local rc=0
-	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" \
+	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" DMA_CONFIG=$cfg \
 		"$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
 	local res=$dir/results
 	if [ -f "$res/ktap.txt" ]; then
@@ -313,8 +350,8 @@ if [ "$mode" = test ] && [ -z "$custom_kernel" ] && [ "${NO_BENCH_TEST:-0}" != 1
 	bt_rc=0
 	# The default bench target (host architecture, 6.12: it has every
 	# peer) when it is among those run, else the first of them.
-	first=${targets[0]}
-	for t in "${targets[@]}"; do
+	first=${kernels[0]}
+	for t in "${kernels[@]}"; do
 		[ "$t" = "$(uname -m | sed 's/aarch64/arm64/')-6.12" ] && first=$t
 	done
 	ARCH=${first%-*} KVER=${first##*-} NO_DEPS=1 "$scripts/test-bench.sh" 2>&1 | tee "$bt_log" || bt_rc=$?

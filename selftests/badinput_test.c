@@ -161,7 +161,7 @@ TEST_F(ctl, attach_table)
 		{ "negative fd", -1, CMHEAP_DEV_COHERENT, EBADF },
 		{ "not a dma-buf (/dev/null)", self->other_fd, CMHEAP_DEV_COHERENT, EINVAL },
 		{ "not a dma-buf (the ctl itself)", self->ctl, CMHEAP_DEV_COHERENT, EINVAL },
-		{ "device out of range", self->fd, CMHEAP_DEV_COUNT, EINVAL },
+		{ "device out of range", self->fd, CMHEAP_MAX_DEVICES, EINVAL },
 		{ "device ~0", self->fd, ~0U, EINVAL },
 	};
 	unsigned int i;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -19,6 +20,7 @@
 
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
+#include <linux/udmabuf.h>
 
 #include "cmheap_util.h"
 
@@ -378,4 +380,53 @@ __u64 stat_get(const char *dir, enum cmheap_stat key)
 	if (stats_read(dir, &st) || !(st.seen & (1U << key)))
 		return UINT64_MAX;
 	return st.v[key];
+}
+
+/* ---- peers: other exporters' dma-bufs ---- */
+
+int peer_system_heap(size_t size, char *why, size_t len)
+{
+	int heap = open(DMA_HEAP_DIR "/system", O_RDWR | O_CLOEXEC), fd;
+
+	if (heap < 0) {
+		snprintf(why, len, "no upstream system heap (%s/system)",
+			 DMA_HEAP_DIR);
+		return -ENODEV;
+	}
+	fd = heap_alloc(heap, size);
+	close(heap);
+	if (fd < 0)
+		snprintf(why, len, "system heap alloc: %s", strerror(-fd));
+	return fd;
+}
+
+int peer_udmabuf(size_t size, char *why, size_t len)
+{
+	struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC,
+				    .size = size };
+	int dev, mfd, fd;
+
+	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		snprintf(why, len, "no /dev/udmabuf (CONFIG_UDMABUF)");
+		return -ENODEV;
+	}
+	mfd = memfd_create("cmheap-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	if (mfd < 0 || ftruncate(mfd, size) ||
+	    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+		fd = -errno;
+		snprintf(why, len, "memfd: %s", strerror(errno));
+		goto out;
+	}
+	c.memfd = mfd;
+	fd = ioctl(dev, UDMABUF_CREATE, &c);
+	if (fd < 0) {
+		fd = -errno;
+		snprintf(why, len, "UDMABUF_CREATE: %s", strerror(errno));
+	}
+out:
+	if (mfd >= 0)
+		close(mfd);
+	close(dev);
+	return fd;
 }

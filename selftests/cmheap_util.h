@@ -103,6 +103,14 @@ int heap_alloc_raw(int heap_fd, __u64 len, __u32 fd_in, __u32 fd_flags,
 int heap_alloc(int heap_fd, __u64 len);
 int alloc_on(const char *heap, __u64 len);
 
+/*
+ * Other exporters' dma-bufs of @size bytes: the upstream system heap's,
+ * udmabuf's (a sealed memfd).  A dma-buf fd, or -errno with the reason in
+ * @why (-ENODEV: this kernel has no such exporter).
+ */
+int peer_system_heap(size_t size, char *why, size_t len);
+int peer_udmabuf(size_t size, char *why, size_t len);
+
 /* DMA_BUF_IOCTL_SYNC: 0 or -errno. */
 int dmabuf_sync(int dmabuf_fd, __u64 flags);
 

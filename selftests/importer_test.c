@@ -24,7 +24,7 @@ TEST(device_info_bad_index_einval)
 	int ctl;
 
 	CTL_OPEN_OR_SKIP(ctl);
-	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, CMHEAP_DEV_COUNT, &info));
+	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, CMHEAP_MAX_DEVICES, &info));
 	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, 0xffffffff, &info));
 	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, 0x80000000, &info));
 	close(ctl);
@@ -150,7 +150,7 @@ TEST_F(importer, attach_many_distinct_handles)
 
 TEST_F(importer, attach_bad_device_einval)
 {
-	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COUNT, NULL));
+	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, self->fd, CMHEAP_MAX_DEVICES, NULL));
 	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, self->fd, 0xffffffff, NULL));
 	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, self->fd, 0x80000000, NULL));
 }

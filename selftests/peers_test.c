@@ -37,49 +37,12 @@
 
 static int make_system_heap(char *why, size_t len)
 {
-	int heap = open(DMA_HEAP_DIR "/system", O_RDWR | O_CLOEXEC), fd;
-
-	if (heap < 0) {
-		snprintf(why, len, "no upstream system heap (%s/system)",
-			 DMA_HEAP_DIR);
-		return -ENODEV;
-	}
-	fd = heap_alloc(heap, PEER_SIZE);
-	close(heap);
-	if (fd < 0)
-		snprintf(why, len, "system heap alloc: %s", strerror(-fd));
-	return fd;
+	return peer_system_heap(PEER_SIZE, why, len);
 }
 
 static int make_udmabuf(char *why, size_t len)
 {
-	struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC,
-				    .size = PEER_SIZE };
-	int dev, mfd, fd;
-
-	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
-	if (dev < 0) {
-		snprintf(why, len, "no /dev/udmabuf (CONFIG_UDMABUF)");
-		return -ENODEV;
-	}
-	mfd = memfd_create("cmheap-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC);
-	if (mfd < 0 || ftruncate(mfd, PEER_SIZE) ||
-	    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
-		fd = -errno;
-		snprintf(why, len, "memfd: %s", strerror(errno));
-		goto out;
-	}
-	c.memfd = mfd;
-	fd = ioctl(dev, UDMABUF_CREATE, &c);
-	if (fd < 0) {
-		fd = -errno;
-		snprintf(why, len, "UDMABUF_CREATE: %s", strerror(errno));
-	}
-out:
-	if (mfd >= 0)
-		close(mfd);
-	close(dev);
-	return fd;
+	return peer_udmabuf(PEER_SIZE, why, len);
 }
 
 #if HAVE_DRM

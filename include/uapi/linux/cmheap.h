@@ -31,12 +31,20 @@
 #define CMHEAP_NAME_LEN		32
 #define CMHEAP_MAX_HANDLES	1024	/* attachments per open file */
 
-/* Test devices of the importer; CMHEAP_IOC_DEVICE_INFO says which exist. */
+/*
+ * The importer's devices, by index below CMHEAP_MAX_DEVICES;
+ * CMHEAP_IOC_DEVICE_INFO says which exist and what they are.  The first
+ * are cmheap's own test devices; from CMHEAP_FIRST_BUS_DEVICE on come real
+ * bus devices bound to cmheap: QEMU's edu DMA engine, and any PCI or
+ * platform device handed to cmheap through driver_override.
+ */
 enum cmheap_device_id {
 	CMHEAP_DEV_COHERENT	= 0,
 	CMHEAP_DEV_NONCOHERENT	= 1,
-	CMHEAP_DEV_COUNT,
+	CMHEAP_FIRST_BUS_DEVICE	= 2,
 };
+
+#define CMHEAP_MAX_DEVICES	8
 
 /* Same values as the kernel's enum dma_data_direction. */
 enum cmheap_direction {
@@ -52,11 +60,21 @@ enum cmheap_direction {
 /* cmheap_device_info.flags */
 #define CMHEAP_DEVF_PRESENT	(1U << 0)	/* the device exists on this system */
 #define CMHEAP_DEVF_COHERENT	(1U << 1)	/* DMA is cache coherent for it */
+#define CMHEAP_DEVF_IOMMU	(1U << 2)	/* DMA addresses are IOMMU translations */
+/* streaming DMA may bounce through swiotlb (DMA mask, swiotlb=force) */
+#define CMHEAP_DEVF_BOUNCE	(1U << 3)
+#define CMHEAP_DEVF_ENGINE	(1U << 4)	/* moves data: CMHEAP_IOC_DMA */
+#define CMHEAP_DEVF_BUS		(1U << 5)	/* a real bus device bound to cmheap */
 
 struct cmheap_device_info {
-	__u32 index;			/* in: enum cmheap_device_id */
+	__u32 index;			/* in: below CMHEAP_MAX_DEVICES */
 	__u32 flags;			/* out: CMHEAP_DEVF_* */
 	char name[CMHEAP_NAME_LEN];	/* out: device name, NUL terminated */
+	/* out: "test" (cmheap's own), "edu", "pci" or "platform" */
+	char kind[CMHEAP_NAME_LEN];
+	__u32 dma_mask_bits;		/* out: width of its streaming DMA mask */
+	__u32 reserved;			/* out: 0 */
+	__u64 max_seg_size;		/* out: longest DMA segment it takes */
 };
 
 /* cmheap_attach.flags (out) */
@@ -206,6 +224,62 @@ struct cmheap_placement {
 	__u64 reserved[2];	/* must be 0 */
 };
 
+/*
+ * The segments of a handle's current mapping, as the device sees them:
+ * one cmheap_segment per DMA segment (nents of them), each with its offset
+ * in the buffer, its length and its DMA address.  With CMHEAP_SEGF_CPU,
+ * the CPU scatterlist's entries instead (orig_nents; dma_address 0).
+ * At most @count are written to @ptr; @count comes back as the number
+ * there are.  An IOMMU may merge many CPU entries into one DMA segment.
+ */
+#define CMHEAP_SEGF_CPU		(1U << 0)
+#define CMHEAP_VALID_SEG_FLAGS	(CMHEAP_SEGF_CPU)
+
+struct cmheap_segment {
+	__u64 offset;		/* in the buffer, bytes */
+	__u64 length;		/* bytes */
+	__u64 dma_address;	/* 0 for CPU entries */
+};
+
+struct cmheap_segments {
+	__u32 handle;		/* in: a mapped attachment */
+	__u32 flags;		/* in: CMHEAP_SEGF_* */
+	__u32 count;		/* in: room at ptr; out: segments there are */
+	__u32 reserved;		/* must be 0 */
+	__u64 ptr;		/* in: user pointer to cmheap_segment[count] */
+};
+
+/*
+ * Real data movement by a device with a DMA engine (CMHEAP_DEVF_ENGINE),
+ * through the handle's current mapping: with TO_DEVICE the device reads
+ * the pieces of the buffer (at their DMA addresses) and their bytes come
+ * back, one after the other, at data_ptr; with FROM_DEVICE the device
+ * writes the bytes at data_ptr into the pieces.  This is what a driver's
+ * DMA does, so the CPU's view follows only the DMA API's rules: sync (or
+ * DMA_BUF_IOCTL_SYNC) around it as a driver would.  The mapping's
+ * direction must allow the transfer's (EINVAL); pieces lie inside the
+ * buffer (ERANGE); CMHEAP_DMA_MAX_BYTES in all; EOPNOTSUPP without an
+ * engine, ENODEV once the device is gone, ETIMEDOUT (and EIO after) when
+ * the engine never finishes.  Each transfer takes the edu device 100 ms.
+ */
+#define CMHEAP_DMA_MAX_PIECES	16
+#define CMHEAP_DMA_MAX_BYTES	2048
+
+struct cmheap_dma_piece {
+	__u64 offset;		/* in the buffer, bytes */
+	__u32 length;		/* bytes, > 0 */
+	__u32 reserved;		/* must be 0 */
+};
+
+struct cmheap_dma {
+	__u32 handle;		/* in: a mapped attachment */
+	__u32 direction;	/* in: CMHEAP_DIR_TO_DEVICE or _FROM_DEVICE */
+	__u32 count;		/* in: pieces, 1..CMHEAP_DMA_MAX_PIECES */
+	__u32 reserved;		/* must be 0 */
+	__u64 pieces_ptr;	/* in: user pointer to cmheap_dma_piece[count] */
+	__u64 data_ptr;		/* in: user pointer to the pieces' bytes */
+};
+
 #define CMHEAP_IOC_MAGIC	'c'
 #define CMHEAP_IOC_DEVICE_INFO	_IOWR(CMHEAP_IOC_MAGIC, 0, struct cmheap_device_info)
 #define CMHEAP_IOC_ATTACH	_IOWR(CMHEAP_IOC_MAGIC, 1, struct cmheap_attach)
@@ -215,6 +289,8 @@ struct cmheap_placement {
 #define CMHEAP_IOC_SYNC		_IOWR(CMHEAP_IOC_MAGIC, 5, struct cmheap_sync)
 #define CMHEAP_IOC_BENCH	_IOWR(CMHEAP_IOC_MAGIC, 6, struct cmheap_bench)
 #define CMHEAP_IOC_PLACEMENT	_IOWR(CMHEAP_IOC_MAGIC, 7, struct cmheap_placement)
+#define CMHEAP_IOC_SEGMENTS	_IOWR(CMHEAP_IOC_MAGIC, 8, struct cmheap_segments)
+#define CMHEAP_IOC_DMA		_IOW(CMHEAP_IOC_MAGIC, 9, struct cmheap_dma)
 
 /*
  * debugfs (CONFIG_DEBUG_FS), one folder per heap:
