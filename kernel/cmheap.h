@@ -102,7 +102,19 @@ int cmheap_device_info(u32 index, struct cmheap_device_info *info);
 int cmheap_device_transfer(struct cmheap_device *device,
 			   const struct cmheap_dma_xfer *xfers,
 			   unsigned int count, bool to_memory, void *data);
-/* Whether streaming DMA for @dev may go through swiotlb bounce buffers. */
+/*
+ * Whether the DMA API may bounce a device's streaming mappings through
+ * swiotlb (forced bouncing as in confidential-computing guests, a DMA mask
+ * that does not reach all memory, an untrusted device behind an IOMMU).
+ * The DMA API limits a device's mapping size exactly when it may bounce
+ * (dma-direct: a swiotlb pool and a limited mask or forced bouncing;
+ * dma-iommu: an untrusted device): @max_map is dma_max_mapping_size().
+ */
+static inline bool cmheap_max_map_bounces(size_t max_map)
+{
+	return max_map != SIZE_MAX;
+}
+
 bool cmheap_dev_may_bounce(struct device *dev);
 /* Whether an IOMMU translates @dev's DMA addresses. */
 bool cmheap_dev_translated(struct device *dev);

@@ -156,7 +156,7 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 	/* A device's DMA configuration is fixed: ask once, not per map. */
 	max_map = dma_max_mapping_size(attach->dev);
 	/* Bounced data is copied only by syncs, which uncached buffers lack. */
-	a->may_bounce = cmheap_dev_may_bounce(attach->dev);
+	a->may_bounce = cmheap_max_map_bounces(max_map);
 	if (buffer->pageless)
 		ret = cmheap_pageless_table(&a->table, buffer->len);
 	else

@@ -123,17 +123,9 @@ struct device *cmheap_device_dev(const struct cmheap_device *device)
 	return device->dev;
 }
 
-/*
- * Whether the DMA API may bounce this device's streaming mappings through
- * swiotlb (forced bouncing as in confidential-computing guests, a DMA mask
- * that does not reach all memory, an untrusted device behind an IOMMU).
- * The DMA API limits a device's mapping size exactly when it may bounce
- * (dma-direct: a swiotlb pool and a limited mask or forced bouncing;
- * dma-iommu: an untrusted device).
- */
 bool cmheap_dev_may_bounce(struct device *dev)
 {
-	return dma_max_mapping_size(dev) != SIZE_MAX;
+	return cmheap_max_map_bounces(dma_max_mapping_size(dev));
 }
 
 /* Its DMA addresses are an IOMMU's translations, not physical addresses. */

@@ -68,6 +68,22 @@ static struct cmheap_handle *cmheap_handle_find(struct cmheap_ctl_file *ctl_file
 }
 
 /*
+ * A handle with a current mapping, for the calls that need one:
+ * ERR_PTR(-ENOENT) for no such handle, ERR_PTR(-EINVAL) when unmapped.
+ */
+static struct cmheap_handle *cmheap_mapped_handle(struct cmheap_ctl_file *ctl_file,
+						  u32 id)
+{
+	struct cmheap_handle *handle = cmheap_handle_find(ctl_file, id);
+
+	if (!handle)
+		return ERR_PTR(-ENOENT);
+	if (!handle->sgt)
+		return ERR_PTR(-EINVAL);
+	return handle;
+}
+
+/*
  * The raw baseline maps the same pages the exporter hands out.  Another
  * exporter is asked for them through an attachment of our own, mapped for
  * as long as the copy exists: mapping the handle's own attachment instead
@@ -415,11 +431,9 @@ static long cmheap_ioc_unmap(struct cmheap_ctl_file *ctl_file,
 		return -EFAULT;
 	if (arg.reserved)
 		return -EINVAL;
-	handle = cmheap_handle_find(ctl_file, arg.handle);
-	if (!handle)
-		return -ENOENT;
-	if (!handle->sgt)
-		return -EINVAL;
+	handle = cmheap_mapped_handle(ctl_file, arg.handle);
+	if (IS_ERR(handle))
+		return PTR_ERR(handle);
 
 	t0 = ktime_get_raw_ns();
 	cmheap_handle_unmap(handle);
@@ -440,11 +454,11 @@ static long cmheap_ioc_sync(struct cmheap_ctl_file *ctl_file, void __user *uarg)
 	    (arg.flags != CMHEAP_SYNC_FOR_CPU &&
 	     arg.flags != CMHEAP_SYNC_FOR_DEVICE))
 		return -EINVAL;
-	handle = cmheap_handle_find(ctl_file, arg.handle);
-	if (!handle)
-		return -ENOENT;
+	handle = cmheap_mapped_handle(ctl_file, arg.handle);
+	if (IS_ERR(handle))
+		return PTR_ERR(handle);
 	/* The DMA API syncs a mapping in the direction it was mapped with. */
-	if (!handle->sgt || arg.direction != handle->dir)
+	if (arg.direction != handle->dir)
 		return -EINVAL;
 	ret = cmheap_handle_may_sync(handle);
 	if (ret)
@@ -494,10 +508,10 @@ static long cmheap_ioc_placement(struct cmheap_ctl_file *ctl_file,
 		return -EFAULT;
 	if (arg.reserved[0] || arg.reserved[1])
 		return -EINVAL;
-	handle = cmheap_handle_find(ctl_file, arg.handle);
-	if (!handle)
-		return -ENOENT;
-	if (!handle->sgt || handle->mapped_raw)
+	handle = cmheap_mapped_handle(ctl_file, arg.handle);
+	if (IS_ERR(handle))
+		return PTR_ERR(handle);
+	if (handle->mapped_raw)
 		return -EINVAL;
 	ret = cmheap_buffer_placement(handle->attach, &arg);
 	if (ret)
@@ -521,11 +535,9 @@ static long cmheap_ioc_segments(struct cmheap_ctl_file *ctl_file,
 		return -EFAULT;
 	if (arg.reserved || (arg.flags & ~CMHEAP_VALID_SEG_FLAGS))
 		return -EINVAL;
-	handle = cmheap_handle_find(ctl_file, arg.handle);
-	if (!handle)
-		return -ENOENT;
-	if (!handle->sgt)
-		return -EINVAL;
+	handle = cmheap_mapped_handle(ctl_file, arg.handle);
+	if (IS_ERR(handle))
+		return PTR_ERR(handle);
 	cpu = arg.flags & CMHEAP_SEGF_CPU;
 	n = cpu ? handle->sgt->orig_nents : handle->sgt->nents;
 	useg = u64_to_user_ptr(arg.ptr);
@@ -607,13 +619,13 @@ static long cmheap_ioc_dma(struct cmheap_ctl_file *ctl_file, void __user *uarg)
 			return -EINVAL;
 		total += pieces[i].length;
 	}
-	handle = cmheap_handle_find(ctl_file, arg.handle);
-	if (!handle)
-		return -ENOENT;
+	handle = cmheap_mapped_handle(ctl_file, arg.handle);
+	if (IS_ERR(handle))
+		return PTR_ERR(handle);
 	/* The device may only do what the mapping's direction allows. */
 	to_memory = arg.direction == CMHEAP_DIR_FROM_DEVICE;
-	if (!handle->sgt || (handle->dir != DMA_BIDIRECTIONAL &&
-			     handle->dir != (enum dma_data_direction)arg.direction))
+	if (handle->dir != DMA_BIDIRECTIONAL &&
+	    handle->dir != (enum dma_data_direction)arg.direction)
 		return -EINVAL;
 	for (i = 0; i < arg.count; i++) {
 		if (pieces[i].offset > handle->dmabuf->size ||
