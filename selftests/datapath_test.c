@@ -52,6 +52,13 @@
 #define DP_SAMPLES	CMHEAP_DMA_MAX_PIECES	/* one transfer call */
 #define DP_MAX_SEGS	4096
 
+/*
+ * Seconds per test: the harness's default 30 is too short for a test of
+ * dozens of 100 ms transfers on the debug kernel, whose DMA-API debugging
+ * checks each of udmabuf's 530 entries at every map and sync.
+ */
+#define DP_TIMEOUT	180
+
 #define NO_ENGINE "no importer device with a DMA engine (QEMU: -device edu)"
 
 struct piece_list {
@@ -262,15 +269,28 @@ static bool late_sync(FIXTURE_DATA(datapath) *self, int d)
 	return late;
 }
 
-/* The whole buffer written by the CPU, as a dma-buf user must. */
-static int cpu_fill(int fd, void *map, __u64 size, uint64_t seed)
+/*
+ * DMA_BUF_IOCTL_SYNC for CPU access in direction @rw (READ or WRITE).
+ * udmabuf maps a table of its own device in the direction of its first
+ * CPU access and syncs it in each later one's, which DMA-API debugging
+ * reports as a sync in another direction than the map's: its buffers are
+ * always synced READ | WRITE here.
+ */
+static int cpu_sync(FIXTURE_DATA(datapath) *self, __u64 start_end, __u64 rw)
 {
-	int ret = dmabuf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	return dmabuf_sync(self->fd, start_end |
+				     (self->udmabuf ? DMA_BUF_SYNC_RW : rw));
+}
+
+/* The whole buffer written by the CPU, as a dma-buf user must. */
+static int cpu_fill(FIXTURE_DATA(datapath) *self, uint64_t seed)
+{
+	int ret = cpu_sync(self, DMA_BUF_SYNC_START, DMA_BUF_SYNC_WRITE);
 
 	if (ret)
 		return ret;
-	pattern_fill(map, size, 0, seed);
-	return dmabuf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+	pattern_fill(self->map, self->size, 0, seed);
+	return cpu_sync(self, DMA_BUF_SYNC_END, DMA_BUF_SYNC_WRITE);
 }
 
 /*
@@ -362,12 +382,12 @@ static void device_writes(struct __test_metadata *_metadata,
 			     l->n, data));
 	if (detach_first)
 		ASSERT_EQ(0, ctl_detach(self->ctl, handle));
-	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+	ASSERT_EQ(0, cpu_sync(self, DMA_BUF_SYNC_START, DMA_BUF_SYNC_READ));
 	for (off = 0; off < self->size; off++)
 		if (((unsigned char *)self->map)[off] != self->expect[off])
 			break;
 	if (off < self->size && detach_first) {
-		dmabuf_sync(self->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+		cpu_sync(self, DMA_BUF_SYNC_END, DMA_BUF_SYNC_READ);
 		SKIP(return, "udmabuf where DMA bounces: its begin_cpu_access synced its own stale bounce buffer over the device's writes (byte %#llx)",
 		     (unsigned long long)off);
 	}
@@ -376,11 +396,11 @@ static void device_writes(struct __test_metadata *_metadata,
 		       dev_props(&self->info[d]), (unsigned long long)off,
 		       ((unsigned char *)self->map)[off], self->expect[off]);
 	}
-	ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+	ASSERT_EQ(0, cpu_sync(self, DMA_BUF_SYNC_END, DMA_BUF_SYNC_READ));
 }
 
 /* Mapped for the device, the CPU writes inside SYNC, the device reads. */
-TEST_F(datapath, cpu_writes_device_reads)
+TEST_F_TIMEOUT(datapath, cpu_writes_device_reads, DP_TIMEOUT)
 {
 	struct piece_list l;
 	__u32 handle, nents, orig;
@@ -390,23 +410,21 @@ TEST_F(datapath, cpu_writes_device_reads)
 		bool late = late_sync(self, d);
 
 		if (late)
-			ASSERT_EQ(0, cpu_fill(self->fd, self->map, self->size,
-					      0xc0 + d));
+			ASSERT_EQ(0, cpu_fill(self, 0xc0 + d));
 		DP_MAP_OR_SKIP(self, d, CMHEAP_DIR_TO_DEVICE, &handle);
 		ASSERT_EQ(0, pick_pieces(self->ctl, handle, self->size, &l,
 					 DP_SAMPLES, &nents, &orig));
 		TH_LOG("%s: %u CPU entries, %u DMA segments, %u pieces",
 		       dev_props(&self->info[d]), orig, nents, l.n);
 		if (!late)
-			ASSERT_EQ(0, cpu_fill(self->fd, self->map, self->size,
-					      0xc0 + d));
+			ASSERT_EQ(0, cpu_fill(self, 0xc0 + d));
 		device_reads(_metadata, self, d, handle, &l, 0xc0 + d);
 		ASSERT_EQ(0, ctl_detach(self->ctl, handle));
 	}
 }
 
 /* The device writes; the CPU reads after SYNC, and nothing else changed. */
-TEST_F(datapath, device_writes_cpu_reads)
+TEST_F_TIMEOUT(datapath, device_writes_cpu_reads, DP_TIMEOUT)
 {
 	struct piece_list l;
 	__u32 handle, nents, orig;
@@ -415,7 +433,7 @@ TEST_F(datapath, device_writes_cpu_reads)
 
 	for (d = 0; d < self->ndev; d++) {
 		late = late_sync(self, d);
-		ASSERT_EQ(0, cpu_fill(self->fd, self->map, self->size, 0xa0));
+		ASSERT_EQ(0, cpu_fill(self, 0xa0));
 		DP_MAP_OR_SKIP(self, d, CMHEAP_DIR_FROM_DEVICE, &handle);
 		ASSERT_EQ(0, pick_pieces(self->ctl, handle, self->size, &l,
 					 DP_SAMPLES, &nents, &orig));
@@ -433,7 +451,7 @@ TEST_F(datapath, device_writes_cpu_reads)
  * mapping's device wrote is what the next one's reads, and a device
  * write made through one mapping survives its unmap.
  */
-TEST_F(datapath, remap_each_direction)
+TEST_F_TIMEOUT(datapath, remap_each_direction, DP_TIMEOUT)
 {
 	static const __u32 dirs[] = {
 		CMHEAP_DIR_FROM_DEVICE, CMHEAP_DIR_TO_DEVICE,
@@ -445,7 +463,7 @@ TEST_F(datapath, remap_each_direction)
 	__u32 handle, nents, orig;
 	unsigned int round, i;
 
-	ASSERT_EQ(0, cpu_fill(self->fd, self->map, self->size, cur));
+	ASSERT_EQ(0, cpu_fill(self, cur));
 	for (round = 0; round < 2; round++) {
 		for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 			DP_MAP_OR_SKIP(self, 0, dirs[i], &handle);
@@ -465,8 +483,7 @@ TEST_F(datapath, remap_each_direction)
 				if (!late)
 					ASSERT_EQ(0, ctl_unmap(self->ctl,
 							       handle));
-				ASSERT_EQ(0, cpu_fill(self->fd, self->map,
-						      self->size, next));
+				ASSERT_EQ(0, cpu_fill(self, next));
 				cur = next;
 			}
 			/* device_writes() detached it when late */
@@ -482,7 +499,7 @@ TEST_F(datapath, remap_each_direction)
  * table must walk nents DMA segments, not orig_nents entries with their
  * DMA fields: the device reads pieces spread over every CPU entry.
  */
-TEST_F(datapath, iommu_merged_segments)
+TEST_F_TIMEOUT(datapath, iommu_merged_segments, DP_TIMEOUT)
 {
 	struct piece_list l;
 	__u32 handle, nents, orig;
@@ -501,7 +518,7 @@ TEST_F(datapath, iommu_merged_segments)
 			EXPECT_GT(orig, nents);
 		if (late_sync(self, d))
 			SKIP(return, UDMABUF_BOUNCE_NOTE);
-		ASSERT_EQ(0, cpu_fill(self->fd, self->map, self->size, 0xf0));
+		ASSERT_EQ(0, cpu_fill(self, 0xf0));
 		device_reads(_metadata, self, d, handle, &l, 0xf0);
 		ASSERT_EQ(0, ctl_detach(self->ctl, handle));
 	}
