@@ -6,6 +6,8 @@
 #   make test ARCH=arm64 KDIR=/path/to/tree KERNEL=/path/to/Image
 #   make modules        cmheap.ko for every target (build/<target>/cmheap.ko)
 #   make lint           W=1 + sparse builds, checkpatch, shellcheck, selftests
+#   make test-board [ARCH=arm64]   the README's real-hardware commands, as
+#                       written, on a Debian 12 guest standing in for a board
 #   make deps           install host packages (Debian, as root)
 #   make clean          remove build/;  make distclean: also .cache/
 #
@@ -15,7 +17,7 @@
 
 SCRIPTS := scripts
 
-.PHONY: all deps test modules lint bench bench-check plot clean distclean help
+.PHONY: all deps test test-board modules lint bench bench-check plot clean distclean help
 
 all: help
 
@@ -27,6 +29,9 @@ deps:
 
 test: deps
 	$(SCRIPTS)/test.sh test
+
+test-board: deps
+	$(SCRIPTS)/board.sh
 
 modules: deps
 	$(SCRIPTS)/test.sh modules

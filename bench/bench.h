@@ -66,13 +66,6 @@ extern const char *const path_names[PATH_COUNT];
 extern const char *const dir_names[DIR_COUNT];
 extern const char *const attrs_names[ATTRS_COUNT];
 extern const char *const cache_names[CS_COUNT];
-/*
- * The devices a sweep measures: cmheap's own test devices, the first
- * indices of the importer's (real bus devices come after them).
- */
-#define BENCH_DEVICES	CMHEAP_FIRST_BUS_DEVICE
-extern const char *const device_names[BENCH_DEVICES];	/* coherent, noncoherent */
-
 /* enum dir -> enum cmheap_direction */
 unsigned int dir_to_cmheap(int dir);
 
@@ -84,7 +77,7 @@ struct point {
 	int op;
 	int path;
 	uint64_t size;
-	int device;		/* enum cmheap_device_id or DEV_NONE */
+	int device;		/* the importer's index or DEV_NONE */
 	int dir;		/* enum dir or NA */
 	int attrs;		/* enum attrs */
 	int cache;		/* enum cache_state or NA */

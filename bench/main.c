@@ -142,7 +142,6 @@ static void print_plan(const struct plan *pl)
 
 int main(int argc, char **argv)
 {
-	struct test_device devs[BENCH_DEVICES];
 	struct sysinfo_data si;
 	struct exporter *exps;
 	struct run_result rr;
@@ -151,7 +150,7 @@ int main(int argc, char **argv)
 	size_t n_exps, i, n_present = 0;
 	uint64_t t0;
 	time_t now;
-	int ctl, d, ret;
+	int ctl;
 
 	options_parse(argc, argv);
 	setup_signals();
@@ -161,15 +160,8 @@ int main(int argc, char **argv)
 	pin_cpu();
 
 	ctl = importer_open();
-	for (d = 0; d < BENCH_DEVICES; d++) {
-		ret = importer_device_info(ctl, (unsigned int)d, &devs[d]);
-		if (ret)
-			die("CMHEAP_IOC_DEVICE_INFO %d: %s", d, strerror(-ret));
-		if (!devs[d].present && opt.devices & (1U << d))
-			note("device %s is not present: skipped",
-			     device_names[d]);
-	}
-	output_set_devices(devs);
+	importer_devices(ctl);
+	opt.devices = importer_select(opt.device_list);
 
 	saved_order = max_order_get();
 	snprintf(saved_order_str, sizeof(saved_order_str), "%d", saved_order);
@@ -183,7 +175,7 @@ int main(int argc, char **argv)
 	if (!n_present)
 		die("no exporter to measure");
 
-	plan_build(&pl, exps, n_exps, devs, saved_order, opt.max_orders,
+	plan_build(&pl, exps, n_exps, saved_order, opt.max_orders,
 		   opt.n_max_orders);
 	if (opt.dry_run) {
 		print_plan(&pl);
@@ -199,7 +191,6 @@ int main(int argc, char **argv)
 
 	memset(&m, 0, sizeof(m));
 	m.si = &si;
-	m.devs = devs;
 	m.exps = exps;
 	m.n_exps = n_exps;
 	m.plan = &pl;

@@ -139,25 +139,38 @@ static void write_exporters(FILE *f, const struct meta *m)
 	fputs("  },\n", f);
 }
 
-static void write_devices(FILE *f, const struct meta *m)
+/*
+ * Every device present, measured or not: what each is and how its DMA
+ * reaches memory, the configuration a row's device and dma columns stand
+ * for.
+ */
+static void write_devices(FILE *f)
 {
+	bool first = true;
 	int d;
 
 	jkey(f, 2, "devices");
-	fputs("[\n", f);
-	for (d = 0; d < BENCH_DEVICES; d++) {
-		const struct test_device *t = &m->devs[d];
+	fputc('[', f);
+	for (d = 0; d < CMHEAP_MAX_DEVICES; d++) {
+		const struct bench_device *t = &bench_devices[d];
 
-		fprintf(f, "    {\"device\": ");
-		jstr(f, device_names[d]);
-		fputs(", \"name\": ", f);
-		jstr(f, t->present ? t->name : "");
-		fprintf(f, ", \"present\": %s, \"coherent\": %s}%s\n",
-			t->present ? "true" : "false",
-			t->present ? (t->coherent ? "true" : "false") : "null",
-			d + 1 < BENCH_DEVICES ? "," : "");
+		if (!t->present)
+			continue;
+		fprintf(f, "%s    {\"device\": ", first ? "\n" : ",\n");
+		jstr(f, t->label);
+		fprintf(f, ", \"index\": %d, \"name\": ", d);
+		jstr(f, t->name);
+		fputs(", \"kind\": ", f);
+		jstr(f, t->kind);
+		fprintf(f, ", \"coherent\": %s, \"dma\": ",
+			t->coherent ? "true" : "false");
+		jstr(f, t->dma);
+		fprintf(f, ", \"dma_mask_bits\": %u, \"max_seg_size\": %llu, \"measured\": %s}",
+			t->dma_mask_bits, (unsigned long long)t->max_seg_size,
+			opt.devices & (1U << d) ? "true" : "false");
+		first = false;
 	}
-	fputs("  ],\n", f);
+	fputs(first ? "],\n" : "\n  ],\n", f);
 }
 
 static void write_sweep(FILE *f, const struct meta *m)
@@ -183,8 +196,9 @@ static void write_sweep(FILE *f, const struct meta *m)
 			(unsigned long long)opt.sizes[i]);
 	fputs("],\n", f);
 	jnames(f, 4, "ops", opt.ops, op_names, OP_COUNT, false);
-	jnames(f, 4, "devices", opt.devices ? opt.devices : 3, device_names, 2,
-	       false);
+	jkey(f, 4, "devices");
+	jstr(f, opt.device_list ? opt.device_list : "test");
+	fputs(",\n", f);
 	jnames(f, 4, "directions", opt.dirs, dir_names, DIR_COUNT, false);
 	jnames(f, 4, "attrs", opt.attrs, attrs_names, ATTRS_COUNT, false);
 	jnames(f, 4, "cache_states", opt.caches, cache_names, CS_COUNT, false);
@@ -310,7 +324,7 @@ void meta_write(const char *dir, const struct meta *m)
 		fprintf(f, "%d,\n", m->max_order_at_start);
 	else
 		fputs("null,\n", f);
-	write_devices(f, m);
+	write_devices(f);
 	write_exporters(f, m);
 	write_method(f);
 	write_perf(f, m);

@@ -14,7 +14,6 @@
 
 struct meta {
 	const struct sysinfo_data *si;
-	const struct test_device *devs;
 	const struct exporter *exps;
 	size_t n_exps;
 	const struct plan *plan;

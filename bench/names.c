@@ -40,11 +40,6 @@ const char *const cache_names[CS_COUNT] = {
 	[CS_DIRTY]	= "dirty",
 };
 
-const char *const device_names[BENCH_DEVICES] = {
-	[CMHEAP_DEV_COHERENT]		= "coherent",
-	[CMHEAP_DEV_NONCOHERENT]	= "noncoherent",
-};
-
 unsigned int dir_to_cmheap(int dir)
 {
 	switch (dir) {

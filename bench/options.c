@@ -61,8 +61,13 @@ static const char usage_text[] =
 "                       alloc_free_warm, mmap_touch, cpu_write, cpu_read\n"
 "                       (timed in userspace); groups: kernel, user, all\n"
 "                       (default all)\n"
-"  --devices LIST       coherent, noncoherent, all (default: all present;\n"
-"                       x86 has only the coherent one)\n"
+"  --devices LIST       the importer's devices: coherent, noncoherent (its\n"
+"                       test devices; x86 has only the coherent one), test\n"
+"                       (both), edu (QEMU's DMA engine), bus (every real\n"
+"                       device: edu, or a board's bound through\n"
+"                       driver_override), all, or a device's name\n"
+"                       (default test).  results.csv's dma column says how\n"
+"                       each maps: direct, iommu or bounce\n"
 "  --directions LIST    to_device, from_device, bidirectional (default all)\n"
 "  --attrs LIST         none, skip_cpu_sync (default both; through the\n"
 "                       exporter only cmheap heaps take attrs, other\n"
@@ -365,7 +370,7 @@ static void set_defaults(bool quick)
 {
 	parse_sizes(quick ? QUICK_SIZES : DEF_SIZES, &opt.sizes, &opt.n_sizes);
 	opt.ops = OPS_ALL;
-	opt.devices = 0;
+	opt.device_list = NULL;
 	opt.dirs = quick ? 1U << DIR_BIDIRECTIONAL : (1U << DIR_COUNT) - 1;
 	opt.attrs = (1U << ATTRS_COUNT) - 1;
 	opt.caches = (1U << CS_COUNT) - 1;
@@ -422,8 +427,7 @@ void options_parse(int argc, char **argv)
 			opt.ops = parse_ops(optarg);
 			break;
 		case O_DEVICES:
-			opt.devices = parse_names(optarg, device_names, 2,
-						  "device");
+			opt.device_list = optarg;
 			break;
 		case O_DIRECTIONS:
 			opt.dirs = parse_names(optarg, dir_names, DIR_COUNT,

@@ -15,7 +15,8 @@ struct options {
 	uint64_t *sizes;
 	size_t n_sizes;
 	unsigned int ops;	/* OP_BIT() mask */
-	unsigned int devices;	/* bit per enum cmheap_device_id; 0: all present */
+	const char *device_list;	/* --devices as given; NULL: test devices */
+	unsigned int devices;	/* bit per importer index, from device_list */
 	unsigned int dirs;	/* bit per enum dir */
 	unsigned int attrs;	/* bit per enum attrs */
 	unsigned int caches;	/* bit per enum cache_state */

@@ -12,13 +12,6 @@
 #include "util.h"
 
 static FILE *csv, *raw;
-static const struct test_device *devices;
-
-void output_set_devices(const struct test_device *devs)
-{
-	devices = devs;
-}
-
 void csv_open(const char *dir)
 {
 	char path[4096];
@@ -72,11 +65,14 @@ static void key_columns(FILE *f, const struct point *p, const struct extra *x,
 	if (full)
 		fprintf(f, ",%s", exporter_caching(p->exp));
 	if (p->device == DEV_NONE) {
-		fputs(full ? ",none,-" : ",none", f);
+		fputs(full ? ",none,-,-" : ",none,-", f);
 	} else {
-		fprintf(f, ",%s", device_names[p->device]);
+		const struct bench_device *d = &bench_devices[p->device];
+
+		fprintf(f, ",%s", d->label);
 		if (full)
-			fprintf(f, ",%d", devices[p->device].coherent ? 1 : 0);
+			fprintf(f, ",%d", d->coherent ? 1 : 0);
+		fprintf(f, ",%s", d->dma);
 	}
 	fprintf(f, ",%s,%s,%llu", op_names[p->op], path_names[p->path],
 		(unsigned long long)p->size);
@@ -147,7 +143,8 @@ void point_describe(const struct point *p, char *buf, size_t len)
 
 	format_size(p->size, size, sizeof(size));
 	snprintf(buf, len, "%s %s %s %s", op_names[p->op], p->exp->name,
-		 p->device == DEV_NONE ? "-" : device_names[p->device], size);
+		 p->device == DEV_NONE ? "-" : bench_devices[p->device].label,
+		 size);
 	if (p->dir != NA)
 		append(buf, len, " %s %s", dir_names[p->dir],
 		       attrs_names[p->attrs]);

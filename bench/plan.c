@@ -33,9 +33,9 @@ static int pref(unsigned int mask, int preferred)
  * exporter that is not ours), some meaningless (attrs of a sync), and by
  * default (not --full) those that cannot change the work are left out.
  */
-static bool wanted(const struct point *p, const struct test_device *devs)
+static bool wanted(const struct point *p)
 {
-	bool coherent = devs[p->device].coherent;
+	bool coherent = bench_devices[p->device].coherent;
 
 	if (op_is_sync(p->op) || p->op == OP_DMABUF_SYNC) {
 		if (p->attrs != ATTRS_NONE)
@@ -70,7 +70,7 @@ static bool wanted(const struct point *p, const struct test_device *devs)
 
 /* the kernel ops in @ops and dmabuf_sync on one device */
 static void add_device_points(struct plan *pl, struct point base,
-			      unsigned int ops, const struct test_device *devs)
+			      unsigned int ops)
 {
 	struct point p = base;
 	unsigned int attrs;
@@ -102,9 +102,8 @@ static void add_device_points(struct plan *pl, struct point base,
 					for (p.cache = 0; p.cache < CS_COUNT; p.cache++) {
 						if (!(opt.caches & (1U << p.cache)))
 							continue;
-						if (wanted(&p, devs)) {
+						if (wanted(&p))
 							add(pl, &p);
-						}
 					}
 				}
 			}
@@ -112,18 +111,15 @@ static void add_device_points(struct plan *pl, struct point base,
 	}
 }
 
-static void add_devices(struct plan *pl, struct point base, unsigned int ops,
-			const struct test_device *devs)
+static void add_devices(struct plan *pl, struct point base, unsigned int ops)
 {
 	int d;
 
-	for (d = 0; d < BENCH_DEVICES; d++) {
-		if (!devs[d].present)
-			continue;
-		if (opt.devices && !(opt.devices & (1U << d)))
+	for (d = 0; d < CMHEAP_MAX_DEVICES; d++) {
+		if (!bench_devices[d].present || !(opt.devices & (1U << d)))
 			continue;
 		base.device = d;
-		add_device_points(pl, base, ops, devs);
+		add_device_points(pl, base, ops);
 	}
 }
 
@@ -138,7 +134,7 @@ static bool size_in_main(uint64_t size)
 }
 
 void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
-		const struct test_device *devs, int cur_max_order,
+		int cur_max_order,
 		const int *sg_orders, size_t n_sg_orders)
 {
 	static const int user_ops[] = {
@@ -169,7 +165,7 @@ void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 				p.cache = NA;
 				add(pl, &p);
 			}
-			add_devices(pl, p, opt.ops, devs);
+			add_devices(pl, p, opt.ops);
 		}
 	}
 	pl->n_main = pl->n;
@@ -190,7 +186,7 @@ void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 			/* the main sweep has measured these already */
 			if (sg_orders[o] == cur_max_order && size_in_main(p.size))
 				ops &= ~opt.ops;
-			add_devices(pl, p, ops, devs);
+			add_devices(pl, p, ops);
 		}
 	}
 	pl->n_sg = pl->n - pl->n_main;

@@ -20,12 +20,12 @@ struct plan {
 };
 
 /*
- * exps/n_exps: the exporters (only present ones are used); devs: the
- * importer's test devices; cur_max_order: the module parameter now (-1:
+ * exps/n_exps: the exporters (only present ones are used); the devices are
+ * opt.devices' bits of bench_devices[]; cur_max_order: the module parameter now (-1:
  * unreadable, no sg sweep); sg_orders: the sg sweep's caps.
  */
 void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
-		const struct test_device *devs, int cur_max_order,
+		int cur_max_order,
 		const int *sg_orders, size_t n_sg_orders);
 
 #endif /* PLAN_H */

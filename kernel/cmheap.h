@@ -91,7 +91,10 @@ struct cmheap_device;
 int cmheap_device_add(struct device *dev, const char *kind,
 		      const struct cmheap_engine_ops *engine,
 		      void *engine_priv, u32 first);
-/* Empties @index; waits for a transfer in flight on its engine. */
+/*
+ * Empties @index, waits for a transfer in flight on its engine, then
+ * (killably) for every handle on the device to detach.
+ */
 void cmheap_device_remove(u32 index);
 /* A reference to the device at @index, or NULL. */
 struct cmheap_device *cmheap_device_get(u32 index);

@@ -6,12 +6,15 @@
  * cmheap_edu.c; any PCI or platform device a user hands over through
  * driver_override, cmheap_bind.c).
  *
- * A bus device can go away while handles are attached to it (its driver
- * unbound at rmmod, a PCI hot-unplug).  Its slot then empties at once;
- * each handle keeps the struct device alive through its reference and can
- * still unmap and detach, but can no longer start a transfer: the engine's
- * driver is gone.  The engine lock makes removal wait for a transfer in
- * flight, which is bounded (see cmheap_edu.c), so that no DMA outlives it.
+ * A bus device can be unbound while handles are attached to it (through
+ * sysfs, a PCI hot-unplug).  Its slot then empties at once: nobody new can
+ * attach (ENODEV), and no transfer starts (the engine lock makes removal
+ * wait for one in flight, which is bounded: see cmheap_edu.c).  Then, as
+ * VFIO does for a device its users still hold, removal waits until every
+ * handle on the device has detached, so that no mapping outlives the
+ * driver that made it (DMA-API debugging reports those as leaks at unbind).
+ * The wait is killable: a killed unbind goes on and warns, and the handles
+ * that remain can still unmap and detach through the device they hold.
  */
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>
@@ -21,6 +24,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 
 #include "cmheap.h"
 
@@ -37,6 +41,12 @@ struct cmheap_device {
 
 static DEFINE_MUTEX(cmheap_devices_lock);
 static struct cmheap_device *cmheap_devices[CMHEAP_MAX_DEVICES];
+/*
+ * Removal waits here for handles to let their device go.  Global, not per
+ * device: a put may drop the last reference but one and the remover free
+ * the device before the put's wake-up would touch it.
+ */
+static DECLARE_WAIT_QUEUE_HEAD(cmheap_devices_wq);
 
 int cmheap_device_add(struct device *dev, const char *kind,
 		      const struct cmheap_engine_ops *engine,
@@ -83,7 +93,8 @@ static void cmheap_device_release(struct kref *ref)
 
 void cmheap_device_put(struct cmheap_device *device)
 {
-	kref_put(&device->ref, cmheap_device_release);
+	if (!kref_put(&device->ref, cmheap_device_release))
+		wake_up_all(&cmheap_devices_wq);
 }
 
 void cmheap_device_remove(u32 index)
@@ -100,6 +111,14 @@ void cmheap_device_remove(u32 index)
 	mutex_lock(&device->engine_lock);
 	device->gone = true;
 	mutex_unlock(&device->engine_lock);
+	/* The slot's reference is ours now; every other one is a handle's. */
+	if (kref_read(&device->ref) > 1) {
+		dev_info(device->dev, "cmheap: waiting for %u handle(s) on importer device %u to detach\n",
+			 kref_read(&device->ref) - 1, index);
+		if (wait_event_killable(cmheap_devices_wq,
+					kref_read(&device->ref) == 1))
+			dev_warn(device->dev, "cmheap: unbound with handles still attached: their mappings outlive the driver\n");
+	}
 	cmheap_device_put(device);
 }
 

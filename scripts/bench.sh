@@ -10,7 +10,9 @@
 #   its results come back as files.
 # TARGET=local: the running kernel of this machine (root, headers at
 #   /lib/modules/$(uname -r)/build): build natively, insmod, sweep, rmmod.
-#   QEMU is not needed; the accelerator is recorded as "hardware".
+#   QEMU is not needed; the accelerator is recorded as "hardware", unless
+#   the machine is a virtual one (ACCEL=tcg|kvm says what runs it; without
+#   it a QEMU machine is recorded as "unknown": not silicon).
 #
 # Then plot.sh and report.sh.  The folder (default
 # out/bench/<arch>-<kver>-<accel>-<date>/, OUT= overrides) holds results.csv,
@@ -22,6 +24,11 @@
 #                      ICOUNT=1: deterministic -icount, plus fixed guest
 #                      randomness, clock and layout (DETERMINISTIC=0: not)
 #   BENCH_ARGS="..."   extra cmheap-bench options (e.g. --quick, --sizes 4K,1M)
+#   DMA_CONFIGS="direct iommu bounce"   QEMU's edu engine as a measured
+#                      device, mapped directly, through the IOMMU and through
+#                      swiotlb: a guest per configuration (the main sweep in
+#                      the first), rows told apart by the dma column.
+#                      Default: none (no edu; the test devices only)
 #   LABEL=text         recorded in meta.json (default "make bench [BENCH_ARGS=...]")
 #   TIMEOUT=3600       guest deadline, seconds
 #   OUT=dir            results folder (emptied first)
@@ -159,7 +166,20 @@ if [ "$target" = local ]; then
 	if grep -q '^cmheap ' /proc/modules; then
 		die "cmheap is already loaded: rmmod cmheap first"
 	fi
-	set_out "$krel" hardware
+	# A board is hardware; a QEMU guest standing in for one is not.
+	local_accel=hardware
+	case ${ACCEL:-auto} in
+	tcg | kvm | hardware) local_accel=$ACCEL ;;
+	auto)
+		if grep -qs QEMU /sys/class/dmi/id/sys_vendor ||
+			grep -qas 'linux,dummy-virt' /proc/device-tree/compatible; then
+			local_accel=unknown
+			say "this machine is a QEMU guest: recorded as accelerator 'unknown' (ACCEL=tcg|kvm says which)"
+		fi
+		;;
+	*) die "ACCEL for TARGET=local: tcg, kvm or hardware" ;;
+	esac
+	set_out "$krel" "$local_accel"
 	dir=$build/local-$krel
 	mkdir -p "$dir"
 	say "building cmheap.ko for $krel..."
@@ -169,12 +189,12 @@ if [ "$target" = local ]; then
 	modprobe udmabuf 2>/dev/null || true
 	insmod "$dir/cmheap.ko" || die "insmod cmheap.ko failed (dmesg)"
 	trap 'rmmod cmheap 2>/dev/null || true' EXIT
-	say "running cmheap-bench on $krel (hardware)..."
+	say "running cmheap-bench on $krel ($local_accel)..."
 	raw=$out/logs/raw
 	mkdir -p "$raw"
 	rc=0
 	# shellcheck disable=SC2086 # BENCH_ARGS is a list of options
-	"$dir/bench/cmheap-bench" --out "$raw" --accelerator hardware --git-rev "$git_rev" \
+	"$dir/bench/cmheap-bench" --out "$raw" --accelerator "$local_accel" --git-rev "$git_rev" \
 		${label:+--label "$label"} --progress-every 1 $bench_args 2> >(tee "$out/logs/bench.log" >&2) || rc=$?
 	rmmod cmheap || say "warning: rmmod cmheap failed"
 	trap - EXIT
@@ -218,28 +238,54 @@ qemu="qemu-system-x86_64"
 [ "$arch" = arm64 ] && qemu="qemu-system-aarch64"
 qemu_version=$("$qemu" --version | awk 'NR == 1 { sub(/^QEMU emulator version /, ""); print }')
 
+# The job of one guest: cmheap-bench with the arguments given, its exit
+# status in bench-rc.txt.
+write_job() { # FILE ARGS...
+	local file=$1
+	shift
+	{
+		echo "# Written by scripts/bench.sh: a benchmark job for guest-init.sh."
+		echo "accel=$(shq "$accel")"
+		# shellcheck disable=SC2016 # expanded in the guest
+		echo 'for w in $(cat /proc/cmdline); do case $w in cmheap_accel=*) accel=${w#*=} ;; esac; done'
+		echo "./cmheap-bench --out \"\$RESULTS/bench\" --accelerator \"\$accel\"" \
+			"--qemu-version $(shq "$qemu_version") --git-rev $(shq "$git_rev")" \
+			"${label:+--label $(shq "$label")} --progress-every 1 $*"
+		echo "rc=\$?"
+		echo "echo \$rc >\"\$RESULTS/bench-rc.txt\""
+		echo "exit \$rc"
+	} >"$file"
+}
+
+# DMA configurations (DMA_CONFIGS="direct iommu bounce", any subset): the
+# guests get QEMU's edu engine as a device the importer maps for, in the
+# configuration each names (scripts/qemu-run.sh DMA_CONFIG).  The main sweep
+# runs in the first and measures edu beside the test devices; each other
+# configuration boots a guest of its own for the kernel ops on edu alone,
+# and its rows join results.csv with their dma column saying the route.
+dma_configs=${DMA_CONFIGS:-}
+for c in $dma_configs; do
+	case $c in direct | iommu | bounce) ;; *) die "DMA_CONFIGS: direct, iommu or bounce, not '$c'" ;; esac
+done
+read -r -a dma_list <<<"$dma_configs"
+main_args=$bench_args
+# the DMA sweep: kernel ops on edu, the same sizes and sg sweep otherwise
+dma_args="--devices edu --ops kernel $bench_args"
+[ "${#dma_list[@]}" -eq 0 ] || main_args="--devices test,edu $bench_args"
+
 payload=$dir/payload
 rm -rf "$payload"
 mkdir -p "$payload"
 cp "$dir/cmheap.ko" "$dir/bench/cmheap-bench" "$payload/"
-{
-	echo "# Written by scripts/bench.sh: the benchmark job for guest-init.sh."
-	echo "accel=$(shq "$accel")"
-	# shellcheck disable=SC2016 # expanded in the guest
-	echo 'for w in $(cat /proc/cmdline); do case $w in cmheap_accel=*) accel=${w#*=} ;; esac; done'
-	echo "./cmheap-bench --out \"\$RESULTS/bench\" --accelerator \"\$accel\"" \
-		"--qemu-version $(shq "$qemu_version") --git-rev $(shq "$git_rev")" \
-		"${label:+--label $(shq "$label")} --progress-every 1 $bench_args"
-	echo "rc=\$?"
-	echo "echo \$rc >\"\$RESULTS/bench-rc.txt\""
-	echo "exit \$rc"
-} >"$payload/job.sh"
+write_job "$payload/job.sh" "$main_args"
+write_job "$payload/job-dma.sh" "$dma_args"
 # The carveout heaps are measured too, in the regions the test rig reserves
 # (carveout_for in scripts/build-lib.sh): the kernel command-line word,
 # cmheap.ko's parameter (guest-init.sh reads cmheap.params), and on arm64
-# the device tree's reserved-memory node.
+# the device tree's reserved-memory node.  edu is driven with the 64-bit
+# mask qemu-run.sh gives it.
 mapfile -t carveout < <(carveout_for "$arch" "${MEM:-2G}")
-echo "${carveout[1]}" >"$payload/cmheap.params"
+echo "${carveout[1]}${dma_configs:+ edu_dma_bits=64}" >"$payload/cmheap.params"
 export APPEND="${APPEND:+$APPEND }${carveout[0]}" DT_RESERVED="${carveout[2]}"
 say "building initramfs..."
 "$scripts/mkinitramfs.sh" --arch "$arch" --out "$dir/initramfs.cpio" --payload "$payload" \
@@ -257,36 +303,50 @@ fi
 # Deterministic mode (ICOUNT=1): scripts/qemu-run.sh fixes the guest's
 # randomness, clock and memory layout as well as counting instructions.
 
-say "running the sweep in QEMU ($arch, $krel${BENCH_ARGS:+, BENCH_ARGS=$bench_args})..."
-res=$dir/results
-rc=0
-TAG="bench $arch-$kver" "$scripts/qemu-run.sh" "$arch" "$KERNEL" "$dir/initramfs.cpio" "$res" "$timeout" &
-qpid=$!
-# qemu-run.sh empties and recreates $res before booting
-follow_progress "$res/console.log" "$qpid" &
-fpid=$!
-wait "$qpid" || rc=$?
-kill "$fpid" 2>/dev/null || true
-wait "$fpid" 2>/dev/null || true
-for f in console.log qemu.log dmesg.txt cmdline.txt insmod.txt accel.txt elapsed.txt status.txt bench-rc.txt timeout.txt; do
-	[ -e "$res/$f" ] && cp "$res/$f" "$out/logs/"
-done
-[ "$rc" -eq 0 ] || die "guest failed (qemu-run.sh exit $rc; $out/logs/console.log)"
-status=$(cat "$res/status.txt")
-[ "$status" = ok ] || die "guest status '$status' ($out/logs/console.log)"
-brc=$(cat "$res/bench-rc.txt" 2>/dev/null || echo missing)
-[ "$brc" = 0 ] || die "cmheap-bench exited with $brc in the guest ($out/logs/console.log)"
+# One guest: boot, sweep, check, keep its logs in LOGDIR.  Sets real_accel.
+run_guest() { # NAME DMA_CONFIG JOB RESDIR LOGDIR
+	local name=$1 cfg=$2 job=$3 res=$4 logs=$5 rc=0 qpid fpid f status brc meta_accel
+	say "running $name in QEMU ($arch, $krel${cfg:+, DMA_CONFIG=$cfg}${bench_args:+, BENCH_ARGS=$bench_args})..."
+	mkdir -p "$logs"
+	DMA_CONFIG=$cfg APPEND="$APPEND${job:+ cmheap_job=$job}" TAG="bench $arch-$kver${cfg:+ $cfg}" \
+		"$scripts/qemu-run.sh" "$arch" "$KERNEL" "$dir/initramfs.cpio" "$res" "$timeout" &
+	qpid=$!
+	# qemu-run.sh empties and recreates $res before booting
+	follow_progress "$res/console.log" "$qpid" &
+	fpid=$!
+	wait "$qpid" || rc=$?
+	kill "$fpid" 2>/dev/null || true
+	wait "$fpid" 2>/dev/null || true
+	for f in console.log qemu.log dmesg.txt cmdline.txt insmod.txt accel.txt elapsed.txt status.txt bench-rc.txt timeout.txt; do
+		[ -e "$res/$f" ] && cp "$res/$f" "$logs/"
+	done
+	[ "$rc" -eq 0 ] || die "guest failed (qemu-run.sh exit $rc; $logs/console.log)"
+	status=$(cat "$res/status.txt")
+	[ "$status" = ok ] || die "guest status '$status' ($logs/console.log)"
+	brc=$(cat "$res/bench-rc.txt" 2>/dev/null || echo missing)
+	[ "$brc" = 0 ] || die "cmheap-bench exited with $brc in the guest ($logs/console.log)"
+	real_accel=$(cat "$res/accel.txt" 2>/dev/null || echo "$accel")
+	meta_accel=$(awk -f "$scripts/plots/json.awk" -v get=accelerator "$res/bench/meta.json" 2>/dev/null || true)
+	if [ "$meta_accel" != "$real_accel" ]; then
+		say "meta.json says accelerator '$meta_accel', qemu-run.sh used $real_accel: correcting meta.json"
+		sed -i "s/\"accelerator\"\([[:space:]]*\):\([[:space:]]*\)\"[^\"]*\"/\"accelerator\"\1:\2\"$real_accel\"/" "$res/bench/meta.json"
+	fi
+	say "guest ran for $(cat "$res/elapsed.txt" 2>/dev/null || echo '?') s ($real_accel)"
+}
 
-real_accel=$(cat "$res/accel.txt" 2>/dev/null || echo "$accel")
-meta_accel=$(awk -f "$scripts/plots/json.awk" -v get=accelerator "$res/bench/meta.json" 2>/dev/null || true)
-if [ "$meta_accel" != "$real_accel" ]; then
-	say "meta.json says accelerator '$meta_accel', qemu-run.sh used $real_accel: correcting meta.json"
-	sed -i "s/\"accelerator\"\([[:space:]]*\):\([[:space:]]*\)\"[^\"]*\"/\"accelerator\"\1:\2\"$real_accel\"/" "$res/bench/meta.json"
-fi
+res=$dir/results
+run_guest "the sweep" "${dma_list[0]:-}" "" "$res" "$out/logs"
+# The other DMA configurations, each in a guest of its own; their rows are
+# appended to the main results.csv and their meta.json kept beside it.
+for cfg in "${dma_list[@]:1}"; do
+	run_guest "the $cfg DMA sweep" "$cfg" /cmheap/job-dma.sh "$dir/results-$cfg" "$out/logs/$cfg"
+	tail -n +2 "$dir/results-$cfg/bench/results.csv" >>"$res/bench/results.csv"
+	cp "$dir/results-$cfg/bench/meta.json" "$out/meta-$cfg.json"
+done
+
 if [ "$real_accel" != "$accel" ] && [ -z "${OUT:-}" ]; then
 	new=${out%-"$accel"-*}-$real_accel-${out##*-"$accel"-}
 	mv "$out" "$new"
 	out=$new
 fi
-say "guest ran for $(cat "$res/elapsed.txt" 2>/dev/null || echo '?') s ($real_accel)"
 finish "$res/bench"

@@ -105,6 +105,8 @@ fig() {
 }
 
 ours='exporter~^cmheap-'
+# cmheap's test devices; QEMU's edu engine has figures of its own below
+tests='device=coherent|noncoherent'
 skip_why='no map/unmap rows with both attrs none and skip_cpu_sync'
 if [ "$has_noncoherent" -eq 0 ]; then
 	skip_why="${arch:-this system} has no non-coherent device, and on a coherent one skip_cpu_sync changes nothing (cmheap-bench measures it there only with --full)"
@@ -114,19 +116,19 @@ fi
 sweep_pref='direction=bidirectional|to_device|from_device|-;cache_state=dirty|clean|-'
 
 fig id=map-latency title='map and unmap latency vs size' \
-	filter="op=map|unmap;path=exporter;$ours" prefer="$sweep_pref" pick=max_order \
+	filter="op=map|unmap;path=exporter;$ours;$tests" prefer="$sweep_pref" pick=max_order \
 	panel=op,device series=caching,attrs \
 	why='no map/unmap rows for the cmheap heaps'
 
 fig id=skip-sync-saving title='skip-sync saving vs size (p50 sync / p50 skip-sync)' \
 	ylabel='p50 with sync / p50 with DMA_ATTR_SKIP_CPU_SYNC' ysi=0 yone=1 \
-	filter="op=map|unmap;path=exporter;$ours" prefer="$sweep_pref" pick=max_order \
+	filter="op=map|unmap;path=exporter;$ours;$tests" prefer="$sweep_pref" pick=max_order \
 	ratio='attrs=none/skip_cpu_sync' panel=op series=caching,device \
 	why="$skip_why"
 
 fig id=sg-entries title='map and unmap latency vs sg entries at %size%' \
 	x=nents xlabel='scatterlist entries (max_order sweep)' xbytes=0 \
-	filter="op=map|unmap;path=exporter;$ours;max_order~^[0-9]+\$" \
+	filter="op=map|unmap;path=exporter;$ours;$tests;max_order~^[0-9]+\$" \
 	prefer="$sweep_pref;attrs=none|skip_cpu_sync" pick=size \
 	panel=device series=op,caching \
 	why='no max_order sweep (rows with a numeric max_order at one size)'
@@ -144,14 +146,34 @@ fig id=cpu-bandwidth title='CPU read/write bandwidth per caching model' \
 
 fig id=exporter-overhead title='exporter overhead vs size (p50 exporter path / p50 raw DMA API)' \
 	ylabel='p50 exporter path / p50 raw dma_map_sgtable' ysi=0 yone=1 \
-	filter="op=map|unmap;$ours" prefer="$sweep_pref;attrs=none|skip_cpu_sync" pick=max_order \
+	filter="op=map|unmap;$ours;$tests" prefer="$sweep_pref;attrs=none|skip_cpu_sync" pick=max_order \
 	ratio='path=exporter/raw' panel=op series=caching,device \
 	why='no map/unmap rows with both the exporter and the raw path'
 
 fig id=sync-latency title='CPU/device sync latency vs size' \
-	filter='op=sync_dev|sync_cpu|dmabuf_sync' prefer="$sweep_pref;attrs=none|skip_cpu_sync" \
+	filter="op=sync_dev|sync_cpu|dmabuf_sync;$tests" prefer="$sweep_pref;attrs=none|skip_cpu_sync" \
 	pick=max_order panel=op series=exporter,device \
 	why='no sync_dev/sync_cpu/dmabuf_sync rows'
+
+# The DMA routes (make bench DMA_CONFIGS="direct iommu bounce"): QEMU's
+# edu engine mapped directly, through the IOMMU and through swiotlb, each
+# route measured in a guest of its own.
+dma_pref='direction=bidirectional|to_device|from_device;cache_state=clean|dirty;attrs=none|skip_cpu_sync'
+dma_why='no rows for the edu device (make bench DMA_CONFIGS="direct iommu bounce")'
+
+fig id=dma-map-latency title='map and unmap latency vs size per DMA route (edu device)' \
+	filter="op=map|unmap;path=exporter;device=edu" prefer="$dma_pref" pick=max_order \
+	panel=exporter series=op,dma why="$dma_why"
+
+fig id=dma-sg-entries title='map and unmap latency vs sg entries per DMA route at %size% (edu device)' \
+	x=nents xlabel='scatterlist entries (max_order sweep)' xbytes=0 \
+	filter="op=map|unmap;path=exporter;device=edu;$ours;max_order~^[0-9]+\$" \
+	prefer="$dma_pref" pick=size panel=op series=dma,caching \
+	why="$dma_why, or no max_order sweep"
+
+fig id=dma-sync-latency title='sync latency vs size per DMA route (edu device)' \
+	filter="op=sync_dev|sync_cpu;path=exporter;device=edu" prefer="$dma_pref" pick=max_order \
+	panel=exporter series=op,dma why="$dma_why"
 
 ok=$(awk -F'\t' '$2 == "ok"' "$index" | wc -l)
 echo "plot: $ok figure(s) in $out" >&2

@@ -35,6 +35,10 @@
 #                       intel_iommu=on; arm64: virt's SMMUv3); or with every
 #                       streaming mapping bounced (swiotlb=force, 64 MiB).  Unset:
 #                       no edu device.
+#   DRIVES="SERIAL:FILE[:snapshot] ..."  more raw virtio-blk disks, each found
+#                       in the guest by its serial (/sys/block/vd*/serial);
+#                       snapshot: the guest's writes are dropped at exit
+#                       (the board root filesystem of scripts/board.sh).
 #   DT_RESERVED="BASE:SIZE:MODEL ..."  arm64: boot with QEMU's own device
 #                       tree for this machine plus a no-map reserved-memory
 #                       node per entry, compatible "cmheap,carveout" with
@@ -109,7 +113,9 @@ direct | iommu | bounce)
 	# default.  arm64 6.12 shrinks a pool of the default size to 1 MiB,
 	# too small to bounce one test buffer, and keeps any other size.
 	[ "$DMA_CONFIG" = bounce ] && dma_cmdline="swiotlb=32896,force"
-	dma_devs+=(-device "edu,dma_mask=0xffffffffffffffff")
+	# and a PCI device no driver claims, for the driver_override binding
+	# of a board's device (selftests/bind_test.c)
+	dma_devs+=(-device "edu,dma_mask=0xffffffffffffffff" -device pci-testdev)
 	;;
 *) echo "qemu-run: DMA_CONFIG must be direct, iommu or bounce" >&2; exit 2 ;;
 esac
@@ -212,6 +218,8 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 echo "$accel_name" >"$out/accel.txt"
+# and for the guest (bench.sh's job, board-init.sh): what runs it
+cmdline+=" cmheap_accel=$accel_name"
 
 # The machine's device tree as QEMU makes it for exactly these options
 # (dumpdtb), with the reserved-memory nodes added: dtc merges a second
@@ -233,6 +241,15 @@ if [ "$arch" = arm64 ] && [ -n "${DT_RESERVED:-}" ]; then
 	dtc -q -I dts -O dtb -o "$out/machine.dtb" "$out/machine.dts"
 	dtb_opts=(-dtb "$out/machine.dtb")
 fi
+drive_opts=()
+n=0
+for d in ${DRIVES:-}; do
+	IFS=: read -r serial file mode <<<"$d"
+	[ -r "$file" ] || { echo "qemu-run: DRIVES: cannot read $file" >&2; exit 2; }
+	n=$((n + 1))
+	drive_opts+=(-drive "file=$file,format=raw,if=none,id=drive$n${mode:+,$mode=on}"
+		-device "virtio-blk-pci,drive=drive$n,serial=$serial")
+done
 disk=$(mktemp "$out/../.results-disk.XXXXXX")
 trap 'rm -f "$disk"' EXIT
 
@@ -252,7 +269,7 @@ boot() {
 		"${base_cmd[@]}" "${accel_opts[@]}" -smp "$smp" -m "$mem" \
 		-serial "file:$out/console.log" \
 		-kernel "$kernel" -initrd "$initrd" "${dtb_opts[@]}" \
-		-append "$cmdline${APPEND:+ $APPEND}" "${dma_devs[@]}" \
+		-append "$cmdline${APPEND:+ $APPEND}" "${dma_devs[@]}" "${drive_opts[@]}" \
 		-drive "file=$disk,format=raw,if=none,id=results" \
 		-device virtio-blk-pci,drive=results,serial=cmheap-results \
 		</dev/null >"$out/qemu.log" 2>&1 || rc=$?

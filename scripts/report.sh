@@ -113,23 +113,82 @@ read_skip_sync_saving() {
 	done
 }
 
+# per_entry ID PANEL SERIES WHAT SIZE: a line on how a series of an sg-entry
+# figure grows from its fewest entries to its most, and per extra entry.
+per_entry() {
+	local n0 n1 y0 y1
+	n0=$(datq "$1" "$2" "$3" @xmin)
+	n1=$(datq "$1" "$2" "$3" @x)
+	if [ -z "$n0" ] || [ -z "$n1" ] || [ "$n0" = "$n1" ]; then return 0; fi
+	y0=$(datq "$1" "$2" "$3" @ymin)
+	y1=$(datq "$1" "$2" "$3")
+	printf -- "- %s of %s: %s entries %s, %s entries %s (%s), about %s per extra entry.\n" \
+		"$4" "$(human_size "$5")" "$n0" "$(ns "$y0")" "$n1" "$(ns "$y1")" \
+		"$(times "$(div "$y1" "$y0")")" \
+		"$(ns "$(awk -v a="$y0" -v b="$y1" -v m="$n0" -v n="$n1" 'BEGIN { print (b - a) / (n - m) }')")"
+}
+
 read_sg_entries() {
-	local d op s n0 n1 y0 y1 size
+	local d op size
 	size=$(chosen sg-entries size)
 	for d in "${devices[@]}"; do
 		for op in map unmap; do
-			s="$op, cached"
-			n0=$(datq sg-entries "$(devname "$d")" "$s" @xmin)
-			n1=$(datq sg-entries "$(devname "$d")" "$s" @x)
-			if [ -z "$n0" ] || [ -z "$n1" ]; then continue; fi
-			y0=$(datq sg-entries "$(devname "$d")" "$s" @ymin)
-			y1=$(datq sg-entries "$(devname "$d")" "$s")
-			printf -- "- %s, cached, %s of %s: %s entries %s, %s entries %s (%s), about %s per extra entry.\n" \
-				"$op" "$(devname "$d")" "$(human_size "$size")" "$n0" "$(ns "$y0")" "$n1" "$(ns "$y1")" \
-				"$(times "$(div "$y1" "$y0")")" \
-				"$(ns "$(awk -v a="$y0" -v b="$y1" -v m="$n0" -v n="$n1" 'BEGIN { print (n > m) ? (b - a) / (n - m) : 0 }')")"
+			per_entry sg-entries "$(devname "$d")" "$op, cached" "$op, cached, $(devname "$d")" "$size"
 		done
 	done
+}
+
+dma_routes=(direct "through the IOMMU" "bounced (swiotlb)")
+
+read_dma_sg_entries() {
+	local op route c size
+	size=$(chosen dma-sg-entries size)
+	for op in map unmap; do
+		for route in "${dma_routes[@]}"; do
+			for c in cached uncached; do
+				per_entry dma-sg-entries "$op" "$route, $c" "$op, $c, $route" "$size"
+			done
+		done
+	done
+	dma_boots_note
+}
+
+dma_boots_note() {
+	echo "- Each route was measured in a guest of its own (the same kernel, QEMU and sweep): compare their shapes; their absolute gaps include what differs between boots."
+}
+
+# dma_at_largest ID OPS...: per exporter panel, each op's p50 per route at
+# the panel's largest size, with each route against direct.
+dma_at_largest() {
+	local id=$1 n t op route x y base line
+	shift
+	while IFS=$'\t' read -r n t _; do
+		case $n in '#'*) continue ;; esac
+		for op in "$@"; do
+			x=$(datq "$id" "$t" "$op, direct" @x)
+			base=$(datq "$id" "$t" "$op, direct")
+			line=''
+			for route in "${dma_routes[@]}"; do
+				[ -n "$x" ] || x=$(datq "$id" "$t" "$op, $route" @x)
+				y=$(datq "$id" "$t" "$op, $route" "$x")
+				[ -n "$y" ] || continue
+				line+="${line:+; }$route $(ns "$y")"
+				[ -n "$base" ] && [ "$route" != direct ] && line+=" ($(times "$(div "$y" "$base")") direct)"
+			done
+			[ -n "$line" ] && printf -- "- %s, %s at %s: %s.\n" "$t" "$op" "$(human_size "$x")" "$line"
+		done
+	done <"$data/$id.panels"
+}
+
+read_dma_map_latency() {
+	dma_at_largest dma-map-latency map unmap
+	dma_boots_note
+}
+
+read_dma_sync_latency() {
+	dma_at_largest dma-sync-latency "sync for device" "sync for CPU"
+	echo "- A sync copies between the buffer and its bounce buffer where DMA bounces; for a coherent device (edu is one on both QEMU machines), direct and IOMMU mappings have no cache maintenance to do."
+	dma_boots_note
 }
 
 read_peers_alloc() {
@@ -244,6 +303,7 @@ key_points() {
 			op = cell[r, "op"]
 			if (cell[r, "max_order"] != bmo[op]) continue
 			if (cell[r, "path"] == "raw") continue
+			if (cell[r, "device"] !~ /^(none|coherent|noncoherent)$/) continue
 			if (cell[r, "direction"] != dir && cell[r, "direction"] != "-") continue
 			if (cell[r, "cache_state"] != cs && cell[r, "cache_state"] != "-") continue
 			s = cell[r, "size"] + 0
@@ -260,6 +320,7 @@ key_points() {
 				for (r = 1; r <= n; r++) {
 					if (cell[r, "op"] != op || cell[r, "size"] + 0 != want) continue
 					if (cell[r, "max_order"] != bmo[op] || cell[r, "path"] == "raw") continue
+					if (cell[r, "device"] !~ /^(none|coherent|noncoherent)$/) continue
 					if (cell[r, "direction"] != dir && cell[r, "direction"] != "-") continue
 					if (cell[r, "cache_state"] != cs && cell[r, "cache_state"] != "-") continue
 					printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", op, cell[r, "exporter"], cell[r, "device"], cell[r, "attrs"], human(cell[r, "size"]), cell[r, "samples"], t(cell[r, "min_ns"]), t(cell[r, "p50_ns"]), t(cell[r, "p99_ns"]), cell[r, "mb_per_s"], cell[r, "minflt_per_op"]
@@ -268,6 +329,25 @@ key_points() {
 		}
 		if (dir != "-" || cs != "-") printf "\nmap/unmap/sync rows: direction %s, cache state %s, exporter path, default max_order; every point is in results.csv.\n", dir, cs
 	}' "$csv"
+}
+
+# devices_of FLAT_META [measured]: the devices of a meta.json (flattened by
+# json.awk), each with its kernel name, coherence and DMA route; "measured":
+# only those the sweep measured.
+devices_of() {
+	echo "$1" | awk -F'\t' -v only="${2:-}" '
+		$1 ~ /^devices\.[0-9]+\.[a-z_]+$/ { split($1, a, "."); v[a[2], a[3]] = $2; if (a[2] + 1 > n) n = a[2] + 1 }
+		END {
+			for (i = 0; i < n; i++) {
+				if (only != "" && v[i, "measured"] != "true") continue
+				if (v[i, "present"] == "false") continue
+				t = v[i, "device"] " (" v[i, "name"] "; " (v[i, "coherent"] == "true" ? "coherent" : "non-coherent")
+				if (v[i, "dma"] != "") t = t ", " v[i, "dma"] ", " v[i, "dma_mask_bits"] "-bit mask"
+				t = t (v[i, "measured"] == "false" ? ", not measured" : "") ")"
+				s = s (s == "" ? "" : ", ") t
+			}
+			print s
+		}'
 }
 
 first_line() {
@@ -299,19 +379,13 @@ report=$dir/report.md
 	row date "$(m date)"
 	row "iterations (warmup)" "$(m iterations) ($(m warmup))"
 	flat=$(awk -f "$here/plots/json.awk" "$meta" 2>/dev/null || true)
-	row devices "$(echo "$flat" | awk -F'\t' '
-		$1 ~ /^devices\.[0-9]+(\.name)?$/ { split($1, a, "."); if ($2 != "") n[a[2]] = $2; seen[a[2]] = 1 }
-		$1 ~ /^devices\.[0-9]+\.device$/ { split($1, a, "."); d[a[2]] = $2; seen[a[2]] = 1 }
-		$1 ~ /^devices\.[0-9]+\.present$/ { split($1, a, "."); if ($2 == "false") absent[a[2]] = 1 }
-		$1 ~ /^devices\.[0-9]+\.coherent$/ { split($1, a, "."); if ($2 != "null") c[a[2]] = ($2 == "true" || $2 == 1) ? "coherent" : "non-coherent" }
-		END {
-			for (i = 0; i in seen; i++) {
-				t = (i in n) ? n[i] : d[i]
-				t = t ((i in absent) ? " (absent)" : (i in c) ? " (" c[i] ")" : "")
-				s = s (s == "" ? "" : ", ") t
-			}
-			print s
-		}')"
+	row devices "$(devices_of "$flat")"
+	for f in "$dir"/meta-*.json; do
+		[ -r "$f" ] || continue
+		c=${f##*/meta-}
+		c=${c%.json}
+		row "$c DMA sweep" "$(devices_of "$(awk -f "$here/plots/json.awk" "$f" 2>/dev/null)" measured)${c:+; guest kernel command line: $(head -n 1 "$dir/logs/$c/cmdline.txt" 2>/dev/null)}"
+	done
 	# found/skipped: lists of names, or of objects with name (and reason)
 	row "exporters found" "$(echo "$flat" | awk -F'\t' '
 		$1 ~ /^exporters\.found\.[0-9]+(\.name)?$/ { s = s (s == "" ? "" : ", ") $2 }

@@ -38,11 +38,11 @@ check() { # DESCRIPTION COMMAND...
 	if msg=$("$@" 2>&1); then ok "$d"; else nok "$d" "$msg"; fi
 }
 
-header='exporter,caching,device,coherent,op,path,size,max_order,nents,direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op'
+header='exporter,caching,device,coherent,dma,op,path,size,max_order,nents,direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op'
 
 csv_header() { [ "$(head -n 1 "$1")" = "$header" ] || { echo "header is: $(head -n 1 "$1")"; return 1; }; }
 csv_rows() { [ "$(wc -l <"$1")" -gt 1 ] || { echo "no data rows"; return 1; }; }
-csv_fields() { awk -F, 'NF != 25 { printf "line %d has %d fields\n", NR, NF; bad = 1 } END { exit bad }' "$1"; }
+csv_fields() { awk -F, 'NF != 26 { printf "line %d has %d fields\n", NR, NF; bad = 1 } END { exit bad }' "$1"; }
 csv_sane() {
 	awk -F, '
 	function num(v) { return v ~ /^[0-9]+(\.[0-9]+)?$/ }
@@ -51,27 +51,29 @@ csv_sane() {
 	{
 		if ($1 == "") bad("empty exporter")
 		if ($2 !~ /^(cached|uncached)$/) bad("caching")
-		if ($3 !~ /^(coherent|noncoherent|none)$/) bad("device")
+		if ($3 !~ /^(coherent|noncoherent|none|edu)$/) bad("device")
 		if ($4 !~ /^(1|0|-)$/) bad("coherent")
-		if ($5 !~ /^(map|unmap|map_unmap|sync_dev|sync_cpu|dmabuf_sync|alloc_free_cold|alloc_free_warm|mmap_touch|cpu_write|cpu_read)$/) bad("op")
-		if ($6 !~ /^(exporter|raw|user)$/) bad("path")
-		if (!num($7) || $7 == 0) bad("size")
-		if ($8 != "-" && !num($8)) bad("max_order")
-		if ($9 != "-" && !num($9)) bad("nents")
-		if ($10 !~ /^(to_device|from_device|bidirectional|-)$/) bad("direction")
-		if ($11 !~ /^(none|skip_cpu_sync)$/) bad("attrs")
-		if ($12 !~ /^(clean|dirty|-)$/) bad("cache_state")
-		if (!num($13) || $13 + 0 <= 0) bad("samples > 0")
-		for (i = 14; i <= 20; i++) if (!num($i)) bad("column " i " not a number")
-		if ($14 + 0 > $15 + 0) bad("min <= p50")
-		if ($15 + 0 > $16 + 0) bad("p50 <= p90")
-		if ($16 + 0 > $17 + 0) bad("p90 <= p99")
-		if ($17 + 0 > $18 + 0) bad("p99 <= max")
-		if ($5 ~ /^cpu_(read|write)$/) { if (!num($21)) bad("mb_per_s of a bandwidth op") }
-		else if ($21 != "-") bad("mb_per_s of another op")
-		if ($5 == "mmap_touch") { if (!num($22)) bad("minflt_per_op of mmap_touch") }
-		else if ($22 != "-") bad("minflt_per_op of another op")
-		for (i = 23; i <= 25; i++) if ($i != "n/a" && !num($i)) bad("perf column " i)
+		if ($5 !~ /^(direct|iommu|bounce|iommu\+bounce|-)$/) bad("dma")
+		if (($3 == "none") != ($5 == "-")) bad("dma without a device")
+		if ($6 !~ /^(map|unmap|map_unmap|sync_dev|sync_cpu|dmabuf_sync|alloc_free_cold|alloc_free_warm|mmap_touch|cpu_write|cpu_read)$/) bad("op")
+		if ($7 !~ /^(exporter|raw|user)$/) bad("path")
+		if (!num($8) || $8 == 0) bad("size")
+		if ($9 != "-" && !num($9)) bad("max_order")
+		if ($10 != "-" && !num($10)) bad("nents")
+		if ($11 !~ /^(to_device|from_device|bidirectional|-)$/) bad("direction")
+		if ($12 !~ /^(none|skip_cpu_sync)$/) bad("attrs")
+		if ($13 !~ /^(clean|dirty|-)$/) bad("cache_state")
+		if (!num($14) || $14 + 0 <= 0) bad("samples > 0")
+		for (i = 15; i <= 21; i++) if (!num($i)) bad("column " i " not a number")
+		if ($15 + 0 > $16 + 0) bad("min <= p50")
+		if ($16 + 0 > $17 + 0) bad("p50 <= p90")
+		if ($17 + 0 > $18 + 0) bad("p90 <= p99")
+		if ($18 + 0 > $19 + 0) bad("p99 <= max")
+		if ($6 ~ /^cpu_(read|write)$/) { if (!num($22)) bad("mb_per_s of a bandwidth op") }
+		else if ($22 != "-") bad("mb_per_s of another op")
+		if ($6 == "mmap_touch") { if (!num($23)) bad("minflt_per_op of mmap_touch") }
+		else if ($23 != "-") bad("minflt_per_op of another op")
+		for (i = 24; i <= 26; i++) if ($i != "n/a" && !num($i)) bad("perf column " i)
 		if (b > 10) exit 1
 	}
 	END { exit b > 0 }' "$1"
@@ -125,9 +127,29 @@ check_dir() {
 	check "plots drawn, PNG and SVG" plots_drawn "$d"
 	check "report.md first line labels the accelerator" report_first_line "$d"
 	check "compare: a run against itself exits 0" "$scripts/compare" "$d" "$d"
-	awk -F, 'BEGIN { OFS = "," } NR == 2 { $15 = int($15 * 1.2 + 1); $16 = $15; $17 = $15; $18 = $15 + 1 } { print }' \
+	awk -F, 'BEGIN { OFS = "," } NR == 2 { $16 = int($16 * 1.2 + 1); $17 = $16; $18 = $16; $19 = $16 + 1 } { print }' \
 		"$d/results.csv" >"$tmp/slower.csv"
 	check "compare: a point 20% slower exits 1" expect_rc 1 "$scripts/compare" "$d" "$tmp/slower.csv"
+}
+
+# DMA_CONFIGS: the edu device's rows in each route, each guest's meta.json,
+# and the route figures drawn.
+# shellcheck disable=SC2016 # awk programs
+check_dma_routes() {
+	local d=$1 r
+	for r in direct iommu bounce; do
+		check "DMA_CONFIGS: edu map rows through $r" \
+			awk -F, -v r="$r" 'NR > 1 && $3 == "edu" && $5 == r && $6 == "map" { f = 1 } END { exit !f }' "$d/results.csv"
+	done
+	# dmabuf_sync is measured in the main guest only
+	check "DMA_CONFIGS: edu is direct in the main guest" \
+		awk -F, '$3 == "edu" && $6 == "dmabuf_sync" { n++; if ($5 != "direct") exit 1 } END { exit !n }' "$d/results.csv"
+	check "DMA_CONFIGS: meta-iommu.json says edu goes through the IOMMU" \
+		grep -q '"dma": "iommu"' "$d/meta-iommu.json"
+	check "DMA_CONFIGS: meta-bounce.json says edu bounces" \
+		grep -q '"dma": "bounce"' "$d/meta-bounce.json"
+	check "DMA_CONFIGS: the per-route figures drawn" \
+		awk -F'\t' '$1 ~ /^dma-/ && $2 == "ok" { n++ } END { exit n != 3 }' "$d/plots/index.tsv"
 }
 
 expect_rc() { # RC COMMAND...
@@ -148,19 +170,19 @@ compare_selftests() {
 	local a=$tmp/a.csv b=$tmp/b.csv
 	{
 		echo "$header"
-		echo "cmheap-system,cached,noncoherent,0,map,exporter,4096,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
-		echo "cmheap-system,cached,noncoherent,0,unmap,exporter,4096,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
-		echo "cmheap-system,cached,coherent,1,map,exporter,4096,-,1,bidirectional,none,clean,10,0,0,0,0,0,0,0,-,-,n/a,n/a,n/a"
-		echo "cmheap-system,cached,coherent,1,map,exporter,1048576,0,256,bidirectional,none,clean,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
-		echo "udmabuf,cached,none,-,mmap_touch,user,4096,-,-,-,none,-,10,90,100,110,120,130,105,5,-,1,n/a,n/a,n/a"
+		echo "cmheap-system,cached,noncoherent,0,direct,map,exporter,4096,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
+		echo "cmheap-system,cached,noncoherent,0,direct,unmap,exporter,4096,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
+		echo "cmheap-system,cached,coherent,1,direct,map,exporter,4096,-,1,bidirectional,none,clean,10,0,0,0,0,0,0,0,-,-,n/a,n/a,n/a"
+		echo "cmheap-system,cached,coherent,1,direct,map,exporter,1048576,0,256,bidirectional,none,clean,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
+		echo "udmabuf,cached,none,-,-,mmap_touch,user,4096,-,-,-,none,-,10,90,100,110,120,130,105,5,-,1,n/a,n/a,n/a"
 	} >"$a"
 	check "compare: identical -> exit 0" expect_rc 0 "$scripts/compare" "$a" "$a"
-	sed 's/^\(cmheap-system,cached,noncoherent,0,map,.*\),100,110,/\1,120,110,/' "$a" >"$b"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,120,110,/' "$a" >"$b"
 	check "compare: one point 20% slower -> exit 1" expect_rc 1 "$scripts/compare" "$a" "$b"
 	check "compare: ... and it is marked" expect_out 'REGRESSION' "$scripts/compare" "$a" "$b"
 	check "compare: --threshold 25 lets 20% pass" expect_rc 0 "$scripts/compare" "$a" "$b" --threshold 25
 	check "compare: THRESHOLD=25 in the environment too" expect_rc 0 env THRESHOLD=25 "$scripts/compare" "$a" "$b"
-	sed 's/^\(cmheap-system,cached,noncoherent,0,map,.*\),100,110,/\1,80,110,/' "$a" >"$b"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,80,110,/' "$a" >"$b"
 	check "compare: 20% faster -> exit 0, marked faster" expect_out '| faster |' "$scripts/compare" "$a" "$b"
 	check "compare: 20% faster -> exit 0" expect_rc 0 "$scripts/compare" "$a" "$b"
 	sed 's/,100,110,/,105,110,/' "$a" >"$b"
@@ -171,10 +193,10 @@ compare_selftests() {
 	check "compare: ... and listed" expect_out 'only in old' "$scripts/compare" "$a" "$b"
 	check "compare: a point only in new is listed, not failed" expect_rc 0 "$scripts/compare" "$b" "$a"
 	check "compare: zero vs zero is a tie" expect_out '| 0 | 0 | 1.000 | ok |' "$scripts/compare" "$a" "$a"
-	sed 's/^\(cmheap-system,cached,coherent,1,map,exporter,4096,.*\),0,0,0,0,0,0,0,/\1,0,50,0,0,0,0,0,/' "$a" >"$b"
+	sed 's/^\(cmheap-system,cached,coherent,1,direct,map,exporter,4096,.*\),0,0,0,0,0,0,0,/\1,0,50,0,0,0,0,0,/' "$a" >"$b"
 	check "compare: zero -> non-zero is a regression" expect_rc 1 "$scripts/compare" "$a" "$b"
 	check "compare: --min-ns makes tiny times ties" expect_rc 0 "$scripts/compare" "$a" "$b" --min-ns 100
-	sed 's/^\(cmheap-system,cached,noncoherent,0,unmap,.*\),100,110,/\1,116,110,/' "$a" >"$b"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,unmap,.*\),100,110,/\1,116,110,/' "$a" >"$b"
 	check "compare: --resolution 16 makes a 16 ns move a tie" expect_rc 0 "$scripts/compare" "$a" "$b" --resolution 16
 	check "compare: ... and without it, 16% is a regression" expect_rc 1 "$scripts/compare" "$a" "$b"
 	sed 's/,1048576,0,256,/,1048576,0,255,/' "$a" >"$b"
@@ -184,6 +206,12 @@ compare_selftests() {
 	mkdir -p "$tmp/dir"
 	cp "$a" "$tmp/dir/results.csv"
 	check "compare: folders work as well as files" expect_rc 0 "$scripts/compare" "$tmp/dir" "$a"
+	cut -d, -f1-4,6- "$a" >"$b"
+	check "compare: a results.csv from before the dma column pairs as direct" \
+		expect_out '5 points compared' "$scripts/compare" "$b" "$a"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,\)direct,map,/\1iommu,map,/' "$a" >"$b"
+	check "compare: a point of another DMA route is another point" \
+		expect_out 'only in old' "$scripts/compare" "$a" "$b"
 }
 
 case $mode in
@@ -191,14 +219,17 @@ none) compare_selftests ;;
 dir)
 	compare_selftests
 	check_dir "$dir"
+	[ ! -e "$dir/meta-iommu.json" ] || check_dma_routes "$dir"
 	;;
 guest)
 	compare_selftests
 	out=$root/build/test-bench
-	echo "# running cmheap-bench --quick in a guest (scripts/bench.sh)..."
-	if OUT=$out BENCH_ARGS="--quick${BENCH_ARGS:+ $BENCH_ARGS}" LABEL=test-bench "$scripts/bench.sh" >"$tmp/bench.out" 2>"$tmp/bench.err"; then
+	echo "# running cmheap-bench --quick in guests of each DMA configuration (scripts/bench.sh)..."
+	if OUT=$out BENCH_ARGS="--quick${BENCH_ARGS:+ $BENCH_ARGS}" LABEL=test-bench \
+		DMA_CONFIGS="direct iommu bounce" "$scripts/bench.sh" >"$tmp/bench.out" 2>"$tmp/bench.err"; then
 		ok "bench.sh --quick in a guest ($(tail -n 1 "$tmp/bench.err" | sed 's/.*done in/done in/'))"
 		check_dir "$out"
+		check_dma_routes "$out"
 	else
 		nok "bench.sh --quick in a guest" "$(tail -n 15 "$tmp/bench.err")"
 	fi

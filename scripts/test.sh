@@ -21,7 +21,9 @@
 # each kernel boots in each configuration of CONFIGS (default "direct iommu
 # bounce"): direct runs every test with the device mapped directly; iommu
 # (target NAME-iommu) and bounce (NAME-bounce) boot it behind an IOMMU and
-# with swiotlb=force and run the data-path tests (datapath_test) there.
+# with swiotlb=force and run the data-path tests (datapath_test) and the
+# driver_override binding of a device (bind_test, on QEMU's pci-testdev)
+# there.
 #
 # Environment: TIMEOUT (per guest, s, default 900), TEST_TIMEOUT (per test
 # binary inside the guest, s, default 300), GUEST_MODULES (default vgem), and
@@ -150,12 +152,12 @@ build_selftests() {
 }
 
 # The guest's job: run the selftests, KTAP to the console and to ktap.txt:
-# all of them mapped directly, the data-path tests (and the kernel's log
-# checks) in the other DMA configurations.
+# all of them mapped directly; the data-path and binding tests (and the
+# kernel's log checks) in the other DMA configurations.
 write_job() {
 	local tests=''
 	# shellcheck disable=SC2016 # $leaks is the guest's
-	[ "$2" = direct ] || tests='datapath_test $leaks kernel_log'
+	[ "$2" = direct ] || tests='datapath_test bind_test $leaks kernel_log'
 	cat >"$1" <<EOF
 # Written by scripts/test.sh: the selftests job for guest-init.sh.
 export CMHEAP_TIMEOUT=$test_timeout

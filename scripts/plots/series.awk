@@ -33,7 +33,8 @@ function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 function isnum(v) { return v ~ /^-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?$/ }
 function pretty(c, v) {
 	if (c == "attrs") return v == "none" ? "sync" : v == "skip_cpu_sync" ? "skip-sync" : v
-	if (c == "device") return v == "noncoherent" ? "non-coherent device" : v == "coherent" ? "coherent device" : v
+	if (c == "device") return v == "noncoherent" ? "non-coherent device" : v == "coherent" ? "coherent device" : v == "edu" ? "edu device" : v
+	if (c == "dma") return v == "iommu" ? "through the IOMMU" : v == "bounce" ? "bounced (swiotlb)" : v
 	if (c == "op") {
 		if (v == "alloc_free_warm") return "alloc+free (warm)"
 		if (v == "alloc_free_cold") return "alloc+free (cold)"
@@ -84,7 +85,7 @@ BEGIN {
 	if (minpts == "") minpts = 2
 	nfilt = (filter == "") ? 0 : split(filter, filt, ";")
 	npref = (prefer == "") ? 0 : split(prefer, prefs, ";")
-	dims = "exporter,caching,device,coherent,op,path,size,max_order,nents,direction,attrs,cache_state"
+	dims = "exporter,caching,device,coherent,dma,op,path,size,max_order,nents,direction,attrs,cache_state"
 	ndims = split(dims, dim, ",")
 }
 NR == 1 { for (i = 1; i <= NF; i++) { name[i] = $i; have[$i] = 1 } nf = NF; next }

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# board-image.sh ARCH: a Debian 12 root filesystem that stands in for a
+# board running Debian, for scripts/board.sh: its own kernel (Debian's
+# linux-image for ARCH, from bookworm), the headers of that kernel, a
+# toolchain and gnuplot, as `apt-get install build-essential
+# linux-headers-$(uname -r) gnuplot-nox` would leave a board.
+#
+# debootstrap downloads and unpacks the packages on the host (--foreign,
+# which needs no emulation of ARCH); the second stage, which runs the
+# packages' own scripts, runs in a QEMU guest of the rig's Debian 6.12
+# kernel for ARCH, chrooted into the image.  No network in the guest.
+#
+# Kept in the cache outside the clone (${CMHEAP_CACHE:-${XDG_CACHE_HOME:-
+# ~/.cache}/cmheap}/board/ARCH/), keyed by the package list and this
+# script: a warm cache is reused, a changed one builds afresh.  Prints the
+# path of a board.env (ARCH IMAGE KERNEL INITRD KRELEASE) for board.sh;
+# progress to stderr.  Needs root (debootstrap) and network to the archive.
+#
+# Environment: DEBIAN_MIRROR (default http://deb.debian.org/debian),
+# TIMEOUT for the second stage's guest (s, default 3600).
+set -euo pipefail
+export PATH=$PATH:/usr/sbin:/sbin
+
+arch=${1:?usage: board-image.sh x86_64|arm64}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/build-lib.sh
+. "$root/scripts/build-lib.sh"
+case $arch in
+x86_64) darch=amd64 ;;
+arm64) darch=arm64 ;;
+*) echo "board-image: ARCH is x86_64 or arm64" >&2; exit 2 ;;
+esac
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+t0=$SECONDS
+say() { echo "[board-image $arch $(printf '%4d' $((SECONDS - t0)))s] $*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+# What a board's user installs to build and run cmheap (README, "On real
+# hardware"), and the kernel whose headers those are.
+packages=(build-essential "linux-image-$darch" "linux-headers-$darch" gnuplot-nox
+	sudo kmod procps xz-utils)
+
+base=$cmheap_cache/board/$arch
+key=$( { echo "${packages[*]}" "$mirror"; cat "$0"; } | sha256sum | cut -c1-12)
+env_file=$base/board.env
+if [ -f "$base/.complete-$key" ] && [ -f "$env_file" ]; then
+	say "cached image ($key)"
+	echo "$env_file"
+	exit 0
+fi
+[ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
+command -v debootstrap >/dev/null || {
+	say "installing debootstrap"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2
+}
+rm -rf "$base"
+mkdir -p "$base"
+tree=$base/tree
+
+# 1. Download and unpack, on the host.
+say "debootstrap --foreign bookworm ($darch, ${#packages[@]} packages and their dependencies)..."
+mkdir -p "$cmheap_cache/board/debs-$arch"
+if ! debootstrap --foreign --arch="$darch" --variant=minbase --cache-dir="$cmheap_cache/board/debs-$arch" \
+	--include="$(IFS=,; echo "${packages[*]}")" bookworm "$tree" "$mirror" >"$base/debootstrap.log" 2>&1; then
+	tail -n 20 "$base/debootstrap.log" >&2
+	die "debootstrap failed ($base/debootstrap.log)"
+fi
+
+# What a board's administrator would have set up: sources (for apt-get
+# download linux-source-6.12 in scripts/fetch-source.sh), a name, the root
+# filesystem in fstab, and the launcher PID 1 runs: it unpacks the
+# repository from its disk and hands over to scripts/board-init.sh there.
+cat >"$tree/etc/apt/sources.list" <<EOF
+deb $mirror bookworm main
+deb $mirror bookworm-updates main
+deb ${mirror%/debian}/debian-security bookworm-security main
+EOF
+echo cmheap-board >"$tree/etc/hostname"
+echo 'LABEL=cmheap-board / ext4 rw 0 1' >"$tree/etc/fstab"
+mkdir -p "$tree/usr/local/sbin"
+cat >"$tree/usr/local/sbin/cmheap-board-launch" <<'EOF'
+#!/bin/sh
+# PID 1 of the board guest (scripts/board-image.sh): the repository comes on
+# the virtio disk with serial cmheap-src, as a tar; scripts/board-init.sh in
+# it does the rest.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+mount -o remount,rw /
+for s in /sys/block/vd*/serial; do
+	[ "$(cat "$s")" = cmheap-src ] && src=/dev/$(basename "${s%/serial}")
+done
+rm -rf /root/cmheap
+mkdir -p /root/cmheap
+tar -xf "$src" -C /root/cmheap
+exec sh /root/cmheap/scripts/board-init.sh
+EOF
+chmod 755 "$tree/usr/local/sbin/cmheap-board-launch"
+
+# 2. The second stage, in a guest of the rig's kernel, chrooted into the
+# image.  The job tells success by a marker file.
+img=$base/rootfs.img
+say "making the ext4 image..."
+mkfs.ext4 -q -F -L cmheap-board -d "$tree" "$img" 6G
+rm -rf "$tree"
+tdir=$("$here/fetch-kernel.sh" "$arch" 6.12)
+# shellcheck source=/dev/null
+. "$tdir/target.env"
+work=$base/stage2
+mkdir -p "$work/payload"
+cat >"$work/payload/job.sh" <<'EOF'
+# Written by scripts/board-image.sh: debootstrap's second stage.
+# (guest-init.sh brings virtio disks up only after the job: do it now.)
+modprobe virtio_pci 2>/dev/null
+modprobe virtio_blk 2>/dev/null
+modprobe ext4
+disk=''
+n=0
+while [ -z "$disk" ] && [ "$n" -lt 50 ]; do
+	for s in /sys/block/vd*/serial; do
+		[ -r "$s" ] && [ "$(cat "$s")" = cmheap-board ] && disk=/dev/${s#/sys/block/} && disk=${disk%/serial}
+	done
+	[ -n "$disk" ] || sleep 0.2
+	n=$((n + 1))
+done
+mkdir -p /mnt
+mount -t ext4 "$disk" /mnt || exit 1
+mount -t proc proc /mnt/proc
+mount -t sysfs sysfs /mnt/sys
+mount --bind /dev /mnt/dev
+rc=0
+chroot /mnt /debootstrap/debootstrap --second-stage || rc=$?
+[ "$rc" -ne 0 ] && cp /mnt/debootstrap/debootstrap.log "$RESULTS/" 2>/dev/null
+[ "$rc" -eq 0 ] && chroot /mnt sh -c 'apt-get clean; ls /boot >/etc/cmheap-board-ok'
+umount /mnt/dev /mnt/sys /mnt/proc
+umount /mnt
+exit "$rc"
+EOF
+"$here/mkinitramfs.sh" --arch "$arch" --out "$work/initramfs.cpio" --payload "$work/payload" \
+	--moddir "$MODDIR" --modules "ext4" 2>"$work/initramfs.log" ||
+	{ cat "$work/initramfs.log" >&2; die "initramfs did not build"; }
+say "second stage in QEMU (the packages' scripts, emulated: minutes)..."
+DRIVES="cmheap-board:$img" MEM=2G TAG="board-image $arch" \
+	"$here/qemu-run.sh" "$arch" "$KERNEL" "$work/initramfs.cpio" "$work/results" "${TIMEOUT:-3600}" ||
+	die "the second stage's guest failed ($work/results/console.log)"
+[ "$(cat "$work/results/job-rc.txt" 2>/dev/null)" = 0 ] ||
+	die "debootstrap --second-stage failed ($work/results/console.log, $work/results/debootstrap.log)"
+debugfs -R 'cat /etc/cmheap-board-ok' "$img" 2>/dev/null | grep -q vmlinuz ||
+	die "no kernel in the image's /boot after the second stage"
+
+# 3. The board's own kernel and initrd, for QEMU's -kernel/-initrd (a
+# board's boot loader would find them in /boot).
+krel=$(debugfs -R 'ls -p /lib/modules' "$img" 2>/dev/null | awk -F/ '$6 ~ /^[0-9]/ { print $6; exit }')
+[ -n "$krel" ] || die "no /lib/modules/<release> in the image"
+debugfs -R "dump /boot/vmlinuz-$krel $base/vmlinuz" "$img" 2>/dev/null
+debugfs -R "dump /boot/initrd.img-$krel $base/initrd.img" "$img" 2>/dev/null
+if [ ! -s "$base/vmlinuz" ] || [ ! -s "$base/initrd.img" ]; then die "could not take /boot/vmlinuz-$krel and initrd.img-$krel out of the image"; fi
+cat >"$env_file" <<EOF
+ARCH=$arch
+IMAGE=$img
+KERNEL=$base/vmlinuz
+INITRD=$base/initrd.img
+KRELEASE=$krel
+EOF
+touch "$base/.complete-$key"
+say "image ready: Debian 12 $darch, kernel $krel ($((SECONDS - t0)) s)"
+echo "$env_file"

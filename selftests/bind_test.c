@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bind_test: a device handed to cmheap's importer through driver_override,
+ * as the README's "Measuring a board's own device" tells a board's user to
+ * do, on the emulated devices the rig gives the guest: QEMU's pci-testdev
+ * (PCI, 1b36:0005, which no driver claims) and any platform device no
+ * driver has taken.  The device must appear among the importer's devices
+ * with what its bus gave it (IOMMU or not, DMA mask), take mappings whose
+ * DMA segments cover the buffer, refuse transfers (it has no engine, and
+ * cmheap never starts a bound device), and leave again at unbind, which
+ * waits (killably) for the handles on it to detach.  The teardown gives the device back (an
+ * empty driver_override, unbound from cmheap) whatever the test did.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "cmheap_util.h"
+
+#define PCI_DEVICES	"/sys/bus/pci/devices"
+#define PLATFORM_DEVICES "/sys/bus/platform/devices"
+#define BIND_SIZE	(SZ_1M + 3 * 4096)	/* several CPU entries */
+#define BIND_MAX_SEGS	512
+
+/* Write @s to the sysfs file @dir/@file: 0 or -errno. */
+static int sysfs_write(const char *dir, const char *file, const char *s)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* First line of @dir/@file into @buf: 0 or -errno. */
+static int sysfs_read(const char *dir, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+	return 0;
+}
+
+/* The name of the driver bound to @dev ("" when none). */
+static void driver_of(const char *bus_devices, const char *dev, char *buf,
+		      size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s/driver", bus_devices, dev);
+	n = readlink(path, target, sizeof(target) - 1);
+	buf[0] = 0;
+	if (n > 0) {
+		target[n] = 0;
+		snprintf(buf, len, "%s", strrchr(target, '/') + 1);
+	}
+}
+
+static bool is_pci_testdev(const char *dev)
+{
+	char dir[PATH_MAX], vendor[16], device[16];
+
+	snprintf(dir, sizeof(dir), "%s/%s", PCI_DEVICES, dev);
+	return !sysfs_read(dir, "vendor", vendor, sizeof(vendor)) &&
+	       !sysfs_read(dir, "device", device, sizeof(device)) &&
+	       !strcmp(vendor, "0x1b36") && !strcmp(device, "0x0005");
+}
+
+/*
+ * A platform device no driver has, that cmheap may take: not one of
+ * cmheap's own test devices, and one the platform bus gave a DMA mask.
+ */
+static bool is_free_platform_device(const char *dev)
+{
+	char drv[64];
+
+	if (!strncmp(dev, "cmheap", 6))
+		return false;
+	driver_of(PLATFORM_DEVICES, dev, drv, sizeof(drv));
+	return !drv[0];
+}
+
+/* The first device of @bus_devices that @pick accepts, into @name. */
+static bool find_device(const char *bus_devices, bool (*pick)(const char *),
+			char *name, size_t len)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	d = opendir(bus_devices);
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !pick(de->d_name))
+			continue;
+		snprintf(name, len, "%s", de->d_name);
+		found = true;
+	}
+	closedir(d);
+	return found;
+}
+
+FIXTURE(bind) {
+	int ctl;
+	char bus[16];			/* "pci" or "platform" */
+	char devices[64];		/* /sys/bus/<bus>/devices */
+	char name[NAME_MAX + 1];	/* the device's name on its bus */
+	char dir[PATH_MAX];		/* its sysfs folder */
+	bool bound;
+};
+
+FIXTURE_VARIANT(bind) {
+	const char *bus;
+	const char *devices;
+	bool (*pick)(const char *dev);
+	const char *absent;		/* why a guest may have none */
+};
+
+FIXTURE_VARIANT_ADD(bind, pci) {
+	.bus = "pci",
+	.devices = PCI_DEVICES,
+	.pick = is_pci_testdev,
+	.absent = "no pci-testdev (QEMU -device pci-testdev; the rig adds it with DMA_CONFIG)",
+};
+
+FIXTURE_VARIANT_ADD(bind, platform) {
+	.bus = "platform",
+	.devices = PLATFORM_DEVICES,
+	.pick = is_free_platform_device,
+	.absent = "every platform device has a driver here",
+};
+
+FIXTURE_SETUP(bind)
+{
+	CTL_OPEN_OR_SKIP(self->ctl);
+	snprintf(self->bus, sizeof(self->bus), "%s", variant->bus);
+	snprintf(self->devices, sizeof(self->devices), "%s", variant->devices);
+	if (!find_device(variant->devices, variant->pick, self->name,
+			 sizeof(self->name)))
+		SKIP(return, "%s", variant->absent);
+	snprintf(self->dir, sizeof(self->dir), "%.64s/%.255s", variant->devices,
+		 self->name);
+	TH_LOG("%s device %s", variant->bus, self->name);
+}
+
+/* Give the device back: no override, not ours. */
+FIXTURE_TEARDOWN(bind)
+{
+	char drv[64], path[96];
+
+	if (self->name[0]) {
+		driver_of(self->devices, self->name, drv, sizeof(drv));
+		if (!strcmp(drv, "cmheap")) {
+			snprintf(path, sizeof(path), "/sys/bus/%s/drivers/cmheap",
+				 self->bus);
+			sysfs_write(path, "unbind", self->name);
+		}
+		sysfs_write(self->dir, "driver_override", "\n");
+	}
+	if (self->ctl >= 0)
+		close(self->ctl);
+}
+
+/* The README's three writes; then the importer index it got, or -1. */
+static int bind_device(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(bind) *self)
+{
+	struct cmheap_device_info info;
+	char path[64], drv[64];
+	__u32 i;
+
+	ASSERT_EQ(0, sysfs_write(self->dir, "driver_override", "cmheap"));
+	snprintf(path, sizeof(path), "/sys/bus/%s", self->bus);
+	ASSERT_EQ(0, sysfs_write(path, "drivers_probe", self->name));
+	driver_of(self->devices, self->name, drv, sizeof(drv));
+	EXPECT_STREQ("cmheap", drv);
+	self->bound = true;
+	for (i = CMHEAP_FIRST_BUS_DEVICE; i < CMHEAP_MAX_DEVICES; i++) {
+		ASSERT_EQ(0, ctl_device_info(self->ctl, i, &info));
+		if ((info.flags & CMHEAP_DEVF_PRESENT) &&
+		    !strcmp(info.name, self->name))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void unbind_device(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(bind) *self)
+{
+	char path[96], drv[64];
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/cmheap", self->bus);
+	ASSERT_EQ(0, sysfs_write(path, "unbind", self->name));
+	driver_of(self->devices, self->name, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+}
+
+/*
+ * Bound, the device is an importer device with what its bus gave it, and
+ * it maps a cmheap buffer: every byte of the buffer in exactly one DMA
+ * segment, in order, each segment within its mask; direct-mapped, at the
+ * memory's own addresses.  It has no engine: a transfer is EOPNOTSUPP.
+ */
+TEST_F(bind, bound_device_maps)
+{
+	struct cmheap_segment *segs;
+	struct cmheap_device_info info;
+	struct cmheap_placement pl;
+	struct cmheap_attach at;
+	struct cmheap_dma_piece piece = { .offset = 0, .length = 64 };
+	char data[64], group[PATH_MAX + 16];
+	__u64 covered = 0, limit;
+	__u32 count = BIND_MAX_SEGS, s;
+	int index, buf;
+
+	index = bind_device(_metadata, self);
+	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, index) TH_LOG("not among the importer's devices");
+	ASSERT_EQ(0, ctl_device_info(self->ctl, (__u32)index, &info));
+	EXPECT_EQ(CMHEAP_DEVF_PRESENT | CMHEAP_DEVF_BUS,
+		  info.flags & (CMHEAP_DEVF_PRESENT | CMHEAP_DEVF_BUS |
+				CMHEAP_DEVF_ENGINE));
+	EXPECT_STREQ(self->bus, info.kind);
+	EXPECT_LE(24U, info.dma_mask_bits);
+	EXPECT_GE(64U, info.dma_mask_bits);
+	/* translated only where the IOMMU layer has the device in a group */
+	snprintf(group, sizeof(group), "%.4000s/iommu_group", self->dir);
+	if (info.flags & CMHEAP_DEVF_IOMMU)
+		EXPECT_EQ(0, access(group, F_OK));
+	TH_LOG("importer device %d: %s%s, %u-bit mask", index,
+	       info.flags & CMHEAP_DEVF_IOMMU ? "behind an IOMMU" : "direct",
+	       info.flags & CMHEAP_DEVF_BOUNCE ? ", may bounce" : "",
+	       info.dma_mask_bits);
+
+	buf = alloc_on("cmheap-system", BIND_SIZE);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, ctl_attach(self->ctl, buf, (__u32)index, &at));
+	ASSERT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL,
+			     0, 0, NULL));
+	segs = calloc(BIND_MAX_SEGS, sizeof(*segs));
+	ASSERT_NE(NULL, segs);
+	ASSERT_EQ(0, ctl_segments(self->ctl, at.handle, 0, segs, &count));
+	ASSERT_GE(BIND_MAX_SEGS, count);
+	limit = info.dma_mask_bits >= 64 ? ~0ULL :
+		(1ULL << info.dma_mask_bits) - 1;
+	for (s = 0; s < count; s++) {
+		EXPECT_EQ(covered, segs[s].offset) TH_LOG("segment %u", s);
+		EXPECT_LE(segs[s].dma_address + segs[s].length - 1, limit)
+			TH_LOG("segment %u beyond the %u-bit mask", s,
+			       info.dma_mask_bits);
+		covered += segs[s].length;
+	}
+	EXPECT_EQ((__u64)BIND_SIZE, covered);
+	if (!(info.flags & (CMHEAP_DEVF_IOMMU | CMHEAP_DEVF_BOUNCE))) {
+		ASSERT_EQ(0, ctl_placement(self->ctl, at.handle, &pl));
+		EXPECT_EQ(count, pl.segments);
+		EXPECT_EQ(0U, pl.segments_bad);
+	}
+	EXPECT_EQ(-EOPNOTSUPP, ctl_dma(self->ctl, at.handle,
+				       CMHEAP_DIR_TO_DEVICE, &piece, 1, data));
+	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	free(segs);
+	close(buf);
+	unbind_device(_metadata, self);
+	ASSERT_EQ(0, ctl_device_info(self->ctl, (__u32)index, &info));
+	EXPECT_EQ(0U, info.flags & CMHEAP_DEVF_PRESENT);
+}
+
+/* Unbind in a child process, which blocks while handles hold the device. */
+static pid_t unbind_in_child(FIXTURE_DATA(bind) *self)
+{
+	char path[96];
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/cmheap", self->bus);
+	pid = fork();
+	if (pid == 0)
+		_exit(sysfs_write(path, "unbind", self->name) ? 1 : 0);
+	return pid;
+}
+
+/* Whether @pid is still running after @ms milliseconds. */
+static bool still_running(pid_t pid, int ms)
+{
+	int status;
+
+	usleep((useconds_t)ms * 1000);
+	return waitpid(pid, &status, WNOHANG) == 0;
+}
+
+/*
+ * Unbound while a handle is mapped on it: the slot empties at once (a new
+ * attach gets ENODEV) but the unbind waits, as VFIO's does, until the
+ * handle has let the device go, so no mapping outlives the driver; the
+ * handle meanwhile still unmaps and detaches.
+ */
+TEST_F(bind, unbind_waits_for_handles)
+{
+	struct cmheap_device_info info;
+	struct cmheap_attach at;
+	int index, buf, status;
+	pid_t pid;
+
+	index = bind_device(_metadata, self);
+	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, index);
+	buf = alloc_on("cmheap-system", BIND_SIZE);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, ctl_attach(self->ctl, buf, (__u32)index, &at));
+	ASSERT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0,
+			     NULL));
+	pid = unbind_in_child(self);
+	ASSERT_LT(0, pid);
+	EXPECT_TRUE(still_running(pid, 500)) TH_LOG("unbind did not wait for the handle");
+	ASSERT_EQ(0, ctl_device_info(self->ctl, (__u32)index, &info));
+	EXPECT_EQ(0U, info.flags & CMHEAP_DEVF_PRESENT);
+	EXPECT_EQ(-ENODEV, ctl_attach(self->ctl, buf, (__u32)index, NULL));
+	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+	EXPECT_TRUE(still_running(pid, 200)) TH_LOG("unbind went on with the handle still attached");
+	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(buf);
+}
+
+/*
+ * The wait is killable: a killed unbind goes on (the driver lets the
+ * device go), and the handle left attached still detaches.
+ */
+TEST_F(bind, killed_unbind_goes_on)
+{
+	struct cmheap_attach at;
+	char drv[64];
+	int index, buf, status;
+	pid_t pid;
+
+	index = bind_device(_metadata, self);
+	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, index);
+	buf = alloc_on("cmheap-system", BIND_SIZE);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, ctl_attach(self->ctl, buf, (__u32)index, &at));
+	pid = unbind_in_child(self);
+	ASSERT_LT(0, pid);
+	EXPECT_TRUE(still_running(pid, 300));
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	driver_of(self->devices, self->name, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	close(buf);
+}
+
+/* Without driver_override, cmheap's driver takes nothing: no id table. */
+TEST_F(bind, probe_without_override_takes_nothing)
+{
+	char path[64], drv[64];
+
+	snprintf(path, sizeof(path), "/sys/bus/%s", self->bus);
+	sysfs_write(path, "drivers_probe", self->name);
+	driver_of(self->devices, self->name, drv, sizeof(drv));
+	EXPECT_STRNE("cmheap", drv);
+}
+
+TEST_HARNESS_MAIN
