@@ -7,12 +7,15 @@
 #
 # debootstrap downloads and unpacks the packages on the host (--foreign,
 # which needs no emulation of ARCH); the second stage, which runs the
-# packages' own scripts, runs in a QEMU guest of the rig's Debian 6.12
-# kernel for ARCH, chrooted into the image.  No network in the guest.
+# packages' own scripts, runs chrooted into the tree: on the host when ARCH
+# is the host's, else in a QEMU guest of the rig's Debian 6.12 kernel for
+# ARCH (no network there, and minutes of emulation).
 #
 # Kept in the cache outside the clone (${CMHEAP_CACHE:-${XDG_CACHE_HOME:-
-# ~/.cache}/cmheap}/board/ARCH/), keyed by the package list and this
-# script: a warm cache is reused, a changed one builds afresh.  Prints the
+# ~/.cache}/cmheap}/board/ARCH/), keyed by the package list, the mirror and
+# image_version below (raise it with any change to what goes into the
+# image): a warm cache is reused, a changed key builds afresh; downloaded
+# packages stay in board/debs-ARCH/ either way.  Prints the
 # path of a board.env (ARCH IMAGE KERNEL INITRD KRELEASE) for board.sh;
 # progress to stderr.  Needs root (debootstrap) and network to the archive.
 #
@@ -41,8 +44,9 @@ die() { say "ERROR: $*"; exit 1; }
 packages=(build-essential "linux-image-$darch" "linux-headers-$darch" gnuplot-nox
 	sudo kmod procps xz-utils)
 
+image_version=2
 base=$cmheap_cache/board/$arch
-key=$( { echo "${packages[*]}" "$mirror"; cat "$0"; } | sha256sum | cut -c1-12)
+key=$(echo "$image_version ${packages[*]} $mirror" | sha256sum | cut -c1-12)
 env_file=$base/board.env
 if [ -f "$base/.complete-$key" ] && [ -f "$env_file" ]; then
 	say "cached image ($key)"
@@ -54,7 +58,16 @@ command -v debootstrap >/dev/null || {
 	say "installing debootstrap"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2
 }
-rm -rf "$base"
+# A tree left by a killed run may still have the host's /proc, /sys and
+# /dev mounted in it (the native second stage): never delete through them.
+release_mounts() {
+	local m
+	while read -r m; do
+		umount -l "$m" 2>/dev/null || true
+	done < <(awk -v b="$base/" 'index($2, b) == 1 { print $2 }' /proc/mounts | sort -r)
+}
+release_mounts
+rm -rf --one-file-system "$base"
 mkdir -p "$base"
 tree=$base/tree
 
@@ -77,6 +90,14 @@ deb $mirror bookworm-updates main
 deb ${mirror%/debian}/debian-security bookworm-security main
 EOF
 echo cmheap-board >"$tree/etc/hostname"
+# A board's initramfs holds the modules its own hardware needs (MODULES=dep
+# finds them); in a chroot nothing can be detected, so name this board's:
+# its virtio disk and root filesystem.  Every kernel package's scripts
+# build it, so a small one also keeps the emulated second stage short.
+# (conf.d/ and modules.d/ rather than initramfs-tools' own conffiles.)
+mkdir -p "$tree/etc/initramfs-tools/conf.d" "$tree/usr/share/initramfs-tools/modules.d"
+echo MODULES=list >"$tree/etc/initramfs-tools/conf.d/cmheap-board"
+printf '%s\n' virtio_pci virtio_blk ext4 >"$tree/usr/share/initramfs-tools/modules.d/cmheap-board"
 echo 'LABEL=cmheap-board / ext4 rw 0 1' >"$tree/etc/fstab"
 mkdir -p "$tree/usr/local/sbin"
 cat >"$tree/usr/local/sbin/cmheap-board-launch" <<'EOF'
@@ -96,18 +117,33 @@ exec sh /root/cmheap/scripts/board-init.sh
 EOF
 chmod 755 "$tree/usr/local/sbin/cmheap-board-launch"
 
-# 2. The second stage, in a guest of the rig's kernel, chrooted into the
-# image.  The job tells success by a marker file.
+# 2. The second stage, chrooted into the tree (native) or the image
+# (emulated).  Success leaves a marker file with the contents of /boot.
 img=$base/rootfs.img
-say "making the ext4 image..."
-mkfs.ext4 -q -F -L cmheap-board -d "$tree" "$img" 6G
-rm -rf "$tree"
-tdir=$("$here/fetch-kernel.sh" "$arch" 6.12)
-# shellcheck source=/dev/null
-. "$tdir/target.env"
-work=$base/stage2
-mkdir -p "$work/payload"
-cat >"$work/payload/job.sh" <<'EOF'
+stage2_native() {
+	local rc=0
+	trap release_mounts EXIT
+	mount -t proc proc "$tree/proc"
+	mount -t sysfs sysfs "$tree/sys"
+	mount --bind /dev "$tree/dev"
+	chroot "$tree" /debootstrap/debootstrap --second-stage >"$base/stage2.log" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] && chroot "$tree" sh -c 'apt-get clean; ls /boot >/etc/cmheap-board-ok'
+	release_mounts
+	trap - EXIT
+	[ "$rc" -eq 0 ] || { tail -n 20 "$base/stage2.log" >&2; die "debootstrap --second-stage failed ($base/stage2.log)"; }
+	say "making the ext4 image..."
+	mkfs.ext4 -q -F -L cmheap-board -d "$tree" "$img" 6G
+}
+
+stage2_emulated() {
+	local work=$base/stage2 tdir
+	say "making the ext4 image..."
+	mkfs.ext4 -q -F -L cmheap-board -d "$tree" "$img" 6G
+	tdir=$("$here/fetch-kernel.sh" "$arch" 6.12)
+	# shellcheck source=/dev/null
+	. "$tdir/target.env"
+	mkdir -p "$work/payload"
+	cat >"$work/payload/job.sh" <<'EOF'
 # Written by scripts/board-image.sh: debootstrap's second stage.
 # (guest-init.sh brings virtio disks up only after the job: do it now.)
 modprobe virtio_pci 2>/dev/null
@@ -135,15 +171,26 @@ umount /mnt/dev /mnt/sys /mnt/proc
 umount /mnt
 exit "$rc"
 EOF
-"$here/mkinitramfs.sh" --arch "$arch" --out "$work/initramfs.cpio" --payload "$work/payload" \
-	--moddir "$MODDIR" --modules "ext4" 2>"$work/initramfs.log" ||
-	{ cat "$work/initramfs.log" >&2; die "initramfs did not build"; }
-say "second stage in QEMU (the packages' scripts, emulated: minutes)..."
-DRIVES="cmheap-board:$img" MEM=2G TAG="board-image $arch" \
-	"$here/qemu-run.sh" "$arch" "$KERNEL" "$work/initramfs.cpio" "$work/results" "${TIMEOUT:-3600}" ||
-	die "the second stage's guest failed ($work/results/console.log)"
-[ "$(cat "$work/results/job-rc.txt" 2>/dev/null)" = 0 ] ||
-	die "debootstrap --second-stage failed ($work/results/console.log, $work/results/debootstrap.log)"
+	"$here/mkinitramfs.sh" --arch "$arch" --out "$work/initramfs.cpio" --payload "$work/payload" \
+		--moddir "$MODDIR" --modules "ext4" 2>"$work/initramfs.log" ||
+		{ cat "$work/initramfs.log" >&2; die "initramfs did not build"; }
+	say "second stage in QEMU (the packages' scripts, emulated: minutes)..."
+	DRIVES="cmheap-board:$img" MEM=2G TAG="board-image $arch" \
+		"$here/qemu-run.sh" "$arch" "$KERNEL" "$work/initramfs.cpio" "$work/results" "${TIMEOUT:-3600}" ||
+		die "the second stage's guest failed ($work/results/console.log)"
+	[ "$(cat "$work/results/job-rc.txt" 2>/dev/null)" = 0 ] ||
+		die "debootstrap --second-stage failed ($work/results/console.log, $work/results/debootstrap.log)"
+}
+
+host_arch=$(uname -m)
+case $host_arch in aarch64) host_arch=arm64 ;; esac
+if [ "$arch" = "$host_arch" ]; then
+	say "second stage on the host (chroot)..."
+	stage2_native
+else
+	stage2_emulated
+fi
+rm -rf --one-file-system "$tree"
 debugfs -R 'cat /etc/cmheap-board-ok' "$img" 2>/dev/null | grep -q vmlinuz ||
 	die "no kernel in the image's /boot after the second stage"
 

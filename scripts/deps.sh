@@ -10,6 +10,7 @@ set -euo pipefail
 # dwarves: pahole, for the BTF step of 6.12 module builds.
 # kmod: host depmod/modprobe, to resolve and index the guest's modules.
 # device-tree-compiler: dtc, for the arm64 guests' reserved-memory nodes.
+# debootstrap, e2fsprogs: the board root filesystem (scripts/board-image.sh).
 pkgs=(
 	make gcc gcc-12 libc6-dev perl tar
 	gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross
@@ -18,6 +19,7 @@ pkgs=(
 	bc flex bison libelf-dev libssl-dev dwarves sparse
 	gnuplot-nox shellcheck
 	device-tree-compiler
+	debootstrap e2fsprogs
 )
 
 sudo=

@@ -315,6 +315,32 @@ static bool still_running(pid_t pid, int ms)
 }
 
 /*
+ * Bind the device, attach a cmheap-system buffer to it (and map it, with
+ * @map), then unbind in a child process, which must still be waiting half
+ * a second later.  The child's pid.
+ */
+static pid_t attached_then_unbinding(struct __test_metadata *_metadata,
+				     FIXTURE_DATA(bind) *self, bool map,
+				     int *index, int *buf,
+				     struct cmheap_attach *at)
+{
+	pid_t pid;
+
+	*index = bind_device(_metadata, self);
+	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, *index);
+	*buf = alloc_on("cmheap-system", BIND_SIZE);
+	ASSERT_LE(0, *buf);
+	ASSERT_EQ(0, ctl_attach(self->ctl, *buf, (__u32)*index, at));
+	if (map)
+		ASSERT_EQ(0, ctl_map(self->ctl, at->handle,
+				     CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	pid = unbind_in_child(self);
+	ASSERT_LT(0, pid);
+	EXPECT_TRUE(still_running(pid, 500)) TH_LOG("unbind did not wait for the handle");
+	return pid;
+}
+
+/*
  * Unbound while a handle is mapped on it: the slot empties at once (a new
  * attach gets ENODEV) but the unbind waits, as VFIO's does, until the
  * handle has let the device go, so no mapping outlives the driver; the
@@ -327,16 +353,7 @@ TEST_F(bind, unbind_waits_for_handles)
 	int index, buf, status;
 	pid_t pid;
 
-	index = bind_device(_metadata, self);
-	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, index);
-	buf = alloc_on("cmheap-system", BIND_SIZE);
-	ASSERT_LE(0, buf);
-	ASSERT_EQ(0, ctl_attach(self->ctl, buf, (__u32)index, &at));
-	ASSERT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0,
-			     NULL));
-	pid = unbind_in_child(self);
-	ASSERT_LT(0, pid);
-	EXPECT_TRUE(still_running(pid, 500)) TH_LOG("unbind did not wait for the handle");
+	pid = attached_then_unbinding(_metadata, self, true, &index, &buf, &at);
 	ASSERT_EQ(0, ctl_device_info(self->ctl, (__u32)index, &info));
 	EXPECT_EQ(0U, info.flags & CMHEAP_DEVF_PRESENT);
 	EXPECT_EQ(-ENODEV, ctl_attach(self->ctl, buf, (__u32)index, NULL));
@@ -359,14 +376,7 @@ TEST_F(bind, killed_unbind_goes_on)
 	int index, buf, status;
 	pid_t pid;
 
-	index = bind_device(_metadata, self);
-	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, index);
-	buf = alloc_on("cmheap-system", BIND_SIZE);
-	ASSERT_LE(0, buf);
-	ASSERT_EQ(0, ctl_attach(self->ctl, buf, (__u32)index, &at));
-	pid = unbind_in_child(self);
-	ASSERT_LT(0, pid);
-	EXPECT_TRUE(still_running(pid, 300));
+	pid = attached_then_unbinding(_metadata, self, false, &index, &buf, &at);
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
@@ -379,8 +389,14 @@ TEST_F(bind, killed_unbind_goes_on)
 /* Without driver_override, cmheap's driver takes nothing: no id table. */
 TEST_F(bind, probe_without_override_takes_nothing)
 {
-	char path[64], drv[64];
+	char path[96], drv[64];
 
+	/* whatever an earlier test left: not ours, no override */
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/cmheap", self->bus);
+	driver_of(self->devices, self->name, drv, sizeof(drv));
+	if (!strcmp(drv, "cmheap"))
+		ASSERT_EQ(0, sysfs_write(path, "unbind", self->name));
+	ASSERT_EQ(0, sysfs_write(self->dir, "driver_override", "\n"));
 	snprintf(path, sizeof(path), "/sys/bus/%s", self->bus);
 	sysfs_write(path, "drivers_probe", self->name);
 	driver_of(self->devices, self->name, drv, sizeof(drv));
