@@ -217,7 +217,9 @@ dir=$build/$arch-$kver
 mkdir -p "$dir"
 
 # The accelerator qemu-run.sh will use (it decides; accel.txt says what it
-# did, and meta.json is corrected afterwards if this guess was wrong).
+# did, and passes it to the guest as cmheap_accel=, which the job hands to
+# cmheap-bench: meta.json says what really ran it; only the folder's name
+# is corrected afterwards if this guess was wrong).
 if [ "$icount" = 1 ]; then
 	accel=tcg-icount
 elif [ "${ACCEL:-auto}" != auto ]; then
@@ -305,7 +307,7 @@ fi
 
 # One guest: boot, sweep, check, keep its logs in LOGDIR.  Sets real_accel.
 run_guest() { # NAME DMA_CONFIG JOB RESDIR LOGDIR
-	local name=$1 cfg=$2 job=$3 res=$4 logs=$5 rc=0 qpid fpid f status brc meta_accel
+	local name=$1 cfg=$2 job=$3 res=$4 logs=$5 rc=0 qpid fpid f status brc
 	say "running $name in QEMU ($arch, $krel${cfg:+, DMA_CONFIG=$cfg}${bench_args:+, BENCH_ARGS=$bench_args})..."
 	mkdir -p "$logs"
 	DMA_CONFIG=$cfg APPEND="$APPEND${job:+ cmheap_job=$job}" TAG="bench $arch-$kver${cfg:+ $cfg}" \
@@ -326,11 +328,6 @@ run_guest() { # NAME DMA_CONFIG JOB RESDIR LOGDIR
 	brc=$(cat "$res/bench-rc.txt" 2>/dev/null || echo missing)
 	[ "$brc" = 0 ] || die "cmheap-bench exited with $brc in the guest ($logs/console.log)"
 	real_accel=$(cat "$res/accel.txt" 2>/dev/null || echo "$accel")
-	meta_accel=$(awk -f "$scripts/plots/json.awk" -v get=accelerator "$res/bench/meta.json" 2>/dev/null || true)
-	if [ "$meta_accel" != "$real_accel" ]; then
-		say "meta.json says accelerator '$meta_accel', qemu-run.sh used $real_accel: correcting meta.json"
-		sed -i "s/\"accelerator\"\([[:space:]]*\):\([[:space:]]*\)\"[^\"]*\"/\"accelerator\"\1:\2\"$real_accel\"/" "$res/bench/meta.json"
-	fi
 	say "guest ran for $(cat "$res/elapsed.txt" 2>/dev/null || echo '?') s ($real_accel)"
 }
 
