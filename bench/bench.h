@@ -27,6 +27,12 @@ enum op {
 	OP_MMAP_TOUCH,
 	OP_CPU_WRITE,
 	OP_CPU_READ,
+	OP_ALLOC,		/* allocation alone */
+	/* CMHEAP_HEAP_IOC_SYNC_RANGE on 1/64, 1/8 and all of the buffer */
+	OP_RANGE_SYNC_64TH,
+	OP_RANGE_SYNC_8TH,
+	OP_RANGE_SYNC_ALL,
+	OP_POOL_SHRINK,		/* the shrinker emptying a full pool */
 	OP_COUNT,
 };
 
@@ -47,10 +53,28 @@ static inline bool op_is_sync(int op)
 	return op == OP_SYNC_DEV || op == OP_SYNC_CPU;
 }
 
+/* CPU-access syncs from userspace: DMA_BUF_IOCTL_SYNC and the range ones. */
+static inline bool op_is_cpu_sync(int op)
+{
+	return op == OP_DMABUF_SYNC || op == OP_RANGE_SYNC_64TH ||
+	       op == OP_RANGE_SYNC_8TH || op == OP_RANGE_SYNC_ALL;
+}
+
+static inline bool op_is_range_sync(int op)
+{
+	return op_is_cpu_sync(op) && op != OP_DMABUF_SYNC;
+}
+
+static inline bool op_is_alloc(int op)
+{
+	return op == OP_ALLOC_FREE_COLD || op == OP_ALLOC_FREE_WARM ||
+	       op == OP_ALLOC || op == OP_POOL_SHRINK;
+}
+
 /* Ops that use a device attachment (the others have device "none"). */
 static inline bool op_needs_device(int op)
 {
-	return op_is_kernel(op) || op == OP_DMABUF_SYNC;
+	return op_is_kernel(op) || op_is_cpu_sync(op);
 }
 
 enum path { PATH_EXPORTER, PATH_RAW, PATH_USER, PATH_COUNT };
@@ -82,6 +106,7 @@ struct point {
 	int attrs;		/* enum attrs */
 	int cache;		/* enum cache_state or NA */
 	int max_order;		/* requested cap for the buffer, NA: as found */
+	int pool;		/* the heap's page pools on (1), off (0), NA */
 	bool sg_sweep;		/* part of the scatterlist granularity sweep */
 };
 

@@ -100,6 +100,16 @@ static void exporter_memory(struct exporter *e)
 	fclose(f);
 }
 
+/* a cmheap heap's pool in debugfs (only the system heaps have one) */
+static const char *pool_path(const struct exporter *e)
+{
+	static char path[192];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cmheap/%s/pool",
+		 e->name);
+	return path;
+}
+
 /* open the exporter and allocate, attach and free one page */
 static void exporter_probe(int ctl, struct exporter *e)
 {
@@ -131,6 +141,7 @@ static void exporter_probe(int ctl, struct exporter *e)
 	e->pageless = at.flags & CMHEAP_ATTF_PAGELESS;
 	if (e->kind == EXP_CMHEAP && !(at.flags & CMHEAP_ATTF_OURS))
 		e->kind = EXP_DMA_HEAP;	/* named like ours, but is not */
+	e->pooled = e->kind == EXP_CMHEAP && access(pool_path(e), R_OK) == 0;
 	ctl_detach(ctl, at.handle);
 	buffer_free(&b);
 	exporter_memory(e);
@@ -239,6 +250,46 @@ void buffer_free(struct buffer *b)
 	if (b->fd >= 0)
 		close(b->fd);
 	b->fd = -1;
+}
+
+int pools_get(void)
+{
+	char buf[8];
+
+	if (!read_file_str(POOLS_PARAM, buf, sizeof(buf)))
+		return -1;
+	return buf[0] == 'Y' || buf[0] == '1';
+}
+
+bool pools_set(int on)
+{
+	return write_file_str(POOLS_PARAM, on ? "1" : "0") && pools_get() == on;
+}
+
+/* the blocks waiting to be zeroed in @e's pool, or -1 */
+static long pool_dirty(const struct exporter *e)
+{
+	char line[128];
+	long dirty = 0, r, d;
+	int order;
+	FILE *f = fopen(pool_path(e), "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "order %d ready %ld dirty %ld", &order, &r,
+			   &d) == 3)
+			dirty += d;
+	fclose(f);
+	return dirty;
+}
+
+void pool_settle(const struct exporter *e)
+{
+	int i;
+
+	for (i = 0; i < 10000 && pool_dirty(e) > 0; i++)
+		usleep(1000);
 }
 
 int max_order_get(void)

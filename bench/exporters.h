@@ -14,6 +14,7 @@
 #define DMA_HEAP_DIR	"/dev/dma_heap"
 #define UDMABUF_PATH	"/dev/udmabuf"
 #define MAX_ORDER_PARAM	"/sys/module/cmheap/parameters/max_order"
+#define POOLS_PARAM	"/sys/module/cmheap/parameters/pools"
 
 enum exp_kind {
 	EXP_CMHEAP,	/* /dev/dma_heap/cmheap-* */
@@ -28,6 +29,7 @@ struct exporter {
 	bool uncached;		/* from the importer's CMHEAP_ATTF_UNCACHED */
 	bool carveout;		/* a cmheap carveout heap (its debugfs says) */
 	bool pageless;		/* no struct pages: CMHEAP_ATTF_PAGELESS */
+	bool pooled;		/* a system heap of cmheap's, with page pools */
 	const char *memory;	/* where its memory comes from, for meta.json */
 	bool present;		/* usable; else reason says why not */
 	char reason[192];
@@ -54,6 +56,15 @@ const char *exporter_caching(const struct exporter *e);
 /* 0 and *b filled, or -errno */
 int exporter_alloc(struct exporter *e, uint64_t size, struct buffer *b);
 void buffer_free(struct buffer *b);
+
+/* the cmheap pools module parameter: 1, 0, or -1 when unreadable */
+int pools_get(void);
+bool pools_set(int on);
+/*
+ * Waits (up to 10 s) until @e's pool has zeroed every block a free gave it,
+ * so that the next allocation finds a warm, ready pool.
+ */
+void pool_settle(const struct exporter *e);
 
 /* the cmheap max_order module parameter: value, or -1 when unreadable */
 int max_order_get(void);

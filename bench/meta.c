@@ -285,6 +285,33 @@ static void write_points(FILE *f, const struct meta *m)
 	fputs("  },\n", f);
 }
 
+/*
+ * The system heaps' page pool parameters as the run found them: whether
+ * pools were on (alloc points say which they had), their cap, and whether
+ * freed pages were zeroed in the background.
+ */
+static void write_pool_params(FILE *f)
+{
+	static const char *const names[] = {
+		"pools", "pool_limit_mb", "pool_zero_background",
+	};
+	char path[128], buf[32];
+	size_t i;
+
+	jkey(f, 2, "pool_params");
+	fputs("{", f);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/module/cmheap/parameters/%s",
+			 names[i]);
+		fprintf(f, "%s\"%s\": ", i ? ", " : "", names[i]);
+		if (read_file_str(path, buf, sizeof(buf)))
+			fprintf(f, "\"%s\"", buf);
+		else
+			fputs("null", f);
+	}
+	fputs("},\n", f);
+}
+
 void meta_write(const char *dir, const struct meta *m)
 {
 	char path[4096], tmp[4096 + 8];
@@ -324,6 +351,7 @@ void meta_write(const char *dir, const struct meta *m)
 		fprintf(f, "%d,\n", m->max_order_at_start);
 	else
 		fputs("null,\n", f);
+	write_pool_params(f);
 	write_devices(f);
 	write_exporters(f, m);
 	write_method(f);

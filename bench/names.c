@@ -16,6 +16,11 @@ const char *const op_names[OP_COUNT] = {
 	[OP_MMAP_TOUCH]		= "mmap_touch",
 	[OP_CPU_WRITE]		= "cpu_write",
 	[OP_CPU_READ]		= "cpu_read",
+	[OP_ALLOC]		= "alloc",
+	[OP_RANGE_SYNC_64TH]	= "range_sync_64th",
+	[OP_RANGE_SYNC_8TH]	= "range_sync_8th",
+	[OP_RANGE_SYNC_ALL]	= "range_sync_all",
+	[OP_POOL_SHRINK]	= "pool_shrink",
 };
 
 const char *const path_names[PATH_COUNT] = {

@@ -57,10 +57,17 @@ static const char usage_text[] =
 "                       size (default " DEF_SIZES "; up to 1G\n"
 "                       on request, e.g. --sizes 4K,1M,64M,1G)\n"
 "  --ops LIST           map, unmap, map_unmap, sync_dev, sync_cpu (timed in\n"
-"                       the kernel), dmabuf_sync, alloc_free_cold,\n"
+"                       the kernel), dmabuf_sync, range_sync_64th,\n"
+"                       range_sync_8th, range_sync_all (cmheap's partial\n"
+"                       sync of the buffer's first 1/64, 1/8, all), alloc\n"
+"                       (allocation alone), pool_shrink (the pools'\n"
+"                       shrinker, through drop_caches), alloc_free_cold,\n"
 "                       alloc_free_warm, mmap_touch, cpu_write, cpu_read\n"
-"                       (timed in userspace); groups: kernel, user, all\n"
-"                       (default all)\n"
+"                       (timed in userspace); groups: kernel, user,\n"
+"                       range_sync, alloc_free, all (default all)\n"
+"  --pools LIST         on, off: the system heaps' page pools for the\n"
+"                       allocation ops (module parameter pools, restored\n"
+"                       afterwards; default both, one point after the other)\n"
 "  --devices LIST       the importer's devices: coherent, noncoherent (its\n"
 "                       test devices; x86 has only the coherent one), test\n"
 "                       (both), edu (QEMU's DMA engine), bus (every real\n"
@@ -176,6 +183,9 @@ static bool name_item(const char *item, void *ctx)
 	bad_usage("unknown %s '%s'", l->what, item);
 }
 
+/* by bit: off is 0, on is 1, as the parameter's value */
+static const char *const pool_names[2] = { "off", "on" };
+
 static unsigned int parse_names(const char *arg, const char *const *names,
 				unsigned int count, const char *what)
 {
@@ -204,6 +214,11 @@ static bool op_item(const char *item, void *ctx)
 	}
 	if (!strcmp(item, "all")) {
 		*mask |= OPS_ALL;
+		return true;
+	}
+	if (!strcmp(item, "range_sync")) {
+		*mask |= OP_BIT(OP_RANGE_SYNC_64TH) | OP_BIT(OP_RANGE_SYNC_8TH) |
+			 OP_BIT(OP_RANGE_SYNC_ALL);
 		return true;
 	}
 	/* alloc_free: both of them */
@@ -329,7 +344,7 @@ enum {
 	O_CACHE, O_PATHS, O_FULL, O_SG_SIZE, O_MAX_ORDERS, O_SG_ENTRIES,
 	O_SG_OPS, O_SG_BUDGET, O_ITERATIONS, O_WARMUP, O_MIN_SAMPLES, O_BUDGET, O_QUICK,
 	O_CPU, O_PERF, O_OUT, O_RAW, O_DRY, O_PROGRESS, O_ACCEL, O_QEMU,
-	O_GIT, O_LABEL,
+	O_GIT, O_LABEL, O_POOLS,
 };
 
 static const struct option long_opts[] = {
@@ -341,6 +356,7 @@ static const struct option long_opts[] = {
 	{ "attrs", required_argument, NULL, O_ATTRS },
 	{ "cache-states", required_argument, NULL, O_CACHE },
 	{ "paths", required_argument, NULL, O_PATHS },
+	{ "pools", required_argument, NULL, O_POOLS },
 	{ "full", no_argument, NULL, O_FULL },
 	{ "sg-size", required_argument, NULL, O_SG_SIZE },
 	{ "max-orders", required_argument, NULL, O_MAX_ORDERS },
@@ -375,6 +391,7 @@ static void set_defaults(bool quick)
 	opt.attrs = (1U << ATTRS_COUNT) - 1;
 	opt.caches = (1U << CS_COUNT) - 1;
 	opt.paths = (1U << PATH_EXPORTER) | (1U << PATH_RAW);
+	opt.pools = 3;
 	opt.sg_size = quick ? QUICK_SG_SIZE : DEF_SG_SIZE;
 	parse_orders(quick ? QUICK_MAX_ORDERS : DEF_MAX_ORDERS);
 	opt.sg_ops = parse_ops(DEF_SG_OPS);
@@ -443,6 +460,9 @@ void options_parse(int argc, char **argv)
 			break;
 		case O_PATHS:
 			opt.paths = parse_names(optarg, path_opts, 2, "path");
+			break;
+		case O_POOLS:
+			opt.pools = parse_names(optarg, pool_names, 2, "pools");
 			break;
 		case O_FULL:
 			opt.full = true;

@@ -21,6 +21,7 @@ struct options {
 	unsigned int attrs;	/* bit per enum attrs */
 	unsigned int caches;	/* bit per enum cache_state */
 	unsigned int paths;	/* PATH_EXPORTER / PATH_RAW bits */
+	unsigned int pools;	/* bit 1: pools on, bit 0: off (pooled heaps) */
 
 	/* scatterlist granularity sweep */
 	uint64_t sg_size;

@@ -77,6 +77,7 @@ static void key_columns(FILE *f, const struct point *p, const struct extra *x,
 	fprintf(f, ",%s,%s,%llu", op_names[p->op], path_names[p->path],
 		(unsigned long long)p->size);
 	put_dash_or_int(f, x->max_order);
+	fputs(p->pool == NA ? ",-" : p->pool ? ",on" : ",off", f);
 	put_dash_or_int(f, x->nents);
 	fprintf(f, ",%s,%s,%s", p->dir == NA ? "-" : dir_names[p->dir],
 		attrs_names[p->attrs],

@@ -12,13 +12,13 @@
 #include "importer.h"
 
 #define CSV_HEADER \
-	"exporter,caching,device,coherent,dma,op,path,size,max_order,nents," \
+	"exporter,caching,device,coherent,dma,op,path,size,max_order,pool,nents," \
 	"direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns," \
 	"max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op," \
 	"instructions_per_op,cache_misses_per_op"
 
 #define RAW_HEADER \
-	"exporter,device,dma,op,path,size,max_order,nents,direction,attrs," \
+	"exporter,device,dma,op,path,size,max_order,pool,nents,direction,attrs," \
 	"cache_state,sample,ns"
 
 /* dir NULL: the CSV goes to stdout */

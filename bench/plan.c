@@ -37,10 +37,13 @@ static bool wanted(const struct point *p)
 {
 	bool coherent = bench_devices[p->device].coherent;
 
-	if (op_is_sync(p->op) || p->op == OP_DMABUF_SYNC) {
+	if (op_is_sync(p->op) || op_is_cpu_sync(p->op)) {
 		if (p->attrs != ATTRS_NONE)
 			return false;
 	}
+	/* the range syncs are cmheap's own ioctl */
+	if (op_is_range_sync(p->op) && p->exp->kind != EXP_CMHEAP)
+		return false;
 	if (p->path == PATH_EXPORTER && p->exp->kind != EXP_CMHEAP &&
 	    p->attrs != ATTRS_NONE)
 		return false;
@@ -61,7 +64,7 @@ static bool wanted(const struct point *p)
 		if (p->dir != pref(opt.dirs, DIR_BIDIRECTIONAL) ||
 		    p->cache != pref(opt.caches, CS_CLEAN))
 			return false;
-		if (!op_is_sync(p->op) && p->op != OP_DMABUF_SYNC &&
+		if (!op_is_sync(p->op) && !op_is_cpu_sync(p->op) &&
 		    p->attrs != pref(opt.attrs, ATTRS_NONE))
 			return false;
 	}
@@ -81,7 +84,7 @@ static void add_device_points(struct plan *pl, struct point base,
 			continue;
 		p.op = op;
 		for (path = 0; path < PATH_USER; path++) {
-			if (op == OP_DMABUF_SYNC) {
+			if (op_is_cpu_sync(op)) {
 				if (path != PATH_EXPORTER)
 					continue;
 				p.path = PATH_USER;
@@ -91,7 +94,7 @@ static void add_device_points(struct plan *pl, struct point base,
 				p.path = path;
 			}
 			/* syncs ignore attrs: measured with none */
-			attrs = op_is_sync(op) || op == OP_DMABUF_SYNC ?
+			attrs = op_is_sync(op) || op_is_cpu_sync(op) ?
 				1U << ATTRS_NONE : opt.attrs;
 			for (p.dir = 0; p.dir < DIR_COUNT; p.dir++) {
 				if (!(opt.dirs & (1U << p.dir)))
@@ -133,13 +136,42 @@ static bool size_in_main(uint64_t size)
 	return false;
 }
 
+/*
+ * An allocation op of a heap with page pools is measured with them on and
+ * off (--pools), one point after the other; every other point as found.
+ */
+static void add_pooled(struct plan *pl, struct point *p)
+{
+	int pool;
+
+	/* the shrinker's work: only a heap with pools, with them on */
+	if (p->op == OP_POOL_SHRINK) {
+		if (!p->exp->pooled || !(opt.pools & 2))
+			return;
+		p->pool = 1;
+		add(pl, p);
+		return;
+	}
+	if (!op_is_alloc(p->op) || !p->exp->pooled) {
+		p->pool = NA;
+		add(pl, p);
+		return;
+	}
+	for (pool = 1; pool >= 0; pool--) {
+		if (!(opt.pools & (1U << pool)))
+			continue;
+		p->pool = pool;
+		add(pl, p);
+	}
+}
+
 void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 		int cur_max_order,
 		const int *sg_orders, size_t n_sg_orders)
 {
 	static const int user_ops[] = {
-		OP_ALLOC_FREE_COLD, OP_ALLOC_FREE_WARM, OP_MMAP_TOUCH,
-		OP_CPU_WRITE, OP_CPU_READ,
+		OP_ALLOC, OP_ALLOC_FREE_COLD, OP_ALLOC_FREE_WARM,
+		OP_POOL_SHRINK, OP_MMAP_TOUCH, OP_CPU_WRITE, OP_CPU_READ,
 	};
 	struct point p;
 	size_t e, s, i, o;
@@ -154,6 +186,7 @@ void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 			p.exp = &exps[e];
 			p.size = opt.sizes[s];
 			p.max_order = NA;
+			p.pool = NA;
 			for (i = 0; i < sizeof(user_ops) / sizeof(user_ops[0]); i++) {
 				if (!(opt.ops & OP_BIT(user_ops[i])))
 					continue;
@@ -163,8 +196,9 @@ void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 				p.dir = NA;
 				p.attrs = ATTRS_NONE;
 				p.cache = NA;
-				add(pl, &p);
+				add_pooled(pl, &p);
 			}
+			p.pool = NA;
 			add_devices(pl, p, opt.ops);
 		}
 	}
@@ -181,6 +215,7 @@ void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 			p.exp = &exps[e];
 			p.size = opt.sg_size;
 			p.max_order = sg_orders[o];
+			p.pool = NA;
 			p.sg_sweep = true;
 			ops = opt.sg_ops;
 			/* the main sweep has measured these already */

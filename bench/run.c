@@ -119,8 +119,30 @@ static void init_extra(struct extra *x)
 	x->max_order = NA;
 }
 
+/*
+ * Puts the page pools as the point wants them: on or off, and for a cold
+ * point on, empty (turning them off drains them).  False, with the reason
+ * in @why, when the parameter cannot be set.
+ */
+static bool set_pools(const struct point *p, char *why, size_t why_len)
+{
+	bool ok;
+
+	if (p->pool == NA)
+		return true;
+	if (p->pool == 1 && p->op == OP_ALLOC_FREE_COLD)
+		ok = pools_set(0) && pools_set(1);
+	else
+		ok = pools_get() == p->pool || pools_set(p->pool);
+	if (!ok)
+		snprintf(why, why_len, "cannot set " POOLS_PARAM " to %d: %s",
+			 p->pool, strerror(errno));
+	return ok;
+}
+
 void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 {
+	int pools_found = pools_get();
 	struct group g = { .valid = false };
 	struct samples s = { 0 };
 	char desc[160], why[192];
@@ -134,8 +156,7 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 	progress_init(pl->n, opt.progress_every);
 	for (i = 0; i < pl->n; i++) {
 		const struct point *p = &pl->pts[i];
-		bool alloc_op = p->op == OP_ALLOC_FREE_COLD ||
-				p->op == OP_ALLOC_FREE_WARM;
+		bool alloc_op = op_is_alloc(p->op);
 
 		if (stop_requested) {
 			rr->interrupted = true;
@@ -167,6 +188,10 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 				continue;
 			}
 			x.max_order = cap_now(p->exp);
+			if (!set_pools(p, why, sizeof(why))) {
+				record_skip(rr, p, why, true);
+				continue;
+			}
 		} else {
 			if (!group_buffer(ctl, &g)) {
 				g.failed = true;
@@ -202,6 +227,8 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 		rr->measured++;
 	}
 	group_release(&g);
+	if (pools_found >= 0 && pools_get() != pools_found)
+		pools_set(pools_found);
 	progress_done();
 	free(s.v);
 }

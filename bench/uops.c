@@ -7,9 +7,24 @@
  *                    the point's device (exporter path) so that the
  *                    exporter has a mapping to sync.  Dirty: the CPU writes
  *                    the whole buffer between START and END, untimed.
+ *   range_sync_64th, range_sync_8th, range_sync_all
+ *                    the same with cmheap's CMHEAP_HEAP_IOC_SYNC_RANGE on
+ *                    the buffer's first 1/64, 1/8 or all of it (dirty:
+ *                    the CPU writes that range).
+ *   alloc            the allocation alone; the free is untimed, and with
+ *                    pools on the next allocation waits (untimed) until
+ *                    the pool has zeroed what the free gave it: the
+ *                    allocation from a warm pool.
+ *   pool_shrink      with pools on, a buffer of the size allocated and freed
+ *                    and its blocks zeroed in the pool (untimed), then
+ *                    drop_caches=2, which runs every shrinker: the time
+ *                    the pools' shrinker takes to give them back (other
+ *                    caches a guest has little of are dropped too).
  *   alloc_free_cold  the first allocation + free of the size from this
- *                    exporter in this run: one sample.
- *   alloc_free_warm  the same, repeated (steady state).
+ *                    exporter in this run (with pools on, from an empty
+ *                    pool): one sample.
+ *   alloc_free_warm  the same, repeated (steady state; with pools on the
+ *                    background zeroing races the next allocation).
  *   mmap_touch       mmap + a read of one byte in every page (munmap
  *                    untimed); minor faults per op from getrusage.
  *   cpu_write        memset of the whole buffer through an mmap (touched
@@ -114,8 +129,29 @@ static void acc_end(struct perf_acc *a, struct extra *x)
 	x->cache_misses = v[PERF_CACHE_MISSES];
 }
 
-/* One DMA_BUF_IOCTL_SYNC, timed; counted by perf when @timed. */
-static int timed_sync(int fd, __u64 flags, bool timed, uint64_t *ns)
+/* What one CPU-access sync covers: the dma-buf, or a range through its heap. */
+struct cpu_sync {
+	int fd;
+	int heap_fd;		/* -1: DMA_BUF_IOCTL_SYNC of the whole buffer */
+	uint64_t len;
+};
+
+static int range_sync_ioctl(const struct cpu_sync *c, __u64 flags)
+{
+	struct cmheap_sync_range r = {
+		.fd = c->fd, .flags = (__u32)flags, .offset = 0, .len = c->len,
+	};
+	int ret;
+
+	do {
+		ret = ioctl(c->heap_fd, CMHEAP_HEAP_IOC_SYNC_RANGE, &r);
+	} while (ret < 0 && (errno == EINTR || errno == EAGAIN));
+	return ret < 0 ? -errno : 0;
+}
+
+/* One CPU-access sync, timed; counted by perf when @timed. */
+static int timed_sync(const struct cpu_sync *c, __u64 flags, bool timed,
+		      uint64_t *ns)
 {
 	uint64_t t0;
 	int ret;
@@ -123,7 +159,8 @@ static int timed_sync(int fd, __u64 flags, bool timed, uint64_t *ns)
 	if (timed)
 		perf_on();
 	t0 = now_ns();
-	ret = sync_ioctl(fd, flags);
+	ret = c->heap_fd < 0 ? sync_ioctl(c->fd, flags) :
+			       range_sync_ioctl(c, flags);
 	*ns = now_ns() - t0;
 	if (timed)
 		perf_off();
@@ -141,6 +178,7 @@ static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 	};
 	__u64 flags = sync_flags[p->dir];
 	bool dirty = p->cache == CS_DIRTY;
+	struct cpu_sync c = { .fd = b->fd, .heap_fd = -1, .len = b->size };
 	struct cmheap_attach at;
 	struct cmheap_map m;
 	struct perf_acc acc;
@@ -149,6 +187,11 @@ static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 	struct loop l;
 	int ret;
 
+	if (op_is_range_sync(p->op)) {
+		c.heap_fd = p->exp->dev_fd;
+		c.len = p->op == OP_RANGE_SYNC_64TH ? b->size / 64 :
+			p->op == OP_RANGE_SYNC_8TH ? b->size / 8 : b->size;
+	}
 	ret = ctl_attach(ctl, b->fd, (unsigned int)p->device, &at);
 	if (ret) {
 		snprintf(why, why_len, "CMHEAP_IOC_ATTACH: %s", strerror(-ret));
@@ -172,18 +215,18 @@ static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 	for (loop_start(&l); loop_next(&l);) {
 		bool timed = l.timed;
 
-		ret = timed_sync(b->fd, DMA_BUF_SYNC_START | flags, timed,
+		ret = timed_sync(&c, DMA_BUF_SYNC_START | flags, timed,
 				 &start_ns);
 		if (ret) {
-			snprintf(why, why_len, "DMA_BUF_IOCTL_SYNC START: %s",
+			snprintf(why, why_len, "%s START: %s", op_names[p->op],
 				 strerror(-ret));
 			goto out_munmap;
 		}
 		if (dirty)
-			write_bytes(map, b->size, pattern(l.warm + l.n));
-		ret = timed_sync(b->fd, DMA_BUF_SYNC_END | flags, timed, &end_ns);
+			write_bytes(map, c.len, pattern(l.warm + l.n));
+		ret = timed_sync(&c, DMA_BUF_SYNC_END | flags, timed, &end_ns);
 		if (ret) {
-			snprintf(why, why_len, "DMA_BUF_IOCTL_SYNC END: %s",
+			snprintf(why, why_len, "%s END: %s", op_names[p->op],
 				 strerror(-ret));
 			goto out_munmap;
 		}
@@ -206,17 +249,21 @@ out_detach:
 static int alloc_free_once(const struct point *p, uint64_t *ns, char *why,
 			   size_t why_len)
 {
+	bool alloc_only = p->op == OP_ALLOC;
 	struct buffer b;
-	uint64_t t0;
+	uint64_t t0, t1;
 	int ret;
 
 	t0 = now_ns();
 	ret = exporter_alloc(p->exp, p->size, &b);
+	t1 = now_ns();
 	if (!ret)
 		buffer_free(&b);
-	*ns = now_ns() - t0;
+	*ns = (alloc_only ? t1 : now_ns()) - t0;
 	if (ret)
 		snprintf(why, why_len, "allocation failed: %s", strerror(-ret));
+	else if (alloc_only && p->pool == 1)
+		pool_settle(p->exp);
 	return ret;
 }
 
@@ -251,6 +298,48 @@ static int op_alloc_free(const struct point *p, struct samples *s,
 				samples_push(s, ns);
 				acc.ops++;
 			}
+		}
+	}
+	acc_end(&acc, x);
+	return 0;
+}
+
+#define DROP_CACHES	"/proc/sys/vm/drop_caches"
+
+static int op_pool_shrink(const struct point *p, struct samples *s,
+			  struct extra *x, char *why, size_t why_len)
+{
+	struct perf_acc acc;
+	struct buffer b;
+	uint64_t t0, t1;
+	struct loop l;
+	int ret;
+
+	acc_start(&acc);
+	for (loop_start(&l); loop_next(&l);) {
+		ret = exporter_alloc(p->exp, p->size, &b);
+		if (ret) {
+			snprintf(why, why_len, "allocation failed: %s",
+				 strerror(-ret));
+			return ret;
+		}
+		buffer_free(&b);
+		pool_settle(p->exp);
+		if (l.timed)
+			perf_on();
+		t0 = now_ns();
+		ret = write_file_str(DROP_CACHES, "2") ? 0 : -errno;
+		t1 = now_ns();
+		if (l.timed)
+			perf_off();
+		if (ret) {
+			snprintf(why, why_len, DROP_CACHES ": %s",
+				 strerror(-ret));
+			return ret;
+		}
+		if (l.timed) {
+			samples_push(s, t1 - t0);
+			acc.ops++;
 		}
 	}
 	acc_end(&acc, x);
@@ -344,7 +433,13 @@ int uop_measure(int ctl, const struct point *p, struct buffer *b,
 {
 	switch (p->op) {
 	case OP_DMABUF_SYNC:
+	case OP_RANGE_SYNC_64TH:
+	case OP_RANGE_SYNC_8TH:
+	case OP_RANGE_SYNC_ALL:
 		return op_dmabuf_sync(ctl, p, b, s, x, why, why_len);
+	case OP_POOL_SHRINK:
+		return op_pool_shrink(p, s, x, why, why_len);
+	case OP_ALLOC:
 	case OP_ALLOC_FREE_COLD:
 	case OP_ALLOC_FREE_WARM:
 		return op_alloc_free(p, s, x, why, why_len);

@@ -33,6 +33,10 @@ enum cmheap_stat {
 	CMHEAP_STAT_CPU_SYNCS,
 	CMHEAP_STAT_CACHE_MAINT_OPS,
 	CMHEAP_STAT_ALLOC_CLEANS,
+	CMHEAP_STAT_POOL_HITS,		/* blocks the pool had zeroed */
+	CMHEAP_STAT_POOL_ZEROED,	/* blocks from the pool zeroed at alloc */
+	CMHEAP_STAT_POOL_MISSES,	/* blocks from the page allocator */
+	CMHEAP_STAT_POOL_RETURNS,	/* blocks a freed buffer gave the pool */
 	CMHEAP_STAT_COUNT,
 };
 
@@ -49,6 +53,8 @@ static inline void cmheap_stat_add(struct cmheap_stats *s, enum cmheap_stat i,
 
 int cmheap_debugfs_init(void);
 void cmheap_debugfs_exit(void);
+/* /sys/kernel/debug/cmheap, or NULL without debugfs */
+struct dentry *cmheap_debugfs_dir(void);
 void cmheap_stats_register(struct cmheap_stats *s, const char *name);
 void cmheap_stats_unregister(struct cmheap_stats *s);
 
@@ -159,6 +165,12 @@ struct cmheap_heap_ops {
 			      void *vaddr, size_t len);
 	/* Heaps of reserved regions: whether @len bytes at @phys are ours. */
 	bool (*contains)(struct cmheap *heap, phys_addr_t phys, size_t len);
+	/*
+	 * An uncached heap's allocate() hands out pages already fit for
+	 * write-combined mappings, and release() takes them so (the pools
+	 * keep them that way); otherwise the buffer layer changes them.
+	 */
+	bool own_memtype;
 };
 
 struct cmheap {
@@ -205,11 +217,61 @@ int cmheap_system_init(void);
 int cmheap_carveout_init(void);
 void cmheap_carveout_exit(void);
 
+/* ---- memory types for uncached buffers (cmheap_memtype.c) ---- */
+
+/*
+ * Makes zeroed pages fit for write-combined mappings: no cache line of
+ * theirs may be left to be written back over data written around the cache
+ * later.  Returns 0, or an error with the pages as they were; *@leak is set
+ * when they could not be restored and must not be freed.
+ */
+int cmheap_memtype_prepare(struct cmheap *heap, struct sg_table *table,
+			   bool *leak);
+/*
+ * Gives the first @npages pages of @table (or every page on the @pages
+ * list, linked by page->lru) back their write-back type.  Returns false
+ * when that failed: the pages keep a WC alias and must never be freed.
+ */
+bool cmheap_memtype_restore(struct cmheap *heap, const struct sg_table *table,
+			    unsigned long npages);
+bool cmheap_memtype_restore_list(struct cmheap *heap, struct list_head *pages,
+				 unsigned long npages);
+/* Cleans one (compound) page the CPU has just written, where needed. */
+int cmheap_memtype_clean_page(struct cmheap *heap, struct page *page);
+
+/* ---- page pools of the system heaps (cmheap_pool.c) ---- */
+
+struct cmheap_pool;
+
+/* The pools' shrinker and debugfs: before any pool, after every pool. */
+int cmheap_pools_init(void);
+void cmheap_pools_exit(void);
+/* A pool for @heap's pages up to order @max_order (kept WC if uncached). */
+struct cmheap_pool *cmheap_pool_create(struct cmheap *heap,
+				       unsigned int max_order);
+/*
+ * A page of @order charged to the calling task's memory cgroup, zeroed and
+ * (uncached) write-combined, or NULL.  *@clean_it says the caller must
+ * still clean it out of the CPU caches (it was zeroed just now).
+ */
+struct page *cmheap_pool_take(struct cmheap_pool *pool, unsigned int order,
+			      bool *clean_it);
+/* Keeps @page for reuse; false when the pool is off or full. */
+bool cmheap_pool_give(struct cmheap_pool *pool, struct page *page);
+/* Frees every pooled page (memory cgroup at its limit): how many. */
+unsigned long cmheap_pools_drain(void);
+
 /* ---- buffers, the dma-buf exporter (cmheap_buffer.c) ---- */
 
 struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 				    u32 fd_flags);
 bool cmheap_is_ours(const struct dma_buf *dmabuf);
+/*
+ * begin_cpu_access (@end false) or end_cpu_access (@end true) for @len
+ * bytes at @offset of a cmheap buffer, already checked to lie inside it.
+ */
+int cmheap_buffer_sync_range(struct dma_buf *dmabuf, u64 offset, u64 len,
+			     bool end, bool write);
 bool cmheap_is_uncached(const struct dma_buf *dmabuf);
 /* Ours, and without struct pages: no page for an importer to use. */
 bool cmheap_is_pageless(const struct dma_buf *dmabuf);

@@ -18,6 +18,7 @@
  * only the write barrier that drains write-combining buffers.
  */
 #include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
 #include <linux/highmem.h>
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
@@ -343,6 +344,100 @@ static int cmheap_end_cpu_access(struct dma_buf *dmabuf,
 	return 0;
 }
 
+/*
+ * Syncs @len bytes at @offset of a mapped attachment, a piece per CPU entry
+ * (physically contiguous) inside the range: each at its DMA address, which
+ * for segments an IOMMU merged runs on from the segment's start.  The DMA
+ * API's single-range syncs work on any part of a mapping, and translate
+ * an IOMMU address or find a bounce slot by address.  Returns the pieces.
+ */
+static unsigned int cmheap_sync_attachment_range(struct cmheap_attachment *a,
+						 u64 offset, u64 len,
+						 bool for_cpu)
+{
+	struct scatterlist *cpu, *dma = a->table.sgl;
+	u64 start = 0, dma_off = 0;
+	unsigned int i, pieces = 0;
+
+	for_each_sgtable_sg(&a->table, cpu, i) {
+		u64 end = start + cpu->length;
+
+		if (dma_off == sg_dma_len(dma)) {
+			dma = sg_next(dma);
+			dma_off = 0;
+		}
+		if (end > offset) {
+			u64 from = max(start, offset);
+			u64 to = min(end, offset + len);
+			dma_addr_t addr = sg_dma_address(dma) + dma_off +
+					  (from - start);
+
+			if (for_cpu)
+				dma_sync_single_for_cpu(a->dev, addr, to - from,
+							a->dir);
+			else
+				dma_sync_single_for_device(a->dev, addr,
+							   to - from, a->dir);
+			pieces++;
+		}
+		if (end >= offset + len)
+			break;
+		dma_off += cpu->length;
+		start = end;
+	}
+	return pieces;
+}
+
+int cmheap_buffer_sync_range(struct dma_buf *dmabuf, u64 offset, u64 len,
+			     bool end, bool write)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	struct cmheap_attachment *a;
+	long ret;
+
+	/* As dma_buf_begin_cpu_access(): devices finish with it first. */
+	if (!end) {
+		ret = dma_resv_wait_timeout(dmabuf->resv,
+					    dma_resv_usage_rw(write), true,
+					    MAX_SCHEDULE_TIMEOUT);
+		if (ret < 0)
+			return ret;
+	}
+	cmheap_stat_add(stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	if (cmheap_buffer_uncached(buffer)) {
+		if (end)
+			wmb();	/* drain write-combining buffers */
+		return 0;
+	}
+
+	mutex_lock(&buffer->lock);
+	if (buffer->vmap_cnt && end)
+		flush_kernel_vmap_range(buffer->vaddr + offset, len);
+	else if (buffer->vmap_cnt)
+		invalidate_kernel_vmap_range(buffer->vaddr + offset, len);
+	list_for_each_entry(a, &buffer->attachments, node) {
+		unsigned int pieces;
+
+		if (!a->mapped)
+			continue;
+		pieces = cmheap_sync_attachment_range(a, offset, len, !end);
+		if (end)
+			trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
+						     len, pieces, a->dir, 0,
+						     false);
+		else
+			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
+						  len, pieces, a->dir, 0,
+						  false);
+		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
+				cmheap_maint_segments(a->dev, a->dir, 0, !end,
+						      pieces));
+	}
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
 static pgprot_t cmheap_pgprot(struct cmheap_buffer *buffer, pgprot_t prot)
 {
 	return cmheap_buffer_uncached(buffer) ? pgprot_writecombine(prot) : prot;
@@ -470,139 +565,27 @@ static void cmheap_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 }
 
 /*
- * Pages changed in one set_pages_array_*() call: one TLB flush and one
- * cache flush for 4 MiB, instead of one per scatterlist entry, and a
- * reschedule point between batches so a 1 GiB buffer does not hog the CPU.
- * The page array is 8 KiB, which a machine short of memory can still give.
+ * Whether the buffer layer makes the heap's pages fit for write-combined
+ * mappings and back: not for page-less memory (never cached, no linear
+ * alias), nor for heaps that hand out pages already so (the pools).
  */
-#define CMHEAP_MEMTYPE_BATCH	1024U
-
-/*
- * Applies @set to the first @limit pages of the buffer, a batch at a time.
- * Returns 0 or the first error; *@done counts the pages it changed.
- */
-static int cmheap_pages_apply(struct cmheap_buffer *buffer,
-			      int (*set)(struct page **, unsigned int),
-			      unsigned long limit, unsigned long *done)
+static bool cmheap_buffer_sets_memtype(const struct cmheap_buffer *buffer)
 {
-	unsigned int batch = min_t(unsigned long, limit, CMHEAP_MEMTYPE_BATCH);
-	struct page *few[32], **pages;
-	struct sg_page_iter piter;
-	unsigned int n = 0;
-	int ret = 0;
-
-	*done = 0;
-	if (!limit)
-		return 0;
-	/*
-	 * Short of memory, go on in smaller batches: giving pages back
-	 * their write-back type must not fail for want of a page array, and
-	 * a heap that is allocating the last of memory must not wake the OOM
-	 * killer for it (__GFP_NORETRY).
-	 */
-	pages = kmalloc_array(batch, sizeof(*pages),
-			      GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
-	if (!pages) {
-		pages = few;
-		batch = min_t(unsigned int, batch, ARRAY_SIZE(few));
-	}
-	for_each_sgtable_page(&buffer->table, &piter, 0) {
-		pages[n++] = sg_page_iter_page(&piter);
-		if (n < batch && *done + n < limit)
-			continue;
-		ret = set(pages, n);
-		if (ret)
-			break;
-		*done += n;
-		n = 0;
-		if (*done >= limit)
-			break;
-		cond_resched();
-	}
-	if (pages != few)
-		kfree(pages);
-	return ret;
+	return cmheap_buffer_uncached(buffer) && !buffer->pageless &&
+	       !buffer->heap->ops->own_memtype;
 }
 
 /*
- * Gives the linear map of the buffer's pages back its write-back type.
- * Returns false when that failed: the pages then keep a WC alias that the
- * page allocator's next owner would inherit, so they must never be freed.
- */
-static bool cmheap_make_cached(struct cmheap_buffer *buffer,
-			       unsigned long npages)
-{
-	unsigned long done;
-	int ret;
-
-	ret = cmheap_pages_apply(buffer, cmheap_pages_set_wb, npages, &done);
-	if (ret) {
-		WARN(1, "cmheap: %s: cannot make %lu pages write-back again (%d): leaking %zu bytes\n",
-		     buffer->heap->name, npages - done, ret, buffer->len);
-		return false;
-	}
-	return true;
-}
-
-/*
- * Undoes cmheap_make_uncached() on a whole buffer before its pages go back.
- * Returns true when they must leak instead (see cmheap_make_cached()).
+ * Undoes cmheap_memtype_prepare() on a whole buffer before its pages go
+ * back.  Returns true when they must leak instead: pages that keep a WC
+ * alias must never reach the page allocator's next owner.
  */
 static bool cmheap_undo_uncached(struct cmheap_buffer *buffer)
 {
-	if (!cmheap_buffer_uncached(buffer) || !CMHEAP_LINEAR_MAP_ATTRS ||
-	    buffer->pageless)
+	if (!cmheap_buffer_sets_memtype(buffer))
 		return false;
-	return !cmheap_make_cached(buffer, buffer->len >> PAGE_SHIFT);
-}
-
-/*
- * Make freshly zeroed pages fit for write-combined mappings: no cache line
- * of theirs may be left to be written back over data written around the
- * cache later.  Returns 0, or an error with the pages as they were; *@leak
- * is set when they could not be restored and must not be freed.
- */
-static int cmheap_make_uncached(struct cmheap_buffer *buffer, bool *leak)
-{
-	struct cmheap_stats *stats = &buffer->heap->stats;
-	struct device *maint = cmheap_testdev_get(CMHEAP_DEV_NONCOHERENT);
-	unsigned long done;
-	int ret;
-
-	*leak = false;
-	if (CMHEAP_LINEAR_MAP_ATTRS) {
-		/* Changing the memory type flushes the pages' lines too. */
-		ret = cmheap_pages_apply(buffer, cmheap_pages_set_wc,
-					 buffer->len >> PAGE_SHIFT, &done);
-		if (ret) {
-			*leak = !cmheap_make_cached(buffer, done);
-			return ret;
-		}
-		cmheap_stat_add(stats, CMHEAP_STAT_ALLOC_CLEANS,
-				buffer->table.orig_nents);
-		return 0;
-	}
-
-	/*
-	 * Elsewhere clean and invalidate through the DMA API, with a device
-	 * for which it does exactly that.  Without one, DMA is coherent and
-	 * the caches need nothing.  A device whose maps bounce would clean
-	 * the bounce buffer, not these pages.
-	 */
-	if (!maint)
-		return 0;
-	if (cmheap_dev_may_bounce(maint)) {
-		pr_warn_once("cmheap: %s: the cache-cleaning device's DMA bounces (swiotlb); no uncached buffers\n",
-			     buffer->heap->name);
-		return -EOPNOTSUPP;
-	}
-	ret = dma_map_sgtable(maint, &buffer->table, DMA_BIDIRECTIONAL, 0);
-	if (ret)
-		return ret;
-	dma_unmap_sgtable(maint, &buffer->table, DMA_BIDIRECTIONAL, 0);
-	cmheap_stat_add(stats, CMHEAP_STAT_ALLOC_CLEANS,
-			buffer->table.orig_nents);
-	return 0;
+	return !cmheap_memtype_restore(buffer->heap, &buffer->table,
+				       buffer->len >> PAGE_SHIFT);
 }
 
 /* Reserves @len bytes of the heap's limit (heap_limit_mb). */
@@ -721,8 +704,8 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 		if (ret)
 			goto err_free;
 	}
-	if (heap->caching == CMHEAP_UNCACHED && !buffer->pageless) {
-		ret = cmheap_make_uncached(buffer, &leak);
+	if (cmheap_buffer_sets_memtype(buffer)) {
+		ret = cmheap_memtype_prepare(heap, &buffer->table, &leak);
 		if (ret)
 			goto err_release;
 	}

@@ -2,8 +2,8 @@
 /*
  * The few differences between the kernels cmheap supports (Debian's 6.1 and
  * 6.12, x86_64 and arm64), kept in one place so the rest reads as plain
- * kernel code: the locking of importer vmaps, device coherency and x86
- * memory types.
+ * kernel code: the locking of importer vmaps, device coherency, x86
+ * memory types and shrinkers.
  */
 #ifndef _CMHEAP_COMPAT_H
 #define _CMHEAP_COMPAT_H
@@ -12,6 +12,8 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-map-ops.h>
 #include <linux/mm.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 
 /*
  * A kernel mapping of any dma-buf, taken by an importer that holds no
@@ -107,6 +109,61 @@ static inline int cmheap_pages_set_wb(struct page **pages, unsigned int n)
 }
 
 #define CMHEAP_LINEAR_MAP_ATTRS	false
+#endif
+
+/*
+ * A registered shrinker, or an ERR_PTR.  6.7 made shrinkers dynamically
+ * allocated (shrinker_alloc(), shrinker_register(), shrinker_free()); 6.1
+ * registers one the caller embeds or allocates itself.
+ */
+typedef unsigned long (*cmheap_shrink_fn)(struct shrinker *,
+					  struct shrink_control *);
+
+#ifdef CMHEAP_HAVE_SHRINKER_ALLOC	/* probed in Kbuild */
+static inline struct shrinker *cmheap_shrinker_create(const char *name,
+						      cmheap_shrink_fn count,
+						      cmheap_shrink_fn scan)
+{
+	struct shrinker *shrinker = shrinker_alloc(0, "%s", name);
+
+	if (!shrinker)
+		return ERR_PTR(-ENOMEM);
+	shrinker->count_objects = count;
+	shrinker->scan_objects = scan;
+	shrinker_register(shrinker);
+	return shrinker;
+}
+
+static inline void cmheap_shrinker_destroy(struct shrinker *shrinker)
+{
+	shrinker_free(shrinker);
+}
+#else
+static inline struct shrinker *cmheap_shrinker_create(const char *name,
+						      cmheap_shrink_fn count,
+						      cmheap_shrink_fn scan)
+{
+	struct shrinker *shrinker = kzalloc(sizeof(*shrinker), GFP_KERNEL);
+	int ret;
+
+	if (!shrinker)
+		return ERR_PTR(-ENOMEM);
+	shrinker->count_objects = count;
+	shrinker->scan_objects = scan;
+	shrinker->seeks = DEFAULT_SEEKS;
+	ret = register_shrinker(shrinker, "%s", name);
+	if (ret) {
+		kfree(shrinker);
+		return ERR_PTR(ret);
+	}
+	return shrinker;
+}
+
+static inline void cmheap_shrinker_destroy(struct shrinker *shrinker)
+{
+	unregister_shrinker(shrinker);
+	kfree(shrinker);
+}
 #endif
 
 #endif /* _CMHEAP_COMPAT_H */

@@ -34,6 +34,9 @@ static int __init cmheap_init(void)
 	ret = cmheap_bind_init();
 	if (ret)
 		goto err_edu;
+	ret = cmheap_pools_init();
+	if (ret)
+		goto err_bind;
 	ret = cmheap_system_init();
 	if (ret)
 		goto err_heaps;
@@ -54,8 +57,10 @@ static int __init cmheap_init(void)
 err_importer:
 	cmheap_importer_exit();
 err_heaps:
+	cmheap_pools_exit();
 	cmheap_heap_remove_all();
 	cmheap_carveout_exit();
+err_bind:
 	cmheap_bind_exit();
 err_edu:
 	cmheap_edu_exit();
@@ -69,6 +74,8 @@ err_debugfs:
 static void __exit cmheap_exit(void)
 {
 	cmheap_importer_exit();
+	/* The pools, and their debugfs files, before their heaps. */
+	cmheap_pools_exit();
 	cmheap_heap_remove_all();
 	cmheap_carveout_exit();
 	cmheap_bind_exit();

@@ -20,6 +20,10 @@ static const char * const cmheap_stat_names[CMHEAP_STAT_COUNT] = {
 	[CMHEAP_STAT_CPU_SYNCS]		= "cpu_syncs",
 	[CMHEAP_STAT_CACHE_MAINT_OPS]	= "cache_maint_ops",
 	[CMHEAP_STAT_ALLOC_CLEANS]	= "alloc_cleans",
+	[CMHEAP_STAT_POOL_HITS]		= "pool_hits",
+	[CMHEAP_STAT_POOL_ZEROED]	= "pool_zeroed_on_alloc",
+	[CMHEAP_STAT_POOL_MISSES]	= "pool_misses",
+	[CMHEAP_STAT_POOL_RETURNS]	= "pool_returns",
 };
 
 static struct dentry *cmheap_debugfs_root;
@@ -53,6 +57,11 @@ int cmheap_debugfs_init(void)
 	/* debugfs is optional: without it the counters are simply not shown. */
 	cmheap_debugfs_root = debugfs_create_dir("cmheap", NULL);
 	return 0;
+}
+
+struct dentry *cmheap_debugfs_dir(void)
+{
+	return cmheap_debugfs_root;
 }
 
 void cmheap_debugfs_exit(void)

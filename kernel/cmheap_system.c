@@ -6,7 +6,9 @@
  * maintenance work.  The max_order parameter caps the order, which sets the
  * scatterlist granularity: max_order=0 gives one entry per page.
  *
- * cmheap-system is cached, cmheap-system-uncached write-combined.
+ * cmheap-system is cached, cmheap-system-uncached write-combined.  Each has
+ * a page pool (cmheap_pool.c): blocks come from it first, and freed blocks
+ * go back to it.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -57,10 +59,18 @@ module_param_cb(max_order, &cmheap_max_order_ops, &max_order, 0644);
 MODULE_PARM_DESC(max_order,
 		 "Largest page order of system heap allocations, 0-8 (default 8): sets scatterlist granularity");
 
-static struct page *cmheap_alloc_largest(size_t remaining,
+/*
+ * The block the page pool or, failing it, the page allocator has for the
+ * next @remaining bytes: the largest order first.  page->private says
+ * whether the block must still be made fit for write-combined mappings.
+ */
+static struct page *cmheap_alloc_largest(struct cmheap *heap,
+					 size_t remaining,
 					 unsigned int order_cap)
 {
+	bool uncached = heap->caching == CMHEAP_UNCACHED;
 	struct page *page;
+	bool clean_it;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cmheap_orders); i++) {
@@ -68,33 +78,120 @@ static struct page *cmheap_alloc_largest(size_t remaining,
 
 		if (order > order_cap || remaining < (PAGE_SIZE << order))
 			continue;
+		page = cmheap_pool_take(heap->priv, order, &clean_it);
+		if (page) {
+			set_page_private(page, uncached && clean_it);
+			return page;
+		}
 		page = alloc_pages(order ? CMHEAP_HIGH_ORDER_GFP :
 				   CMHEAP_LOW_ORDER_GFP, order);
-		if (page)
+		if (page) {
+			set_page_private(page, uncached);
 			return page;
+		}
 	}
 	return NULL;
 }
 
-static void cmheap_free_page_list(struct list_head *pages)
+/*
+ * Gives blocks back: to the pool while it takes them, else to the page
+ * allocator, write-back again if they were made write-combined.  A block
+ * still marked (page->private) was never made so: it goes straight back.
+ */
+static void cmheap_free_blocks(struct cmheap *heap, struct list_head *blocks,
+			       bool uncached)
 {
 	struct page *page, *tmp;
+	unsigned long npages = 0;
+	LIST_HEAD(unpooled);
 
-	list_for_each_entry_safe(page, tmp, pages, lru) {
+	list_for_each_entry_safe(page, tmp, blocks, lru) {
+		list_del(&page->lru);
+		if (page_private(page)) {
+			set_page_private(page, 0);
+			__free_pages(page, compound_order(page));
+			continue;
+		}
+		if (cmheap_pool_give(heap->priv, page))
+			continue;
+		list_add_tail(&page->lru, &unpooled);
+		npages += 1UL << compound_order(page);
+	}
+	if (uncached && !cmheap_memtype_restore_list(heap, &unpooled, npages))
+		return;
+	list_for_each_entry_safe(page, tmp, &unpooled, lru) {
 		list_del(&page->lru);
 		__free_pages(page, compound_order(page));
 	}
 }
 
+/* A table of @nents entries, one per block of @blocks (page->lru). */
+static int cmheap_table_of(struct sg_table *table, struct list_head *blocks,
+			   unsigned int nents)
+{
+	struct scatterlist *sg;
+	struct page *page;
+	int ret;
+
+	ret = sg_alloc_table(table, nents, GFP_KERNEL_ACCOUNT);
+	if (ret)
+		return ret;
+	sg = table->sgl;
+	list_for_each_entry(page, blocks, lru) {
+		sg_set_page(sg, page, page_size(page), 0);
+		sg = sg_next(sg);
+	}
+	return 0;
+}
+
+/*
+ * Makes the blocks still cached (page->private) fit for write-combined
+ * mappings, in one batch.  On failure every block is as it came, or
+ * *@leak says they could not be restored.
+ */
+static int cmheap_prepare_blocks(struct cmheap *heap, struct list_head *blocks,
+				 bool *leak)
+{
+	struct sg_table table;
+	unsigned int nents = 0;
+	struct page *page, *tmp;
+	LIST_HEAD(fresh);
+	int ret;
+
+	*leak = false;
+	list_for_each_entry_safe(page, tmp, blocks, lru) {
+		if (page_private(page))
+			list_move_tail(&page->lru, &fresh);
+	}
+	list_for_each_entry(page, &fresh, lru)
+		nents++;
+	if (!nents)
+		return 0;
+	ret = cmheap_table_of(&table, &fresh, nents);
+	if (!ret) {
+		ret = cmheap_memtype_prepare(heap, &table, leak);
+		sg_free_table(&table);
+	}
+	if (!ret) {
+		list_for_each_entry(page, &fresh, lru)
+			set_page_private(page, 0);
+	}
+	/* Order does not matter past here: the caller builds the table. */
+	list_splice_tail(&fresh, blocks);
+	return ret;
+}
+
 static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 				  size_t len)
 {
+	bool uncached = heap->caching == CMHEAP_UNCACHED;
 	unsigned int order_cap = READ_ONCE(max_order);
 	size_t remaining = len;
-	struct scatterlist *sg;
 	struct page *page, *tmp;
 	unsigned int nents = 0;
-	LIST_HEAD(pages);
+	bool drained = false;
+	bool leak = false;
+	LIST_HEAD(blocks);
 	int ret;
 
 	/*
@@ -114,49 +211,64 @@ static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 			goto err;
 		}
 		cond_resched();
-		page = cmheap_alloc_largest(remaining, order_cap);
+		page = cmheap_alloc_largest(heap, remaining, order_cap);
+		/*
+		 * Reclaim found too little (the shrinker yields while the
+		 * pools are busy): give back everything they hold and try
+		 * once more before failing.
+		 */
+		if (!page && !drained) {
+			drained = true;
+			if (cmheap_pools_drain())
+				continue;
+		}
 		if (!page) {
 			ret = -ENOMEM;
 			goto err;
 		}
-		list_add_tail(&page->lru, &pages);
+		list_add_tail(&page->lru, &blocks);
 		remaining -= page_size(page);
 		/* Once an order failed, larger ones will fail too. */
 		order_cap = compound_order(page);
 		nents++;
 	}
 
-	ret = sg_alloc_table(table, nents, GFP_KERNEL_ACCOUNT);
+	if (uncached) {
+		ret = cmheap_prepare_blocks(heap, &blocks, &leak);
+		if (ret)
+			goto err;
+	}
+	ret = cmheap_table_of(table, &blocks, nents);
 	if (ret)
 		goto err;
-	sg = table->sgl;
-	list_for_each_entry_safe(page, tmp, &pages, lru) {
-		sg_set_page(sg, page, page_size(page), 0);
-		sg = sg_next(sg);
+	list_for_each_entry_safe(page, tmp, &blocks, lru) {
 		list_del(&page->lru);
+		set_page_private(page, 0);
 	}
 	return 0;
 err:
-	cmheap_free_page_list(&pages);
+	/* Pages whose memory type could not be restored must never be reused. */
+	if (!leak)
+		cmheap_free_blocks(heap, &blocks, uncached);
 	return ret;
 }
 
 static void cmheap_system_release(struct cmheap *heap, struct sg_table *table)
 {
 	struct scatterlist *sg;
+	LIST_HEAD(blocks);
 	unsigned int i;
 
-	for_each_sgtable_sg(table, sg, i) {
-		struct page *page = sg_page(sg);
-
-		__free_pages(page, compound_order(page));
-	}
+	for_each_sgtable_sg(table, sg, i)
+		list_add_tail(&sg_page(sg)->lru, &blocks);
 	sg_free_table(table);
+	cmheap_free_blocks(heap, &blocks, heap->caching == CMHEAP_UNCACHED);
 }
 
 static const struct cmheap_heap_ops cmheap_system_ops = {
 	.allocate = cmheap_system_allocate,
 	.release = cmheap_system_release,
+	.own_memtype = true,
 };
 
 /*
@@ -169,19 +281,34 @@ module_param(userspace_names, bool, 0444);
 MODULE_PARM_DESC(userspace_names,
 		 "Also create /dev/dma_heap/system-uncached, and /dev/dma_heap/system where the kernel has no system heap, for the system heaps (default off; a node that exists is never shadowed)");
 
+/* A system heap and its page pool. */
+static struct cmheap *cmheap_system_add(const char *name,
+					enum cmheap_caching caching)
+{
+	struct cmheap_pool *pool;
+	struct cmheap *heap;
+
+	heap = cmheap_heap_add(name, caching, &cmheap_system_ops, NULL);
+	if (IS_ERR(heap))
+		return heap;
+	pool = cmheap_pool_create(heap, CMHEAP_MAX_ORDER);
+	if (IS_ERR(pool))
+		return ERR_CAST(pool);
+	heap->priv = pool;
+	return heap;
+}
+
 int cmheap_system_init(void)
 {
 	struct cmheap *heap;
 
-	heap = cmheap_heap_add("cmheap-system", CMHEAP_CACHED,
-			       &cmheap_system_ops, NULL);
+	heap = cmheap_system_add("cmheap-system", CMHEAP_CACHED);
 	if (IS_ERR(heap))
 		return PTR_ERR(heap);
 	/* The upstream heap may be a module not loaded yet: leave it its name. */
 	if (userspace_names && !IS_ENABLED(CONFIG_DMABUF_HEAPS_SYSTEM))
 		heap->alias = "system";
-	heap = cmheap_heap_add("cmheap-system-uncached", CMHEAP_UNCACHED,
-			       &cmheap_system_ops, NULL);
+	heap = cmheap_system_add("cmheap-system-uncached", CMHEAP_UNCACHED);
 	if (IS_ERR(heap))
 		return PTR_ERR(heap);
 	if (userspace_names)

@@ -133,10 +133,23 @@ fig id=sg-entries title='map and unmap latency vs sg entries at %size%' \
 	panel=device series=op,caching \
 	why='no max_order sweep (rows with a numeric max_order at one size)'
 
-fig id=peers-alloc title='alloc+free and mmap+touch vs the peers' \
-	filter='op=alloc_free_warm|alloc_free_cold|mmap_touch' \
+fig id=peers-alloc title='alloc+free and mmap+touch vs the peers (page pools off)' \
+	filter='op=alloc_free_warm|alloc_free_cold|mmap_touch;pool!=on' \
 	prefer='cache_state=-|clean|dirty' panel=op series=exporter \
 	why='no alloc_free/mmap_touch rows'
+
+# The system heaps' page pools, on and off one point after the other, and
+# the upstream system heap (no pools) beside them.
+fig id=pool-alloc title='allocation with page pools on and off vs the upstream system heap' \
+	filter='op=alloc|alloc_free_warm|alloc_free_cold;exporter=cmheap-system|cmheap-system-uncached|system' \
+	panel=op series=exporter,pool \
+	why='no alloc rows for the system heaps (cmheap-bench --ops alloc,alloc_free)'
+
+fig id=range-sync title='CPU-access sync of part of a buffer (CMHEAP_HEAP_IOC_SYNC_RANGE) vs DMA_BUF_IOCTL_SYNC' \
+	ylabel='p50 START + END (ns)' \
+	filter="op=dmabuf_sync|range_sync_64th|range_sync_8th|range_sync_all;$ours;$tests" \
+	prefer="$sweep_pref" pick=max_order panel=device,caching series=op \
+	why='no range_sync rows (cmheap-bench --ops range_sync,dmabuf_sync)'
 
 fig id=cpu-bandwidth title='CPU read/write bandwidth per caching model' \
 	y=mb_per_s ylabel='bandwidth (MB/s, 10^6 bytes/s)' ysi=0 \

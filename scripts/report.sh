@@ -272,6 +272,129 @@ read_sync_latency() {
 	done <"$data/sync-latency.panels"
 }
 
+# pool_rows: "exporter op pool size p50 samples" for the alloc ops, sizes
+# ascending, from results.csv.
+pool_rows() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		("pool" in c) && $c["op"] ~ /^(alloc|alloc_free_warm|pool_shrink)$/ {
+			print $c["exporter"], $c["op"], $c["pool"], $c["size"], $c["p50_ns"], $c["samples"]
+		}' "$csv" | sort -k4,4n
+}
+
+read_pool_alloc() {
+	pool_rows | awk -v accel="$accel" '
+		function sz(b) { return b >= 1048576 ? sprintf("%g MiB", b / 1048576) : sprintf("%g KiB", b / 1024) }
+		function tm(v) { return v >= 1e6 ? sprintf("%.3g ms", v / 1e6) : v >= 1e3 ? sprintf("%.3g µs", v / 1e3) : sprintf("%.3g ns", v) }
+		{ k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4; p[k] = $5; n[k] = $6
+		  if (!($4 in seen)) { seen[$4] = 1; size[++ns] = $4 } }
+		function has(e, o, q, s) { return (e SUBSEP o SUBSEP q SUBSEP s) in p }
+		function v(e, o, q, s) { return p[e SUBSEP o SUBSEP q SUBSEP s] }
+		function cnt(e, o, q, s) { return n[e SUBSEP o SUBSEP q SUBSEP s] }
+		END {
+			# allocation alone: warm pool vs the upstream system heap
+			line = ""; miss = ""; inrange = 0
+			for (i = 1; i <= ns; i++) {
+				s = size[i]
+				if (!has("cmheap-system", "alloc", "on", s) || !has("system", "alloc", "-", s)) continue
+				r = v("system", "alloc", "-", s) / v("cmheap-system", "alloc", "on", s)
+				line = line sprintf("%s%s %.2f× (%s vs %s, n=%d/%d)", line == "" ? "" : "; ", sz(s), r,
+					tm(v("cmheap-system", "alloc", "on", s)), tm(v("system", "alloc", "-", s)),
+					cnt("cmheap-system", "alloc", "on", s), cnt("system", "alloc", "-", s))
+				if (s >= 1048576 && s <= 67108864) { inrange++; if (r < 3) miss = miss (miss == "" ? "" : ", ") sz(s) }
+			}
+			if (line != "") { said++
+				printf "- Allocation alone from a warm pool (cmheap-system, pools on) against the upstream system heap, how many times faster at p50: %s.", line
+				if (inrange) printf " Target at least 3× at 1–64 MiB: %s.", miss == "" ? "met at every size measured" : "not met at " miss
+				printf "\n"
+			}
+			# the uncached heap from its pool against the cached one from its own
+			line = ""; miss = ""; inrange = 0
+			for (i = 1; i <= ns; i++) {
+				s = size[i]
+				if (!has("cmheap-system", "alloc", "on", s) || !has("cmheap-system-uncached", "alloc", "on", s)) continue
+				r = v("cmheap-system-uncached", "alloc", "on", s) / v("cmheap-system", "alloc", "on", s)
+				line = line sprintf("%s%s %.2f×", line == "" ? "" : "; ", sz(s), r)
+				if (s >= 1048576 && s <= 67108864) { inrange++; if (r > 1.2) miss = miss (miss == "" ? "" : ", ") sz(s) }
+			}
+			if (line != "") { said++
+				printf "- Uncached allocation from its pool over cached from its pool (p50 ratio): %s.", line
+				if (inrange) printf " Target within 1.2×: %s.", miss == "" ? "met at every size measured" : "not met at " miss
+				printf "\n"
+			}
+			# what the pools buy each heap
+			for (h = 1; h <= 2; h++) {
+				e = h == 1 ? "cmheap-system" : "cmheap-system-uncached"
+				line = ""
+				for (i = 1; i <= ns; i++) {
+					s = size[i]
+					if (!has(e, "alloc", "on", s) || !has(e, "alloc", "off", s)) continue
+					line = line sprintf("%s%s %s on, %s off (%.2f×)", line == "" ? "" : "; ", sz(s),
+						tm(v(e, "alloc", "on", s)), tm(v(e, "alloc", "off", s)), v(e, "alloc", "off", s) / v(e, "alloc", "on", s))
+				}
+				if (line != "" && ++said) printf "- %s, allocation alone with pools on and off: %s.\n", e, line
+			}
+			# alloc+free throughput, steady state
+			line = ""
+			for (i = 1; i <= ns; i++) {
+				s = size[i]; t = ""
+				if (has("cmheap-system", "alloc_free_warm", "on", s)) t = t sprintf(", cmheap-system pools on %.0f", s * 1000 / v("cmheap-system", "alloc_free_warm", "on", s))
+				if (has("cmheap-system", "alloc_free_warm", "off", s)) t = t sprintf(", off %.0f", s * 1000 / v("cmheap-system", "alloc_free_warm", "off", s))
+				if (has("cmheap-system-uncached", "alloc_free_warm", "on", s)) t = t sprintf(", uncached on %.0f", s * 1000 / v("cmheap-system-uncached", "alloc_free_warm", "on", s))
+				if (has("cmheap-system-uncached", "alloc_free_warm", "off", s)) t = t sprintf(", off %.0f", s * 1000 / v("cmheap-system-uncached", "alloc_free_warm", "off", s))
+				if (has("system", "alloc_free_warm", "-", s)) t = t sprintf(", system %.0f", s * 1000 / v("system", "alloc_free_warm", "-", s))
+				if (t != "") line = line sprintf("%s%s: %s", line == "" ? "" : "; ", sz(s), substr(t, 3))
+			}
+			if (line != "" && ++said) printf "- Alloc+free throughput in the steady state (MB/s, 10^6 bytes/s, from the p50): %s.\n", line
+			# the shrinker
+			line = ""
+			for (i = 1; i <= ns; i++) {
+				s = size[i]
+				for (h = 1; h <= 2; h++) {
+					e = h == 1 ? "cmheap-system" : "cmheap-system-uncached"
+					if (has(e, "pool_shrink", "on", s))
+						line = line sprintf("%s%s %s %s (n=%d)", line == "" ? "" : "; ", e, sz(s), tm(v(e, "pool_shrink", "on", s)), cnt(e, "pool_shrink", "on", s))
+				}
+			}
+			if (line != "" && ++said) printf "- The shrinker giving back a pool that holds a freed buffer (drop_caches=2, which runs every shrinker; p50): %s.\n", line
+			if (said && accel ~ /^tcg/)
+				print "- Emulated (TCG): these times count the work each allocation does (the page allocator, zeroing, page-table and memory-type changes), not silicon time; the ratios say how much of that work a pool avoids."
+		}'
+}
+
+read_range_sync() {
+	local lines
+	lines=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["exporter"] ~ /^cmheap-system/ && $c["op"] ~ /^(dmabuf_sync|range_sync_(64th|8th|all))$/ &&
+		$c["device"] ~ /^(coherent|noncoherent)$/ && $c["direction"] == "bidirectional" && $c["cache_state"] == "clean" {
+			k = $c["exporter"] SUBSEP $c["device"] SUBSEP $c["op"]
+			if ($c["size"] + 0 >= big[k] + 0) { big[k] = $c["size"]; p[k] = $c["p50_ns"] }
+			g[$c["exporter"] SUBSEP $c["device"]] = 1
+		}
+		function tm(v) { return v >= 1e6 ? sprintf("%.3g ms", v / 1e6) : v >= 1e3 ? sprintf("%.3g µs", v / 1e3) : sprintf("%.3g ns", v) }
+		END {
+			for (gk in g) {
+				split(gk, a, SUBSEP)
+				full = a[1] SUBSEP a[2] SUBSEP "dmabuf_sync"
+				if (!(full in p)) continue
+				line = sprintf("- %s, %s device, %g MiB, p50 START + END: DMA_BUF_IOCTL_SYNC %s", a[1], a[2], big[full] / 1048576, tm(p[full]))
+				split("range_sync_64th range_sync_8th range_sync_all", ops, " ")
+				split("1/64 1/8 all", nm, " ")
+				for (i = 1; i <= 3; i++) {
+					k = a[1] SUBSEP a[2] SUBSEP ops[i]
+					if (k in p && big[k] == big[full])
+						line = line sprintf("; range sync of %s %s (%.2f× the full sync)", nm[i], tm(p[k]), p[full] > 0 ? p[k] / p[full] : 0)
+				}
+				print line "."
+			}
+		}' "$csv" | sort)
+	[ -n "$lines" ] || return 0
+	echo "$lines"
+	case $accel in
+	tcg | tcg-icount)
+		echo "- Emulated (TCG): cache maintenance instructions execute but no cache is modelled, so a range sync saves the instructions of the entries it skips, not the cache traffic it would on hardware. On a coherent device neither sync maintains anything." ;;
+	esac
+}
+
 key_points() {
 	awk -F, '
 	function human(b) {
@@ -310,10 +433,10 @@ key_points() {
 			if (!(op in smin) || s < smin[op]) smin[op] = s
 			if (!(op in smax) || s > smax[op]) smax[op] = s
 		}
-		split("map unmap map_unmap sync_dev sync_cpu dmabuf_sync alloc_free_cold alloc_free_warm mmap_touch cpu_write cpu_read", order, " ")
-		print "| op | exporter | device | attrs | size | samples | min | p50 | p99 | MB/s | faults/op |"
-		print "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
-		for (o = 1; o <= 11; o++) {
+		nops = split("map unmap map_unmap sync_dev sync_cpu dmabuf_sync range_sync_64th range_sync_8th range_sync_all alloc alloc_free_cold alloc_free_warm pool_shrink mmap_touch cpu_write cpu_read", order, " ")
+		print "| op | exporter | pools | device | attrs | size | samples | min | p50 | p99 | MB/s | faults/op |"
+		print "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+		for (o = 1; o <= nops; o++) {
 			op = order[o]
 			want = smax[op]
 			{
@@ -323,7 +446,7 @@ key_points() {
 					if (cell[r, "device"] !~ /^(none|coherent|noncoherent)$/) continue
 					if (cell[r, "direction"] != dir && cell[r, "direction"] != "-") continue
 					if (cell[r, "cache_state"] != cs && cell[r, "cache_state"] != "-") continue
-					printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", op, cell[r, "exporter"], cell[r, "device"], cell[r, "attrs"], human(cell[r, "size"]), cell[r, "samples"], t(cell[r, "min_ns"]), t(cell[r, "p50_ns"]), t(cell[r, "p99_ns"]), cell[r, "mb_per_s"], cell[r, "minflt_per_op"]
+					printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", op, cell[r, "exporter"], (cell[r, "pool"] == "" ? "-" : cell[r, "pool"]), cell[r, "device"], cell[r, "attrs"], human(cell[r, "size"]), cell[r, "samples"], t(cell[r, "min_ns"]), t(cell[r, "p50_ns"]), t(cell[r, "p99_ns"]), cell[r, "mb_per_s"], cell[r, "minflt_per_op"]
 				}
 			}
 		}

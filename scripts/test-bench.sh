@@ -6,7 +6,7 @@
 #   test-bench.sh --dir DIR    the checks on an existing results folder
 #   test-bench.sh --no-guest   only the tests that need no guest (compare)
 #
-# Checks: results.csv structure and sanity (exact header, 25 fields a row,
+# Checks: results.csv structure and sanity (exact header, 27 fields a row,
 # known enumerations, samples > 0, min <= p50 <= p90 <= p99 <= max), meta.json
 # valid JSON with the required keys, plots drawn (PNG and SVG), report.md's
 # first line naming the accelerator; and scripts/compare's verdicts
@@ -38,11 +38,11 @@ check() { # DESCRIPTION COMMAND...
 	if msg=$("$@" 2>&1); then ok "$d"; else nok "$d" "$msg"; fi
 }
 
-header='exporter,caching,device,coherent,dma,op,path,size,max_order,nents,direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op'
+header='exporter,caching,device,coherent,dma,op,path,size,max_order,pool,nents,direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op'
 
 csv_header() { [ "$(head -n 1 "$1")" = "$header" ] || { echo "header is: $(head -n 1 "$1")"; return 1; }; }
 csv_rows() { [ "$(wc -l <"$1")" -gt 1 ] || { echo "no data rows"; return 1; }; }
-csv_fields() { awk -F, 'NF != 26 { printf "line %d has %d fields\n", NR, NF; bad = 1 } END { exit bad }' "$1"; }
+csv_fields() { awk -F, 'NF != 27 { printf "line %d has %d fields\n", NR, NF; bad = 1 } END { exit bad }' "$1"; }
 csv_sane() {
 	awk -F, '
 	function num(v) { return v ~ /^[0-9]+(\.[0-9]+)?$/ }
@@ -55,25 +55,28 @@ csv_sane() {
 		if ($4 !~ /^(1|0|-)$/) bad("coherent")
 		if ($5 !~ /^(direct|iommu|bounce|iommu\+bounce|-)$/) bad("dma")
 		if (($3 == "none") != ($5 == "-")) bad("dma without a device")
-		if ($6 !~ /^(map|unmap|map_unmap|sync_dev|sync_cpu|dmabuf_sync|alloc_free_cold|alloc_free_warm|mmap_touch|cpu_write|cpu_read)$/) bad("op")
+		if ($6 !~ /^(map|unmap|map_unmap|sync_dev|sync_cpu|dmabuf_sync|range_sync_(64th|8th|all)|pool_shrink|alloc|alloc_free_cold|alloc_free_warm|mmap_touch|cpu_write|cpu_read)$/) bad("op")
+		if ($6 ~ /^range_sync/ && $1 !~ /^cmheap-/) bad("range sync of another exporter")
 		if ($7 !~ /^(exporter|raw|user)$/) bad("path")
 		if (!num($8) || $8 == 0) bad("size")
 		if ($9 != "-" && !num($9)) bad("max_order")
-		if ($10 != "-" && !num($10)) bad("nents")
-		if ($11 !~ /^(to_device|from_device|bidirectional|-)$/) bad("direction")
-		if ($12 !~ /^(none|skip_cpu_sync)$/) bad("attrs")
-		if ($13 !~ /^(clean|dirty|-)$/) bad("cache_state")
-		if (!num($14) || $14 + 0 <= 0) bad("samples > 0")
-		for (i = 15; i <= 21; i++) if (!num($i)) bad("column " i " not a number")
-		if ($15 + 0 > $16 + 0) bad("min <= p50")
-		if ($16 + 0 > $17 + 0) bad("p50 <= p90")
-		if ($17 + 0 > $18 + 0) bad("p90 <= p99")
-		if ($18 + 0 > $19 + 0) bad("p99 <= max")
-		if ($6 ~ /^cpu_(read|write)$/) { if (!num($22)) bad("mb_per_s of a bandwidth op") }
-		else if ($22 != "-") bad("mb_per_s of another op")
-		if ($6 == "mmap_touch") { if (!num($23)) bad("minflt_per_op of mmap_touch") }
-		else if ($23 != "-") bad("minflt_per_op of another op")
-		for (i = 24; i <= 26; i++) if ($i != "n/a" && !num($i)) bad("perf column " i)
+		if ($10 !~ /^(on|off|-)$/) bad("pool")
+		if ($10 != "-" && ($6 !~ /^(alloc|pool_shrink)/ || $1 !~ /^cmheap-system/)) bad("pool of a point without pools")
+		if ($11 != "-" && !num($11)) bad("nents")
+		if ($12 !~ /^(to_device|from_device|bidirectional|-)$/) bad("direction")
+		if ($13 !~ /^(none|skip_cpu_sync)$/) bad("attrs")
+		if ($14 !~ /^(clean|dirty|-)$/) bad("cache_state")
+		if (!num($15) || $15 + 0 <= 0) bad("samples > 0")
+		for (i = 16; i <= 22; i++) if (!num($i)) bad("column " i " not a number")
+		if ($16 + 0 > $17 + 0) bad("min <= p50")
+		if ($17 + 0 > $18 + 0) bad("p50 <= p90")
+		if ($18 + 0 > $19 + 0) bad("p90 <= p99")
+		if ($19 + 0 > $20 + 0) bad("p99 <= max")
+		if ($6 ~ /^cpu_(read|write)$/) { if (!num($23)) bad("mb_per_s of a bandwidth op") }
+		else if ($23 != "-") bad("mb_per_s of another op")
+		if ($6 == "mmap_touch") { if (!num($24)) bad("minflt_per_op of mmap_touch") }
+		else if ($24 != "-") bad("minflt_per_op of another op")
+		for (i = 25; i <= 27; i++) if ($i != "n/a" && !num($i)) bad("perf column " i)
 		if (b > 10) exit 1
 	}
 	END { exit b > 0 }' "$1"
@@ -120,14 +123,14 @@ check_dir() {
 	local d=$1
 	check "results.csv header is exact" csv_header "$d/results.csv"
 	check "results.csv has data rows" csv_rows "$d/results.csv"
-	check "every row has 25 fields" csv_fields "$d/results.csv"
+	check "every row has 27 fields" csv_fields "$d/results.csv"
 	check "rows are sane (enums, samples > 0, min <= p50 <= p90 <= p99 <= max)" csv_sane "$d/results.csv"
 	check "meta.json is valid JSON" meta_valid "$d/meta.json"
 	check "meta.json has the required keys" meta_keys "$d/meta.json"
 	check "plots drawn, PNG and SVG" plots_drawn "$d"
 	check "report.md first line labels the accelerator" report_first_line "$d"
 	check "compare: a run against itself exits 0" "$scripts/compare" "$d" "$d"
-	awk -F, 'BEGIN { OFS = "," } NR == 2 { $16 = int($16 * 1.2 + 1); $17 = $16; $18 = $16; $19 = $16 + 1 } { print }' \
+	awk -F, 'BEGIN { OFS = "," } NR == 2 { $17 = int($17 * 1.2 + 1); $18 = $17; $19 = $17; $20 = $17 + 1 } { print }' \
 		"$d/results.csv" >"$tmp/slower.csv"
 	check "compare: a point 20% slower exits 1" expect_rc 1 "$scripts/compare" "$d" "$tmp/slower.csv"
 }
@@ -170,11 +173,11 @@ compare_selftests() {
 	local a=$tmp/a.csv b=$tmp/b.csv
 	{
 		echo "$header"
-		echo "cmheap-system,cached,noncoherent,0,direct,map,exporter,4096,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
-		echo "cmheap-system,cached,noncoherent,0,direct,unmap,exporter,4096,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
-		echo "cmheap-system,cached,coherent,1,direct,map,exporter,4096,-,1,bidirectional,none,clean,10,0,0,0,0,0,0,0,-,-,n/a,n/a,n/a"
-		echo "cmheap-system,cached,coherent,1,direct,map,exporter,1048576,0,256,bidirectional,none,clean,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
-		echo "udmabuf,cached,none,-,-,mmap_touch,user,4096,-,-,-,none,-,10,90,100,110,120,130,105,5,-,1,n/a,n/a,n/a"
+		echo "cmheap-system,cached,noncoherent,0,direct,map,exporter,4096,-,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
+		echo "cmheap-system,cached,noncoherent,0,direct,unmap,exporter,4096,-,-,1,bidirectional,none,dirty,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
+		echo "cmheap-system,cached,coherent,1,direct,map,exporter,4096,-,-,1,bidirectional,none,clean,10,0,0,0,0,0,0,0,-,-,n/a,n/a,n/a"
+		echo "cmheap-system,cached,coherent,1,direct,map,exporter,1048576,0,-,256,bidirectional,none,clean,10,90,100,110,120,130,105,5,-,-,n/a,n/a,n/a"
+		echo "udmabuf,cached,none,-,-,mmap_touch,user,4096,-,-,-,-,none,-,10,90,100,110,120,130,105,5,-,1,n/a,n/a,n/a"
 	} >"$a"
 	check "compare: identical -> exit 0" expect_rc 0 "$scripts/compare" "$a" "$a"
 	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,120,110,/' "$a" >"$b"
@@ -199,7 +202,7 @@ compare_selftests() {
 	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,unmap,.*\),100,110,/\1,116,110,/' "$a" >"$b"
 	check "compare: --resolution 16 makes a 16 ns move a tie" expect_rc 0 "$scripts/compare" "$a" "$b" --resolution 16
 	check "compare: ... and without it, 16% is a regression" expect_rc 1 "$scripts/compare" "$a" "$b"
-	sed 's/,1048576,0,256,/,1048576,0,255,/' "$a" >"$b"
+	sed 's/,1048576,0,-,256,/,1048576,0,-,255,/' "$a" >"$b"
 	check "compare: a changed nents still pairs the point" expect_out 'nents 256 -> 255' "$scripts/compare" "$a" "$b"
 	check "compare: missing file -> exit 2" expect_rc 2 "$scripts/compare" "$a" "$tmp/none.csv"
 	check "compare: bad threshold -> exit 2" expect_rc 2 "$scripts/compare" "$a" "$a" --threshold x
@@ -208,6 +211,9 @@ compare_selftests() {
 	check "compare: folders work as well as files" expect_rc 0 "$scripts/compare" "$tmp/dir" "$a"
 	cut -d, -f1-4,6- "$a" >"$b"
 	check "compare: a results.csv from before the dma column pairs as direct" \
+		expect_out '5 points compared' "$scripts/compare" "$b" "$a"
+	cut -d, -f1-9,11- "$a" >"$b"
+	check "compare: a results.csv from before the pool column pairs as no pool" \
 		expect_out '5 points compared' "$scripts/compare" "$b" "$a"
 	sed 's/^\(cmheap-system,cached,noncoherent,0,\)direct,map,/\1iommu,map,/' "$a" >"$b"
 	check "compare: a point of another DMA route is another point" \

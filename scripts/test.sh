@@ -18,10 +18,12 @@
 # tests run under pressure there.
 #
 # DMA configurations: every target's guest has QEMU's edu DMA engine, and
-# each kernel boots in each configuration of CONFIGS (default "direct iommu
-# bounce"): direct runs every test with the device mapped directly; iommu
-# (target NAME-iommu) and bounce (NAME-bounce) boot it behind an IOMMU and
-# with swiotlb=force and run the data-path tests (datapath_test) and the
+# each kernel boots in each configuration of CONFIGS (default "direct
+# nopools iommu bounce"): direct runs every test with the device mapped
+# directly; nopools (NAME-nopools) runs every test again, mapped directly,
+# with the system heaps' page pools off (pools=0); iommu (target NAME-iommu)
+# and bounce (NAME-bounce) boot it behind an IOMMU and with swiotlb=force
+# and run the data-path tests (datapath_test, sync_range_test) and the
 # driver_override binding of a device (bind_test, on QEMU's pci-testdev)
 # there.
 #
@@ -48,10 +50,10 @@ custom_moddir=${MODDIR:-}
 timeout=${TIMEOUT:-900}
 test_timeout=${TEST_TIMEOUT:-300}
 guest_modules=${GUEST_MODULES:-vgem}
-configs=${CONFIGS:-direct iommu bounce}
+configs=${CONFIGS:-direct nopools iommu bounce}
 for c in $configs; do
-	case $c in direct | iommu | bounce) ;;
-	*) echo "test.sh: CONFIGS are direct, iommu and bounce, not '$c'" >&2; exit 2 ;;
+	case $c in direct | nopools | iommu | bounce) ;;
+	*) echo "test.sh: CONFIGS are direct, nopools, iommu and bounce, not '$c'" >&2; exit 2 ;;
 	esac
 done
 # Our callers' make variables must not leak into kbuild or the selftests'
@@ -94,9 +96,12 @@ if [ "$mode" = test ]; then
 	done
 fi
 # The kernel target and DMA configuration of a target name.
-target_kernel() { local k=${1%-iommu}; echo "${k%-bounce}"; }
+target_kernel() { local k=${1%-iommu}; k=${k%-nopools}; echo "${k%-bounce}"; }
 target_config() {
-	case $1 in *-iommu) echo iommu ;; *-bounce) echo bounce ;; *) echo direct ;; esac
+	case $1 in
+	*-iommu) echo iommu ;; *-bounce) echo bounce ;; *-nopools) echo nopools ;;
+	*) echo direct ;;
+	esac
 }
 
 # shellcheck source=scripts/build-lib.sh
@@ -157,7 +162,10 @@ build_selftests() {
 write_job() {
 	local tests=''
 	# shellcheck disable=SC2016 # $leaks is the guest's
-	[ "$2" = direct ] || tests='datapath_test bind_test $leaks kernel_log'
+	case $2 in
+	direct | nopools) ;;
+	*) tests='datapath_test bind_test sync_range_test $leaks kernel_log' ;;
+	esac
 	cat >"$1" <<EOF
 # Written by scripts/test.sh: the selftests job for guest-init.sh.
 export CMHEAP_TIMEOUT=$test_timeout
@@ -261,7 +269,9 @@ run_target() {
 	mapfile -t words < <(carveout_for "$ARCH" "$mem")
 	# cmheap.ko's parameters, read by guest-init.sh; qemu-run.sh gives
 	# the edu device a 64-bit DMA mask.
-	echo "${words[1]} edu_dma_bits=64" >"$payload/cmheap.params"
+	local params="${words[1]} edu_dma_bits=64"
+	[ "$cfg" != nopools ] || params="$params pools=0"
+	echo "$params" >"$payload/cmheap.params"
 	local mods=()
 	[ -n "$MODDIR" ] && mods=(--moddir "$MODDIR" --modules "$guest_modules")
 	if ! "$scripts/mkinitramfs.sh" --arch "$ARCH" --out "$dir/initramfs.cpio" --payload "$payload" "${mods[@]}"; then
@@ -270,7 +280,7 @@ run_target() {
 	fi
 
 	local rc=0
-	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" DMA_CONFIG=$cfg \
+	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" DMA_CONFIG=${cfg/nopools/direct} \
 		"$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
 	local res=$dir/results
 	if [ -f "$res/ktap.txt" ]; then

@@ -262,6 +262,10 @@ const char *const cmheap_stat_names[ST_COUNT] = {
 	[ST_CPU_SYNCS]		= "cpu_syncs",
 	[ST_CACHE_MAINT_OPS]	= "cache_maint_ops",
 	[ST_ALLOC_CLEANS]	= "alloc_cleans",
+	[ST_POOL_HITS]		= "pool_hits",
+	[ST_POOL_ZEROED]	= "pool_zeroed_on_alloc",
+	[ST_POOL_MISSES]	= "pool_misses",
+	[ST_POOL_RETURNS]	= "pool_returns",
 };
 
 int file_read(const char *path, char *buf, size_t len)
@@ -315,6 +319,27 @@ long long read_num(const char *path, const char *key)
 	}
 	fclose(f);
 	return v;
+}
+
+int memcg_ready(char *why, size_t len)
+{
+	char ctrl[256] = "";
+
+	if (access(CGROOT "/cgroup.controllers", R_OK)) {
+		mkdir(CGROOT, 0755);
+		if (mount("none", CGROOT, "cgroup2", 0, NULL)) {
+			snprintf(why, len, "no cgroup v2 at " CGROOT ": %s",
+				 strerror(errno));
+			return -1;
+		}
+	}
+	if (file_read(CGROOT "/cgroup.controllers", ctrl, sizeof(ctrl)) ||
+	    !strstr(ctrl, "memory")) {
+		snprintf(why, len, "no memory controller in cgroup v2");
+		return -1;
+	}
+	file_write(CGROOT "/cgroup.subtree_control", "+memory");
+	return 0;
 }
 
 double now_s(void)

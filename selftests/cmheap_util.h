@@ -142,6 +142,10 @@ enum cmheap_stat {
 	ST_CPU_SYNCS,
 	ST_CACHE_MAINT_OPS,
 	ST_ALLOC_CLEANS,
+	ST_POOL_HITS,
+	ST_POOL_ZEROED,
+	ST_POOL_MISSES,
+	ST_POOL_RETURNS,
 	ST_COUNT,
 };
 
@@ -164,6 +168,13 @@ int file_read(const char *path, char *buf, size_t len);
 int file_write(const char *path, const char *text);
 /* A number from a file of "key value" lines (key NULL: the first number), or -1. */
 long long read_num(const char *path, const char *key);
+
+/*
+ * cgroup v2 with the memory controller at /sys/fs/cgroup (mounted if it
+ * is not) and enabled for child cgroups: 0, or -1 with the reason in @why.
+ */
+#define CGROOT		"/sys/fs/cgroup"
+int memcg_ready(char *why, size_t len);
 
 /* CLOCK_MONOTONIC in seconds. */
 double now_s(void);

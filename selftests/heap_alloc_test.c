@@ -432,7 +432,9 @@ TEST(debugfs_matches_heaps)
 	while ((de = readdir(d))) {
 		char dev[320];
 
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, CMHEAP_IMPORTER))
+		/* module-wide files (pools) beside the folders */
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR ||
+		    !strcmp(de->d_name, CMHEAP_IMPORTER))
 			continue;
 		dirs++;
 		snprintf(dev, sizeof(dev), DMA_HEAP_DIR "/%s", de->d_name);

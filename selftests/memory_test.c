@@ -24,7 +24,6 @@
 #include "kselftest_harness.h"
 #include "cmheap_util.h"
 
-#define CGROOT		"/sys/fs/cgroup"
 #define LIMIT_PARAM	"/sys/module/cmheap/parameters/heap_limit_mb"
 
 
@@ -133,32 +132,6 @@ struct memcg_result {
 	long long base, full, after;	/* memory.current: before, full, freed */
 };
 
-static int cgroup_ready(char *why, size_t len)
-{
-	char ctrl[256] = "";
-	int fd;
-
-	if (access(CGROOT "/cgroup.controllers", R_OK)) {
-		mkdir(CGROOT, 0755);
-		if (mount("none", CGROOT, "cgroup2", 0, NULL)) {
-			snprintf(why, len, "no cgroup v2 at " CGROOT ": %s", strerror(errno));
-			return -1;
-		}
-	}
-	fd = open(CGROOT "/cgroup.controllers", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (read(fd, ctrl, sizeof(ctrl) - 1) < 0)
-			ctrl[0] = 0;
-		close(fd);
-	}
-	if (!strstr(ctrl, "memory")) {
-		snprintf(why, len, "no memory controller in cgroup v2");
-		return -1;
-	}
-	file_write(CGROOT "/cgroup.subtree_control", "+memory");
-	return 0;
-}
-
 static void memcg_child(const char *cg, const char *heap, int out)
 {
 	char path[256], pid[32];
@@ -199,7 +172,7 @@ TEST_F(memory, memcg_charged_and_limited)
 
 	if (variant->heap.carveout)
 		SKIP(return, "carveout memory is not the page allocator's: no memory cgroup charge");
-	if (cgroup_ready(why, sizeof(why)))
+	if (memcg_ready(why, sizeof(why)))
 		SKIP(return, "%s", why);
 	snprintf(cg, sizeof(cg), CGROOT "/cmheap-memcg-%d", getpid());
 	ASSERT_EQ(0, mkdir(cg, 0755));

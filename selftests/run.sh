@@ -17,7 +17,7 @@
 # Exit status: 0 when no test failed, 1 otherwise.
 
 dir=$(cd "$(dirname "$0")" && pwd)
-order="heap_alloc_test heap_mmap_test caching_test importer_test peers_test lifetime_test trust_test badinput_test memory_test carveout_test datapath_test bind_test stress_test"
+order="heap_alloc_test heap_mmap_test caching_test importer_test peers_test lifetime_test trust_test badinput_test memory_test carveout_test datapath_test bind_test pool_test sync_range_test stress_test"
 
 if [ $# -gt 0 ]; then
 	tests="$*"

@@ -43,11 +43,16 @@ function pretty(c, v) {
 		if (v == "sync_dev") return "sync for device"
 		if (v == "sync_cpu") return "sync for CPU"
 		if (v == "dmabuf_sync") return "DMA_BUF_IOCTL_SYNC"
+		if (v == "range_sync_64th") return "range sync, 1/64"
+		if (v == "range_sync_8th") return "range sync, 1/8"
+		if (v == "range_sync_all") return "range sync, all"
+		if (v == "alloc") return "alloc alone"
 		if (v == "cpu_read") return "CPU read"
 		if (v == "cpu_write") return "CPU write"
 		return v
 	}
 	if (c == "max_order") return "max_order " v
+	if (c == "pool") return v == "on" ? "pools on" : v == "off" ? "pools off" : "no pools"
 	if (c == "path") return v " path"
 	if (c == "cache_state") return v " cache"
 	return v

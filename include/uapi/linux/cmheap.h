@@ -280,6 +280,32 @@ struct cmheap_dma {
 	__u64 data_ptr;		/* in: user pointer to the pieces' bytes */
 };
 
+/*
+ * Partial CPU-access sync, on a heap's node (/dev/dma_heap/cmheap-*, or a
+ * userspace name of one): for @len bytes at @offset of cmheap dma-buf @fd,
+ * what DMA_BUF_IOCTL_SYNC does for the whole buffer.  DMA_BUF_SYNC_START
+ * waits for the buffer's fences as begin_cpu_access does, then makes what
+ * devices wrote in the range visible to the CPU; DMA_BUF_SYNC_END writes
+ * the CPU's writes in the range back for devices.  Both maintain the CPU
+ * caches for each mapped attachment, in the direction it was mapped with,
+ * and for the kernel mapping, for that range only.  Uncached buffers need
+ * no maintenance (END drains write-combining buffers).  The flags are
+ * DMA_BUF_IOCTL_SYNC's (<linux/dma-buf.h>).  Holding the fd is enough,
+ * as for DMA_BUF_IOCTL_SYNC.
+ *
+ * Errors: EINVAL for flags DMA_BUF_IOCTL_SYNC would refuse, a zero @len or
+ * a file that is not a dma-buf; EBADF for an fd not open; EOPNOTSUPP for
+ * another exporter's dma-buf; EOVERFLOW when @offset + @len wraps; ERANGE
+ * for a range past the end of the buffer; EINTR when a signal interrupts
+ * the wait for fences.
+ */
+struct cmheap_sync_range {
+	__s32 fd;		/* in: a cmheap dma-buf */
+	__u32 flags;		/* in: DMA_BUF_SYNC_START or _END | _READ, _WRITE */
+	__u64 offset;		/* in: bytes */
+	__u64 len;		/* in: bytes */
+};
+
 #define CMHEAP_IOC_MAGIC	'c'
 #define CMHEAP_IOC_DEVICE_INFO	_IOWR(CMHEAP_IOC_MAGIC, 0, struct cmheap_device_info)
 #define CMHEAP_IOC_ATTACH	_IOWR(CMHEAP_IOC_MAGIC, 1, struct cmheap_attach)
@@ -291,18 +317,29 @@ struct cmheap_dma {
 #define CMHEAP_IOC_PLACEMENT	_IOWR(CMHEAP_IOC_MAGIC, 7, struct cmheap_placement)
 #define CMHEAP_IOC_SEGMENTS	_IOWR(CMHEAP_IOC_MAGIC, 8, struct cmheap_segments)
 #define CMHEAP_IOC_DMA		_IOW(CMHEAP_IOC_MAGIC, 9, struct cmheap_dma)
+/* on /dev/dma_heap/cmheap-* */
+#define CMHEAP_HEAP_IOC_SYNC_RANGE _IOW(CMHEAP_IOC_MAGIC, 32, struct cmheap_sync_range)
 
 /*
  * debugfs (CONFIG_DEBUG_FS), one folder per heap:
  *   /sys/kernel/debug/cmheap/<heap>/stats, <heap> as in /dev/dma_heap/
  *   (e.g. cmheap-system), one "name value" line per counter:
  *	buffers_live, bytes_live, allocs, frees, alloc_failures,
- *	maps, unmaps, cpu_syncs, cache_maint_ops, alloc_cleans
+ *	maps, unmaps, cpu_syncs, cache_maint_ops, alloc_cleans,
+ *	pool_hits, pool_zeroed_on_alloc, pool_misses, pool_returns
  *   cache_maint_ops counts the scatterlist segments whose CPU cache
  *   maintenance the heap asked the DMA API for: a map, unmap or sync of an
  *   attachment to a non-coherent device without DMA_ATTR_SKIP_CPU_SYNC.
  *   alloc_cleans counts the segments of uncached buffers cleaned out of the
- *   CPU caches once at allocation.
+ *   CPU caches once at allocation.  The system heaps' page pools count
+ *   blocks (pages of order 8, 4 or 0): taken zeroed from the pool, taken
+ *   dirty and zeroed by the allocation, taken from the page allocator, and
+ *   given back by a freed buffer.
+ *   /sys/kernel/debug/cmheap/<heap>/pool: "order N ready R dirty D" per
+ *   order, blocks zeroed and waiting to be zeroed.
+ *   /sys/kernel/debug/cmheap/pools: enabled, limit_pages, pages (in every
+ *   pool), shrunk_pages (freed by the shrinker), drained_pages (freed by
+ *   pools=0 or for an allocation that met its memory cgroup's limit).
  *   /sys/kernel/debug/cmheap/importer/stats: maps, unmaps, cpu_syncs and
  *   cache_maint_ops of the importer's own raw maps and of its syncs.
  */
