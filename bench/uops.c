@@ -14,7 +14,9 @@
  *   alloc            the allocation alone; the free is untimed, and with
  *                    pools on the next allocation waits (untimed) until
  *                    the pool has zeroed what the free gave it: the
- *                    allocation from a warm pool.
+ *                    allocation from a warm pool.  Every exporter then
+ *                    idles 1 ms (untimed) before its next sample, so the
+ *                    points with and without a wait compare alike.
  *   pool_shrink      with pools on, a buffer of the size allocated and freed
  *                    and its blocks zeroed in the pool (untimed), then
  *                    drop_caches=2, which runs every shrinker: the time
@@ -246,6 +248,9 @@ out_detach:
 	return ret;
 }
 
+/* the idle before each allocation-alone sample (see alloc_free_once) */
+#define ALLOC_IDLE_US	1000
+
 static int alloc_free_once(const struct point *p, uint64_t *ns, char *why,
 			   size_t why_len)
 {
@@ -260,11 +265,21 @@ static int alloc_free_once(const struct point *p, uint64_t *ns, char *why,
 	if (!ret)
 		buffer_free(&b);
 	*ns = (alloc_only ? t1 : now_ns()) - t0;
-	if (ret)
+	if (ret) {
 		snprintf(why, why_len, "allocation failed: %s", strerror(-ret));
-	else if (alloc_only && p->pool == 1)
-		pool_settle(p->exp);
-	return ret;
+		return ret;
+	}
+	if (alloc_only) {
+		/*
+		 * Every exporter's next sample starts alike: after the pool
+		 * (if any) has zeroed what this free gave it, and a short
+		 * idle, so that waking from idle is in every sample or none.
+		 */
+		if (p->pool == 1)
+			pool_settle(p->exp);
+		usleep(ALLOC_IDLE_US);
+	}
+	return 0;
 }
 
 static int op_alloc_free(const struct point *p, struct samples *s,
