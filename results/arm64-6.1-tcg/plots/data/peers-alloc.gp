@@ -1,0 +1,11 @@
+outfile = '/work/main/results/arm64-6.1-tcg/plots/peers-alloc.svg'
+termtype = 'svg'
+figtitle = 'alloc+free and mmap+touch vs the peers (page pools off) — 6.1.0-56-arm64 aarch64, QEMU TCG (emulated)'
+xlabel = 'buffer size (bytes)'
+ylabel = 'p50 latency (ns)'
+logx = 1; logy = 1; xbytes = 1; ysi = 1; yone = 0
+np = 3
+array pfile[3] = ['/work/main/results/arm64-6.1-tcg/plots/data/peers-alloc-1.dat', '/work/main/results/arm64-6.1-tcg/plots/data/peers-alloc-2.dat', '/work/main/results/arm64-6.1-tcg/plots/data/peers-alloc-3.dat']
+array ptitle[3] = ['alloc+free (cold)', 'alloc+free (warm)', 'mmap+touch']
+array pn[3] = [3, 3, 3]
+load '/work/main/scripts/plots/lines.gp'

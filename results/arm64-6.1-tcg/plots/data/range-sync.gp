@@ -1,0 +1,11 @@
+outfile = '/work/main/results/arm64-6.1-tcg/plots/range-sync.svg'
+termtype = 'svg'
+figtitle = 'CPU-access sync of part of a buffer (CMHEAP_HEAP_IOC_SYNC_RANGE) vs DMA_BUF_IOCTL_SYNC — 6.1.0-56-arm64 aarch64, QEMU TCG (emulated)'
+xlabel = 'buffer size (bytes)'
+ylabel = 'p50 START + END (ns)'
+logx = 1; logy = 1; xbytes = 1; ysi = 1; yone = 0
+np = 4
+array pfile[4] = ['/work/main/results/arm64-6.1-tcg/plots/data/range-sync-1.dat', '/work/main/results/arm64-6.1-tcg/plots/data/range-sync-2.dat', '/work/main/results/arm64-6.1-tcg/plots/data/range-sync-3.dat', '/work/main/results/arm64-6.1-tcg/plots/data/range-sync-4.dat']
+array ptitle[4] = ['coherent device, cached', 'coherent device, uncached', 'non-coherent device, cached', 'non-coherent device, uncached']
+array pn[4] = [4, 4, 4, 4]
+load '/work/main/scripts/plots/lines.gp'

@@ -1,0 +1,11 @@
+outfile = '/work/main/results/arm64-6.1-tcg/plots/sync-latency.svg'
+termtype = 'svg'
+figtitle = 'CPU/device sync latency vs size — 6.1.0-56-arm64 aarch64, QEMU TCG (emulated)'
+xlabel = 'buffer size (bytes)'
+ylabel = 'p50 latency (ns)'
+logx = 1; logy = 1; xbytes = 1; ysi = 1; yone = 0
+np = 3
+array pfile[3] = ['/work/main/results/arm64-6.1-tcg/plots/data/sync-latency-1.dat', '/work/main/results/arm64-6.1-tcg/plots/data/sync-latency-2.dat', '/work/main/results/arm64-6.1-tcg/plots/data/sync-latency-3.dat']
+array ptitle[3] = ['DMA_BUF_IOCTL_SYNC', 'sync for CPU', 'sync for device']
+array pn[3] = [6, 4, 4]
+load '/work/main/scripts/plots/lines.gp'
