@@ -13,7 +13,7 @@
 #   THRESHOLD=10     percent a point may be slower before it fails
 #   UPDATE=1         write the run as the new baseline instead of comparing
 #   CHECK_ARGS="..." the sweep (default below; a baseline made with other
-#                    arguments is reported, as its points will not match)
+#                    arguments is reported, and its points this run lacks fail)
 #   NO_DEPS=1        as for bench.sh
 # A regression must show in two runs: a first run with slow points is
 # followed by a second, and only if that one is slow too does the check fail.
@@ -82,7 +82,7 @@ fi
 old_cmd=$(meta_get "$baseline/meta.json" command_line)
 case $old_cmd in
 *"$check_args"*) ;;
-*) say "warning: the baseline was made with other arguments ($old_cmd); unmatched points are listed, not failed" ;;
+*) say "warning: the baseline was made with other arguments ($old_cmd); its points this run lacks fail as missing (UPDATE=1 to make a new baseline)" ;;
 esac
 # --resolution auto: arm64's counter ticks every 16 ns in QEMU, and a point
 # that moved by one tick is not a regression.

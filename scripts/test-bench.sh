@@ -188,12 +188,19 @@ compare_selftests() {
 	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,80,110,/' "$a" >"$b"
 	check "compare: 20% faster -> exit 0, marked faster" expect_out '| faster |' "$scripts/compare" "$a" "$b"
 	check "compare: 20% faster -> exit 0" expect_rc 0 "$scripts/compare" "$a" "$b"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,40,110,/' "$a" >"$b"
+	check "compare: a point that maintains caches 60% faster fails (maintenance lost)" expect_rc 1 "$scripts/compare" "$a" "$b"
+	check "compare: ... and is marked" expect_out 'MAINTENANCE LOST' "$scripts/compare" "$a" "$b"
+	check "compare: --lost 70 lets it pass as faster" expect_rc 0 "$scripts/compare" "$a" "$b" --lost 70
+	sed 's/^\(cmheap-system,cached,coherent,1,direct,map,exporter,1048576,.*\),100,110,/\1,40,110,/' "$a" >"$b"
+	check "compare: a coherent point 60% faster is only faster" expect_rc 0 "$scripts/compare" "$a" "$b"
 	sed 's/,100,110,/,105,110,/' "$a" >"$b"
 	check "compare: 5% slower passes the default 10%" expect_rc 0 "$scripts/compare" "$a" "$b"
 	check "compare: 5% slower fails --threshold 4" expect_rc 1 "$scripts/compare" "$a" "$b" --threshold 4
 	grep -v ',unmap,' "$a" >"$b"
-	check "compare: a point only in old is listed, not failed" expect_rc 0 "$scripts/compare" "$a" "$b"
-	check "compare: ... and listed" expect_out 'only in old' "$scripts/compare" "$a" "$b"
+	check "compare: a point missing from new (skipped or not measured) fails" expect_rc 1 "$scripts/compare" "$a" "$b"
+	check "compare: ... and is listed as missing" expect_out 'only in old (\*\*MISSING\*\*)' "$scripts/compare" "$a" "$b"
+	check "compare: --allow-missing lists it without failing" expect_rc 0 "$scripts/compare" "$a" "$b" --allow-missing
 	check "compare: a point only in new is listed, not failed" expect_rc 0 "$scripts/compare" "$b" "$a"
 	check "compare: zero vs zero is a tie" expect_out '| 0 | 0 | 1.000 | ok |' "$scripts/compare" "$a" "$a"
 	sed 's/^\(cmheap-system,cached,coherent,1,direct,map,exporter,4096,.*\),0,0,0,0,0,0,0,/\1,0,50,0,0,0,0,0,/' "$a" >"$b"
