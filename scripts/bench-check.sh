@@ -15,8 +15,12 @@
 #   CHECK_ARGS="..." the sweep (default below; a baseline made with other
 #                    arguments is reported, and its points this run lacks fail)
 #   NO_DEPS=1        as for bench.sh
-# A regression must show in two runs: a first run with slow points is
-# followed by a second, and only if that one is slow too does the check fail.
+#   BASELINE=dir RUNS="DIR [DIR2]"  judge result folders made already (the
+#                    first run, and the confirmation run) against a baseline
+#                    folder, without a guest: how the gate itself is tested
+# A failure must show in two runs: a first run with failing points (slower,
+# maintenance lost, missing) is followed by a second, and the check fails
+# only if the second fails on at least one of the same points.
 # Exit status: 0 no regression (or no baseline), 1 regression or failure.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
@@ -45,9 +49,15 @@ say() { echo "[bench-check] $*" >&2; }
 if [ "${NO_DEPS:-0}" != 1 ]; then
 	"$scripts/deps.sh"
 fi
-tdir=$("$scripts/fetch-kernel.sh" "$arch" "$kver")
-krel=$(awk -F= '$1 == "KRELEASE" { print $2 }' "$tdir/target.env")
-baseline=$root/bench/baseline/$arch-$krel
+read -r -a runs <<<"${RUNS:-}"
+if [ -n "${BASELINE:-}" ]; then
+	baseline=$BASELINE
+	krel=$(basename "$baseline")
+else
+	tdir=$("$scripts/fetch-kernel.sh" "$arch" "$kver")
+	krel=$(awk -F= '$1 == "KRELEASE" { print $2 }' "$tdir/target.env")
+	baseline=$root/bench/baseline/$arch-$krel
+fi
 
 if [ "$update" != 1 ] && [ ! -r "$baseline/results.csv" ]; then
 	have=''
@@ -60,9 +70,16 @@ if [ "$update" != 1 ] && [ ! -r "$baseline/results.csv" ]; then
 fi
 
 out=$root/build/bench-check/$arch-$krel
-# sweep OUT_DIR: one run of the check sweep.
+# sweep OUT_DIR [N]: one run of the check sweep (or RUNS' N-th folder).
 sweep() {
 	local t0=$SECONDS
+	if [ "${#runs[@]}" -gt "${2:-0}" ]; then
+		rm -rf "$1"
+		mkdir -p "$1"
+		cp "${runs[${2:-0}]}/results.csv" "$1/"
+		say "run $((${2:-0} + 1)): ${runs[${2:-0}]}"
+		return 0
+	fi
 	say "running the check sweep on $arch $krel (QEMU TCG -icount)..."
 	OUT=$1 ICOUNT=1 NO_DEPS=1 NO_REPORT=1 ARCH=$arch KVER=$kver LABEL=bench-check \
 		BENCH_ARGS="$check_args" "$scripts/bench.sh" >/dev/null
@@ -79,32 +96,58 @@ fi
 
 # shellcheck source=scripts/plots/lib.sh
 . "$scripts/plots/lib.sh"
-old_cmd=$(meta_get "$baseline/meta.json" command_line)
+old_cmd=''
+[ ! -r "$baseline/meta.json" ] || old_cmd=$(meta_get "$baseline/meta.json" command_line)
 case $old_cmd in
 *"$check_args"*) ;;
 *) say "warning: the baseline was made with other arguments ($old_cmd); its points this run lacks fail as missing (UPDATE=1 to make a new baseline)" ;;
 esac
 # --resolution auto: arm64's counter ticks every 16 ns in QEMU, and a point
-# that moved by one tick is not a regression.
+# that moved by one tick is not a regression.  The table goes to stdout and
+# to OUT.compare.
 check() {
-	"$scripts/compare" "$baseline" "$1" --threshold "$threshold" --resolution auto --quiet
+	local rc=0
+	"$scripts/compare" "$baseline" "$1" --threshold "$threshold" --resolution auto --quiet \
+		>"$1.compare" || rc=$?
+	cat "$1.compare"
+	return "$rc"
+}
+# failing_points COMPARE_OUTPUT: one line per point that failed (slower,
+# maintenance lost, missing), its dimensions as compare printed them.
+failing_points() {
+	awk '/\*\*(REGRESSION|MAINTENANCE LOST\?)\*\*/ {
+			n = split($0, f, " [|] "); l = ""
+			for (i = 1; i <= 12 && i <= n; i++) l = l f[i] "|"
+			print l
+		}
+		/^- only in old \(\*\*MISSING\*\*\): / { sub(/ \(nents [^)]*\)$/, ""); sub(/^.*: /, ""); print "missing " $0 }' "$1" | sort -u
 }
 rc=0
 check "$out" || rc=$?
 if [ "$rc" -eq 1 ]; then
 	# Deterministic mode repeats to a fraction of a percent, but not always:
 	# rarely, background work in the guest lands inside a point's samples.
-	# A regression counts when a second run shows it too.
-	say "a point is slower than +$threshold%: running the sweep again to confirm"
-	sweep "$out.again"
+	# A failure counts when a second run fails on the same point.
+	say "a point failed (slower than +$threshold%, maintenance lost or missing): running the sweep again to confirm"
+	sweep "$out.again" 1
 	rc=0
 	check "$out.again" || rc=$?
-	[ "$rc" -ne 0 ] || say "not confirmed by the second run: the first run's slow points were noise"
+	if [ "$rc" -eq 1 ]; then
+		same=$(comm -12 <(failing_points "$out.compare") <(failing_points "$out.again.compare"))
+		if [ -z "$same" ]; then
+			say "not confirmed: the second run failed on other points than the first (noise)"
+			rc=0
+		else
+			say "confirmed on: $(echo "$same" | tr '\n' ';')"
+		fi
+	else
+		say "not confirmed by the second run: the first run's failing points were noise"
+	fi
 	out=$out.again
 fi
 case $rc in
-0) say "PASS: no point slower than +$threshold% against bench/baseline/$arch-$krel/" ;;
-1) say "FAIL: regression against bench/baseline/$arch-$krel/ (full table: scripts/compare $baseline $out)" ;;
+0) say "PASS: no point slower than +$threshold%, none lost its maintenance, none missing, against $baseline" ;;
+1) say "FAIL: against $baseline (full table: scripts/compare $baseline $out)" ;;
 *) say "FAIL: compare failed ($rc)" ;;
 esac
 [ "$rc" -eq 0 ]

@@ -225,6 +225,29 @@ compare_selftests() {
 	sed 's/^\(cmheap-system,cached,noncoherent,0,\)direct,map,/\1iommu,map,/' "$a" >"$b"
 	check "compare: a point of another DMA route is another point" \
 		expect_out 'only in old' "$scripts/compare" "$a" "$b"
+	gate_selftests "$a"
+}
+
+# The gate (bench-check.sh) on planted runs against a baseline: a failure
+# counts only when the confirmation run fails on the same point.
+gate_selftests() {
+	local a=$1 g=$tmp/gate r
+	mkdir -p "$g/base" "$g/ok" "$g/slow" "$g/slow2" "$g/lost" "$g/missing"
+	cp "$a" "$g/base/results.csv"
+	cp "$a" "$g/ok/results.csv"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,120,110,/' "$a" >"$g/slow/results.csv"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,unmap,.*\),100,110,/\1,120,110,/' "$a" >"$g/slow2/results.csv"
+	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,40,110,/' "$a" >"$g/lost/results.csv"
+	grep -v ',unmap,' "$a" >"$g/missing/results.csv"
+	gate() { BASELINE=$g/base RUNS="$g/$1 $g/$2" NO_DEPS=1 "$scripts/bench-check.sh"; }
+	check "gate: identical runs pass" expect_rc 0 gate ok ok
+	check "gate: a point 20% slower in both runs fails" expect_rc 1 gate slow slow
+	check "gate: ... not when the confirmation run is clean" expect_rc 0 gate slow ok
+	check "gate: ... nor when the confirmation run is slow at another point" expect_rc 0 gate slow slow2
+	check "gate: maintenance lost in both runs fails" expect_rc 1 gate lost lost
+	check "gate: a point missing in both runs fails" expect_rc 1 gate missing missing
+	r=$(gate slow slow 2>&1 || true)
+	check "gate: ... and names the point it confirmed" grep -qF 'noncoherent|direct|map|exporter|' <<<"$r"
 }
 
 case $mode in
