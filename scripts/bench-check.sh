@@ -5,8 +5,9 @@
 # time counts instructions, so a run is repeatable to well under 1% on any
 # host) and compares it with the committed baseline for the same kernel
 # release, bench/baseline/<arch>-<kernel_release>/{results.csv,meta.json},
-# with scripts/compare.  When no baseline has that kernel release it says so
-# and exits 0: a baseline only means something for the kernel it ran on.
+# with scripts/compare.  When no baseline has that kernel release it fails
+# and says how to make one: a baseline only means something for the kernel
+# it ran on, and Debian serves only its newest kernel build to fetch.
 #
 # Environment:
 #   ARCH=x86_64|arm64 (default: the host's)  KVER=6.1|6.12 (default 6.12)
@@ -21,7 +22,8 @@
 # A failure must show in two runs: a first run with failing points (slower,
 # maintenance lost, missing) is followed by a second, and the check fails
 # only if the second fails on at least one of the same points.
-# Exit status: 0 no regression (or no baseline), 1 regression or failure.
+# Exit status: 0 no regression, 1 regression, no baseline for the kernel
+# release, or failure.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
 
@@ -65,8 +67,13 @@ if [ "$update" != 1 ] && [ ! -r "$baseline/results.csv" ]; then
 		[ -r "$d/results.csv" ] && have+=" $(basename "$d")"
 	done
 	say "no baseline for $arch $krel (bench/baseline/$arch-$krel/); have:${have:- none}"
-	say "SKIPPED: the kernel release differs from every baseline's (UPDATE=1 makes one)"
-	exit 0
+	# Debian's archive serves only the newest build of a kernel package, so
+	# the baseline's release cannot be fetched again: a new release fails
+	# rather than passing unchecked, and says how to make its baseline.
+	say "FAIL: the kernel release differs from every baseline's. On a clean tree at a commit"
+	say "  whose gate passed, run: UPDATE=1 make bench-check ARCH=$arch KVER=$kver, and commit"
+	say "  bench/baseline/$arch-$krel/ (the old release's folder can go)"
+	exit 1
 fi
 
 out=$root/build/bench-check/$arch-$krel

@@ -246,6 +246,10 @@ gate_selftests() {
 	check "gate: ... nor when the confirmation run is slow at another point" expect_rc 0 gate slow slow2
 	check "gate: maintenance lost in both runs fails" expect_rc 1 gate lost lost
 	check "gate: a point missing in both runs fails" expect_rc 1 gate missing missing
+	check "gate: a kernel release without a baseline fails" \
+		expect_rc 1 env BASELINE="$g/none" RUNS="$g/ok $g/ok" NO_DEPS=1 "$scripts/bench-check.sh"
+	check "gate: ... and says how to make one" \
+		expect_out 'UPDATE=1 make bench-check' env BASELINE="$g/none" RUNS="$g/ok $g/ok" NO_DEPS=1 "$scripts/bench-check.sh"
 	r=$(gate slow slow 2>&1 || true)
 	check "gate: ... and names the point it confirmed" grep -qF 'noncoherent|direct|map|exporter|' <<<"$r"
 }
