@@ -13,6 +13,7 @@
 #   ARCH=x86_64|arm64 (default: the host's)  KVER=6.1|6.12 (default 6.12)
 #   THRESHOLD=10     percent a point may be slower before it fails
 #   UPDATE=1         write the run as the new baseline instead of comparing
+#                    (refused on a tree with uncommitted changes)
 #   CHECK_ARGS="..." the sweep (default below; a baseline made with other
 #                    arguments is reported, and its points this run lacks fail)
 #   NO_DEPS=1        as for bench.sh
@@ -50,6 +51,12 @@ say() { echo "[bench-check] $*" >&2; }
 
 if [ "${NO_DEPS:-0}" != 1 ]; then
 	"$scripts/deps.sh"
+fi
+# A baseline says what a commit measures: made from a clean tree only.
+if [ "$update" = 1 ] && [ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ]; then
+	say "FAIL: UPDATE=1 on a tree with changes: commit them first (a baseline records the commit it measured)"
+	git -C "$root" status --short >&2
+	exit 1
 fi
 read -r -a runs <<<"${RUNS:-}"
 if [ -n "${BASELINE:-}" ]; then
