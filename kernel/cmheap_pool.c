@@ -15,8 +15,9 @@
  * - The uncached heap's pages stay write-combined while pooled, and go
  *   back to write-back in one batch when they leave the pool.
  * - The pool is capped (pool_limit_mb, for all heaps together), the
- *   kernel's shrinker takes pages back under memory pressure, and a heap
- *   whose memory cgroup is at its limit drains the pools and retries.
+ *   kernel's shrinker takes pages back under memory pressure, and an
+ *   allocation the page allocator still cannot meet drains every pool and
+ *   tries once more.
  * - Pooled pages are reclaimable kernel memory (KReclaimable in
  *   /proc/meminfo), charged to no memory cgroup.  A module cannot move a
  *   page's cgroup charge (the kernel exports no kmem charge API), and a
@@ -73,7 +74,7 @@ static LIST_HEAD(cmheap_pools);		/* set up at init, gone at exit */
 static DEFINE_MUTEX(cmheap_pools_lock);
 static atomic_long_t cmheap_pool_pages;	/* in every pool, in pages */
 static atomic_long_t cmheap_pool_shrunk;	/* pages the shrinker freed */
-static atomic_long_t cmheap_pool_drained;	/* pages freed for a cgroup */
+static atomic_long_t cmheap_pool_drained;	/* by pools=0 or an allocation */
 static struct shrinker *cmheap_pool_shrinker;
 static struct dentry *cmheap_pool_debugfs;
 
