@@ -395,16 +395,6 @@ TEST_F(caching, cpu_write_read_back)
 
 #define MAX_ORDER_PARAM "/sys/module/cmheap/parameters/max_order"
 
-/* A module parameter's value, without the newline sysfs adds. */
-static int param_read(const char *path, char *buf, size_t len)
-{
-	int ret = file_read(path, buf, len);
-
-	if (!ret)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ret;
-}
-
 /*
  * The system heaps' max_order parameter sets the scatterlist granularity
  * (and so how many segments each sync maintains): 0 gives one entry per
@@ -419,7 +409,7 @@ TEST_F(caching, max_order_sets_segments)
 
 	if (strncmp(self->heap, "cmheap-system", strlen("cmheap-system")))
 		SKIP(return, "max_order is a parameter of the system heaps");
-	if (param_read(MAX_ORDER_PARAM, saved, sizeof(saved)))
+	if (param_read("max_order", saved, sizeof(saved)))
 		SKIP(return, "no " MAX_ORDER_PARAM);
 
 	EXPECT_EQ(-EINVAL, file_write(MAX_ORDER_PARAM, "9"));

@@ -295,6 +295,26 @@ int file_write(const char *path, const char *text)
 	return ret;
 }
 
+int param_read(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/module/cmheap/parameters/%s", name);
+	ret = file_read(path, buf, len);
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ret;
+}
+
+int param_write(const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/cmheap/parameters/%s", name);
+	return file_write(path, value);
+}
+
 long long read_num(const char *path, const char *key)
 {
 	char line[256];

@@ -166,6 +166,12 @@ extern const char *const cmheap_stat_names[ST_COUNT];
  */
 int file_read(const char *path, char *buf, size_t len);
 int file_write(const char *path, const char *text);
+/*
+ * cmheap.ko's parameter @name (/sys/module/cmheap/parameters/@name): read
+ * without the newline sysfs adds, or written.  0 or -errno.
+ */
+int param_read(const char *name, char *buf, size_t len);
+int param_write(const char *name, const char *value);
 /* A number from a file of "key value" lines (key NULL: the first number), or -1. */
 long long read_num(const char *path, const char *key);
 

@@ -53,26 +53,6 @@ FIXTURE_VARIANT(pool) {
 
 CMHEAP_HEAP_VARIANTS_IF(pool, is_system_heap(h))
 
-static int param_write(const char *name, const char *value)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), PARAMS "%s", name);
-	return file_write(path, value);
-}
-
-static int param_read(const char *name, char *buf, size_t len)
-{
-	char path[128];
-	int ret;
-
-	snprintf(path, sizeof(path), PARAMS "%s", name);
-	ret = file_read(path, buf, len);
-	if (!ret)
-		buf[strcspn(buf, "\n")] = 0;
-	return ret;
-}
-
 /* Empty pools, on, zeroing in the background. */
 static int pools_reset(void)
 {
