@@ -146,6 +146,7 @@ int main(int argc, char **argv)
 	struct exporter *exps;
 	struct run_result rr;
 	struct plan pl;
+	struct clock_info clock;
 	struct meta m;
 	size_t n_exps, i, n_present = 0;
 	uint64_t t0;
@@ -189,7 +190,9 @@ int main(int argc, char **argv)
 	if (opt.raw_samples)
 		raw_open(opt.raw_samples);
 
+	clock_probe(ctl, exps, n_exps, &clock);
 	memset(&m, 0, sizeof(m));
+	m.clock = &clock;
 	m.si = &si;
 	m.exps = exps;
 	m.n_exps = n_exps;

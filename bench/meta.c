@@ -312,6 +312,42 @@ static void write_pool_params(FILE *f)
 	fputs("},\n", f);
 }
 
+static void write_clock_side(FILE *f, const char *key,
+			     const struct clock_side *side, bool last)
+{
+	const struct stats *st = &side->empty;
+
+	jkey(f, 4, key);
+	if (!side->measured) {
+		fputs("{\"measured\": false, \"why\": ", f);
+		jstr(f, side->why);
+		fprintf(f, "}%s\n", last ? "" : ",");
+		return;
+	}
+	fprintf(f, "{\"measured\": true, \"samples\": %zu, \"tick_ns\": %llu, \"empty_min_ns\": %llu, \"empty_p50_ns\": %llu, \"empty_p99_ns\": %llu, \"empty_max_ns\": %llu}%s\n",
+		st->n, (unsigned long long)side->tick_ns,
+		(unsigned long long)st->min, (unsigned long long)st->p50,
+		(unsigned long long)st->p99, (unsigned long long)st->max,
+		last ? "" : ",");
+}
+
+/*
+ * The clocks: their tick (the gcd of back-to-back differences; 0 when every
+ * difference was 0) and the cost of timing nothing, which every sample of
+ * that clock includes.
+ */
+static void write_clock(FILE *f, const struct clock_info *ci)
+{
+	if (!ci)
+		return;
+	jkey(f, 2, "clock");
+	fputs("{\n", f);
+	jkv_num(f, 4, "user_getres_ns", ci->user_res_ns, false);
+	write_clock_side(f, "user", &ci->user, false);
+	write_clock_side(f, "kernel", &ci->kernel, true);
+	fputs("  },\n", f);
+}
+
 void meta_write(const char *dir, const struct meta *m)
 {
 	char path[4096], tmp[4096 + 8];
@@ -355,6 +391,7 @@ void meta_write(const char *dir, const struct meta *m)
 	write_devices(f);
 	write_exporters(f, m);
 	write_method(f);
+	write_clock(f, m->clock);
 	write_perf(f, m);
 	write_sweep(f, m);
 	write_points(f, m);

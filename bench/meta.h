@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "clock.h"
 #include "exporters.h"
 #include "importer.h"
 #include "plan.h"
@@ -18,6 +19,7 @@ struct meta {
 	size_t n_exps;
 	const struct plan *plan;
 	const struct run_result *rr;	/* NULL before the run */
+	const struct clock_info *clock;	/* NULL: not probed */
 	const int *sg_orders;
 	size_t n_sg_orders;
 	int max_order_at_start;		/* -1: unreadable */

@@ -71,7 +71,46 @@ static bool wanted(const struct point *p)
 	return true;
 }
 
-/* the kernel ops in @ops and dmabuf_sync on one device */
+/*
+ * An uncached cmheap heap maps with DMA_ATTR_SKIP_CPU_SYNC whatever it is
+ * asked: the raw point doing the same work as its exporter point is the
+ * raw skip-sync one.  That one is planned right after the exporter point
+ * (add_skip_partner), not in its own turn (skip_partner_first).
+ */
+static bool uncached_ours(const struct point *p)
+{
+	return p->exp->kind == EXP_CMHEAP && p->exp->uncached &&
+	       !op_is_sync(p->op) && !op_is_cpu_sync(p->op) &&
+	       (opt.attrs & (1U << ATTRS_SKIP_CPU_SYNC));
+}
+
+static bool skip_partner_first(const struct point *p)
+{
+	return uncached_ours(p) && p->path == PATH_RAW &&
+	       p->attrs == ATTRS_SKIP_CPU_SYNC &&
+	       (opt.paths & (1U << PATH_EXPORTER)) &&
+	       (opt.attrs & (1U << ATTRS_NONE));
+}
+
+static void add_skip_partner(struct plan *pl, const struct point *p)
+{
+	struct point raw = *p;
+
+	if (!uncached_ours(p) || p->path != PATH_EXPORTER ||
+	    p->attrs != ATTRS_NONE || !(opt.paths & (1U << PATH_RAW)))
+		return;
+	raw.path = PATH_RAW;
+	raw.attrs = ATTRS_SKIP_CPU_SYNC;
+	if (wanted(&raw))
+		add(pl, &raw);
+}
+
+/*
+ * the kernel ops in @ops and dmabuf_sync on one device.  The path loop is
+ * the innermost: the exporter and the raw DMA API point of one combination
+ * are measured one right after the other, so that their ratio compares two
+ * measurements taken in the same state of the guest, not minutes apart.
+ */
 static void add_device_points(struct plan *pl, struct point base,
 			      unsigned int ops)
 {
@@ -83,30 +122,33 @@ static void add_device_points(struct plan *pl, struct point base,
 		if (!(ops & OP_BIT(op)) || !op_needs_device(op))
 			continue;
 		p.op = op;
-		for (path = 0; path < PATH_USER; path++) {
-			if (op_is_cpu_sync(op)) {
-				if (path != PATH_EXPORTER)
+		/* syncs ignore attrs: measured with none */
+		attrs = op_is_sync(op) || op_is_cpu_sync(op) ?
+			1U << ATTRS_NONE : opt.attrs;
+		for (p.dir = 0; p.dir < DIR_COUNT; p.dir++) {
+			if (!(opt.dirs & (1U << p.dir)))
+				continue;
+			for (p.attrs = 0; p.attrs < ATTRS_COUNT; p.attrs++) {
+				if (!(attrs & (1U << p.attrs)))
 					continue;
-				p.path = PATH_USER;
-			} else {
-				if (!(opt.paths & (1U << path)))
-					continue;
-				p.path = path;
-			}
-			/* syncs ignore attrs: measured with none */
-			attrs = op_is_sync(op) || op_is_cpu_sync(op) ?
-				1U << ATTRS_NONE : opt.attrs;
-			for (p.dir = 0; p.dir < DIR_COUNT; p.dir++) {
-				if (!(opt.dirs & (1U << p.dir)))
-					continue;
-				for (p.attrs = 0; p.attrs < ATTRS_COUNT; p.attrs++) {
-					if (!(attrs & (1U << p.attrs)))
+				for (p.cache = 0; p.cache < CS_COUNT; p.cache++) {
+					if (!(opt.caches & (1U << p.cache)))
 						continue;
-					for (p.cache = 0; p.cache < CS_COUNT; p.cache++) {
-						if (!(opt.caches & (1U << p.cache)))
+					for (path = 0; path < PATH_USER; path++) {
+						if (op_is_cpu_sync(op)) {
+							if (path != PATH_EXPORTER)
+								continue;
+							p.path = PATH_USER;
+						} else {
+							if (!(opt.paths & (1U << path)))
+								continue;
+							p.path = path;
+						}
+						if (skip_partner_first(&p))
 							continue;
 						if (wanted(&p))
 							add(pl, &p);
+						add_skip_partner(pl, &p);
 					}
 				}
 			}
@@ -165,19 +207,68 @@ static void add_pooled(struct plan *pl, struct point *p)
 	}
 }
 
+/* a point of a userspace op: no device, direction or cache state */
+static struct point user_point(struct exporter *e, uint64_t size, int op)
+{
+	struct point p;
+
+	memset(&p, 0, sizeof(p));
+	p.exp = e;
+	p.size = size;
+	p.max_order = NA;
+	p.pool = NA;
+	p.op = op;
+	p.path = PATH_USER;
+	p.device = DEV_NONE;
+	p.dir = NA;
+	p.attrs = ATTRS_NONE;
+	p.cache = NA;
+	return p;
+}
+
+/*
+ * alloc_free_cold first, before anything else allocates: the first
+ * allocation of each size from each exporter.  Exporters take turns, the
+ * first one rotating from size to size, so that no exporter is always the
+ * one that finds the guest's memory (or its host's backing) untouched.
+ */
+static void add_cold(struct plan *pl, struct exporter *exps, size_t n_exps)
+{
+	size_t e, s, k, n_present = 0;
+	struct point p;
+
+	if (!(opt.ops & OP_BIT(OP_ALLOC_FREE_COLD)))
+		return;
+	for (e = 0; e < n_exps; e++)
+		n_present += exps[e].present;
+	for (s = 0; s < opt.n_sizes; s++) {
+		for (k = 0; k < n_present; k++) {
+			size_t want = (s + k) % n_present;
+
+			for (e = 0; e < n_exps; e++)
+				if (exps[e].present && !want--)
+					break;
+			p = user_point(&exps[e], opt.sizes[s], OP_ALLOC_FREE_COLD);
+			add_pooled(pl, &p);
+		}
+	}
+}
+
 void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 		int cur_max_order,
 		const int *sg_orders, size_t n_sg_orders)
 {
+	/* alloc_free_cold has a phase of its own: add_cold() */
 	static const int user_ops[] = {
-		OP_ALLOC, OP_ALLOC_FREE_COLD, OP_ALLOC_FREE_WARM,
-		OP_POOL_SHRINK, OP_MMAP_TOUCH, OP_CPU_WRITE, OP_CPU_READ,
+		OP_ALLOC, OP_ALLOC_FREE_WARM, OP_POOL_SHRINK, OP_MMAP_TOUCH,
+		OP_CPU_WRITE, OP_CPU_READ,
 	};
 	struct point p;
 	size_t e, s, i, o;
 	unsigned int ops;
 
 	memset(pl, 0, sizeof(*pl));
+	add_cold(pl, exps, n_exps);
 	for (e = 0; e < n_exps; e++) {
 		if (!exps[e].present)
 			continue;
@@ -188,17 +279,13 @@ void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 			p.max_order = NA;
 			p.pool = NA;
 			for (i = 0; i < sizeof(user_ops) / sizeof(user_ops[0]); i++) {
+				struct point u;
+
 				if (!(opt.ops & OP_BIT(user_ops[i])))
 					continue;
-				p.op = user_ops[i];
-				p.path = PATH_USER;
-				p.device = DEV_NONE;
-				p.dir = NA;
-				p.attrs = ATTRS_NONE;
-				p.cache = NA;
-				add_pooled(pl, &p);
+				u = user_point(&exps[e], opt.sizes[s], user_ops[i]);
+				add_pooled(pl, &u);
 			}
-			p.pool = NA;
 			add_devices(pl, p, opt.ops);
 		}
 	}

@@ -24,7 +24,9 @@
  *                    caches a guest has little of are dropped too).
  *   alloc_free_cold  the first allocation + free of the size from this
  *                    exporter in this run (with pools on, from an empty
- *                    pool): one sample.
+ *                    pool): one sample.  These points run first, before
+ *                    any other allocation, exporters taking turns with the
+ *                    first one rotating from size to size (plan.c).
  *   alloc_free_warm  the same, repeated (steady state; with pools on the
  *                    background zeroing races the next allocation).
  *   mmap_touch       mmap + a read of one byte in every page (munmap

@@ -166,6 +166,7 @@ enum cmheap_bench_op {
 	CMHEAP_BENCH_MAP_UNMAP	= 2,	/* time map + unmap */
 	CMHEAP_BENCH_SYNC_DEV	= 3,	/* mapped once; time sync for device */
 	CMHEAP_BENCH_SYNC_CPU	= 4,	/* mapped once; time sync for cpu */
+	CMHEAP_BENCH_EMPTY	= 5,	/* time nothing: the clock's own cost */
 	CMHEAP_BENCH_OP_COUNT,
 };
 
