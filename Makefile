@@ -40,18 +40,25 @@ lint: deps
 	$(SCRIPTS)/lint.sh
 
 # make bench [ARCH=] [KVER=] [ICOUNT=1] [TARGET=local] [BENCH_ARGS=] [OUT=]:
-# sweep, plots and report (scripts/bench.sh); bench-check: icount sweep vs
+# sweep, plots and report (scripts/bench.sh; no ARCH: host and arm64 plus
+# index.md, scripts/bench-pair.sh); bench-check: icount sweep vs
 # bench/baseline/ (THRESHOLD=10, UPDATE=1 rewrites the baseline);
 # plot RESULTS=dir: redraw the figures and report.md of a results folder.
+# Without ARCH or TARGET, make bench measures the host's
+# architecture and arm64 and writes an index of both (scripts/bench-pair.sh).
 bench:
+ifeq ($(origin ARCH)$(TARGET),undefined)
+	$(SCRIPTS)/bench-pair.sh
+else
 	$(SCRIPTS)/bench.sh
+endif
 
 bench-check:
 	$(SCRIPTS)/bench-check.sh
 
 plot:
 	@test -n "$(RESULTS)" || { echo "usage: make plot RESULTS=dir" >&2; exit 2; }
-	$(SCRIPTS)/plot.sh "$(RESULTS)" && $(SCRIPTS)/report.sh "$(RESULTS)"
+	PYTHONPATH=$(SCRIPTS) python3 -m cmbench report "$(RESULTS)"
 
 clean:
 	rm -rf build

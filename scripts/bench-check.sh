@@ -108,10 +108,9 @@ if [ "$update" = 1 ]; then
 	exit 0
 fi
 
-# shellcheck source=scripts/plots/lib.sh
-. "$scripts/plots/lib.sh"
 old_cmd=''
-[ ! -r "$baseline/meta.json" ] || old_cmd=$(meta_get "$baseline/meta.json" command_line)
+[ ! -r "$baseline/meta.json" ] ||
+	old_cmd=$(PYTHONPATH=$scripts python3 -m cmbench meta "$baseline/meta.json" command_line || true)
 case $old_cmd in
 *"$check_args"*) ;;
 *) say "warning: the baseline was made with other arguments ($old_cmd); its points this run lacks fail as missing (UPDATE=1 to make a new baseline)" ;;

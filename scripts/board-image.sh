@@ -2,8 +2,8 @@
 # board-image.sh ARCH: a Debian 12 root filesystem that stands in for a
 # board running Debian, for scripts/board.sh: its own kernel (Debian's
 # linux-image for ARCH, from bookworm), the headers of that kernel, a
-# toolchain and gnuplot, as `apt-get install build-essential
-# linux-headers-$(uname -r) gnuplot-nox` would leave a board.
+# toolchain, gnuplot and Python 3, as `apt-get install build-essential
+# linux-headers-$(uname -r) gnuplot-nox python3` would leave a board.
 #
 # debootstrap downloads and unpacks the packages on the host (--foreign,
 # which needs no emulation of ARCH); the second stage, which runs the
@@ -42,7 +42,7 @@ die() { say "ERROR: $*"; exit 1; }
 # What a board's user installs to build and run cmheap (README, "On real
 # hardware"), and the kernel whose headers those are.
 packages=(build-essential "linux-image-$darch" "linux-headers-$darch" gnuplot-nox
-	sudo kmod procps xz-utils)
+	python3 sudo kmod procps xz-utils)
 
 image_version=2
 base=$cmheap_cache/board/$arch

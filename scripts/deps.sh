@@ -11,13 +11,14 @@ set -euo pipefail
 # kmod: host depmod/modprobe, to resolve and index the guest's modules.
 # device-tree-compiler: dtc, for the arm64 guests' reserved-memory nodes.
 # debootstrap, e2fsprogs: the board root filesystem (scripts/board-image.sh).
+# python3, python3-flake8: the analysis layer (scripts/cmbench) and its lint.
 pkgs=(
 	make gcc gcc-12 libc6-dev perl tar
 	gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
 	busybox-static cpio xz-utils kmod
 	bc flex bison libelf-dev libssl-dev dwarves sparse
-	gnuplot-nox shellcheck
+	gnuplot-nox shellcheck python3 python3-flake8
 	device-tree-compiler
 	debootstrap e2fsprogs
 )

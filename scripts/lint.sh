@@ -5,7 +5,8 @@
 #     in our files (kernel/, include/) or from modpost fails;
 #   - checkpatch --strict on kernel/* and include/uapi/linux/cmheap.h: any
 #     ERROR, WARNING or CHECK fails;
-#   - shellcheck on scripts/*.sh and .ci/run;
+#   - shellcheck on scripts/*.sh and .ci/run; flake8 on the analysis layer
+#     (scripts/cmbench, scripts/compare);
 #   - the selftests and cmheap-bench built for both architectures (their
 #     Makefiles have -Wall -Wextra -Werror).
 #
@@ -84,6 +85,12 @@ fi
 step "shellcheck..."
 if ! (cd "$root" && shellcheck -x -P SCRIPTDIR scripts/*.sh .ci/run) >&2; then
 	fail "shellcheck"
+fi
+
+# 3b. the analysis layer: Python 3's standard library only, flake8 clean.
+step "flake8 on scripts/cmbench..."
+if ! (cd "$root" && /usr/bin/python3 -m flake8 --max-line-length 110 scripts/cmbench scripts/compare) >&2; then
+	fail "flake8"
 fi
 
 # 4. userspace: the selftests' and the benchmark's own Makefiles enforce

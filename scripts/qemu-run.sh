@@ -20,6 +20,9 @@
 #                       with fixed guest randomness, clock and memory layout
 #                       (DETERMINISTIC=0: instruction counting only).
 #   MEM=2G SMP=2        guest memory and CPUs.
+#   PREALLOC=1          back all guest memory with host memory before boot
+#                       (-mem-prealloc): a guest's first touch of a page
+#                       then costs no host page fault (the benchmark's).
 #   CPU=...             override the -cpu model.
 #   APPEND="..."        extra kernel command line words.
 #   DISK_MB=256         size of the results disk (the tar must fit).
@@ -259,6 +262,9 @@ if [ "$limit" -gt 60 ]; then
 	cmdline+=" cmheap_job_timeout=$((limit - 30))"
 fi
 
+prealloc=()
+[ "${PREALLOC:-0}" != 1 ] || prealloc=(-mem-prealloc)
+
 boot() {
 	rm -f "$out/console.log" "$out/qemu.log"
 	: >"$disk"
@@ -266,7 +272,7 @@ boot() {
 	t0=$SECONDS
 	rc=0
 	timeout --kill-after=10 "$limit" \
-		"${base_cmd[@]}" "${accel_opts[@]}" -smp "$smp" -m "$mem" \
+		"${base_cmd[@]}" "${accel_opts[@]}" -smp "$smp" -m "$mem" "${prealloc[@]}" \
 		-serial "file:$out/console.log" \
 		-kernel "$kernel" -initrd "$initrd" "${dtb_opts[@]}" \
 		-append "$cmdline${APPEND:+ $APPEND}" "${dma_devs[@]}" "${drive_opts[@]}" \

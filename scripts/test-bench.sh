@@ -10,7 +10,9 @@
 # known enumerations, samples > 0, min <= p50 <= p90 <= p99 <= max), meta.json
 # valid JSON with the required keys, plots drawn (PNG and SVG), report.md's
 # first line naming the accelerator; and scripts/compare's verdicts
-# (identical -> 0, a point 20% slower -> 1, one-sided points, zeros, ties).
+# (identical -> 0, a point 20% slower -> 1, one-sided points, zeros, ties);
+# the plan's order (raw right after exporter, cold points first and
+# rotated); and the analysis layer's unit tests (scripts/cmbench/tests).
 # Prints "ok N - what" / "not ok N - what"; exit status 1 if any failed.
 # Environment: as bench.sh (ARCH, KVER, ACCEL, ...) for the guest run.
 set -euo pipefail
@@ -81,19 +83,51 @@ csv_sane() {
 	}
 	END { exit b > 0 }' "$1"
 }
-meta_valid() { awk -f "$scripts/plots/json.awk" -v check=1 "$1"; }
+cmbench() { PYTHONPATH=$scripts python3 -m cmbench "$@"; }
+meta_valid() { python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1"; }
 meta_keys() {
 	local k miss=''
-	# shellcheck source=scripts/plots/lib.sh
-	. "$scripts/plots/lib.sh"
-	# meta_get also accepts cmheap-bench's own names (architecture,
-	# date_utc, method.iterations, ...); devices# and exporters# are the
-	# sizes of those structures.
-	for k in kernel_release arch cpu_model cache_line page_size 'devices#' 'exporters#' iterations \
-		warmup command_line date accelerator qemu_version git_rev label; do
-		[ -n "$(meta_get "$1" "$k")" ] || miss+=" ${k%#}"
+	# cmbench meta also accepts cmheap-bench's own names (architecture,
+	# date_utc, method.iterations, ...).
+	for k in kernel_release arch cpu_model cache_line page_size devices exporters iterations \
+		warmup command_line date accelerator qemu_version git_rev label \
+		clock.kernel.tick_ns clock.user.empty_p50_ns; do
+		cmbench meta "$1" "$k" >/dev/null || miss+=" $k"
 	done
 	[ -z "$miss" ] || { echo "missing keys:$miss"; return 1; }
+}
+# The exporter point and the raw point that does the same work are measured
+# one right after the other (plan.c): each raw point's exporter partner is
+# one of the two rows before it (an uncached heap of ours always skips the
+# CPU sync, so its partner is its exporter point with attrs none, followed
+# by the raw skip-sync point and then the raw one with attrs none).  Another
+# exporter's raw skip-sync point has no exporter partner: the exporter path
+# takes attrs only from cmheap's heaps.  Nor has a raw point whose exporter
+# point was skipped (meta*.json "skips": an uncached heap refuses a device
+# that bounces, and the raw map is still measured there).
+raw_follows_exporter() {
+	awk -F, 'function key(attrs) { return $1 "," $3 "," $5 "," $6 "," $8 "," $9 "," $12 "," attrs "," $14 }
+		function want() { return ($2 == "uncached" && $1 ~ /^cmheap-/) ? key("none") : key($13) }
+		FNR == 1 { next }
+		NR == FNR { if ($7 == "exporter") exporter[key($13)] = 1; next }
+		$7 == "raw" && ($1 ~ /^cmheap-/ || $13 == "none") && (want() in exporter) {
+			if (p1 != want() && p2 != want()) { print "line " FNR ": raw point not within two rows of its exporter point: " $0; bad = 1 }
+			n++
+		}
+		{ p2 = p1; p1 = ($7 == "exporter") ? key($13) : "" }
+		END { if (!n) { print "no raw rows with an exporter partner"; bad = 1 } exit bad }' "$1" "$1"
+}
+# alloc_free_cold runs first, and its first exporter rotates by size.
+cold_first_and_rotated() {
+	awk -F, 'NR == 1 { next }
+		$6 != "alloc_free_cold" { done = 1; next }
+		done { print "line " NR ": a cold point after other points"; bad = 1 }
+		!($8 in first) { first[$8] = $1; nf++; firsts[$1] = 1 }
+		END {
+			n = 0; for (e in firsts) n++
+			if (nf > 1 && n < 2) { print "the same exporter is first at every size"; bad = 1 }
+			exit bad
+		}' "$1"
 }
 plots_drawn() {
 	local d=$1/plots id status okc=0
@@ -108,7 +142,7 @@ plots_drawn() {
 }
 report_first_line() {
 	local accel first
-	accel=$(awk -f "$scripts/plots/json.awk" -v get=accelerator "$1/meta.json")
+	accel=$(cmbench meta "$1/meta.json" accelerator)
 	first=$(head -n 1 "$1/report.md")
 	case $accel in
 	tcg) [[ $first == "> Measured in QEMU TCG (emulated)"* ]] ;;
@@ -127,6 +161,8 @@ check_dir() {
 	check "rows are sane (enums, samples > 0, min <= p50 <= p90 <= p99 <= max)" csv_sane "$d/results.csv"
 	check "meta.json is valid JSON" meta_valid "$d/meta.json"
 	check "meta.json has the required keys" meta_keys "$d/meta.json"
+	check "raw points right after their exporter points" raw_follows_exporter "$d/results.csv"
+	check "alloc_free_cold first, first exporter rotating by size" cold_first_and_rotated "$d/results.csv"
 	check "plots drawn, PNG and SVG" plots_drawn "$d"
 	check "report.md first line labels the accelerator" report_first_line "$d"
 	check "compare: a run against itself exits 0" "$scripts/compare" "$d" "$d"
@@ -253,6 +289,22 @@ gate_selftests() {
 	r=$(gate slow slow 2>&1 || true)
 	check "gate: ... and names the point it confirmed" grep -qF 'noncoherent|direct|map|exporter|' <<<"$r"
 }
+
+# The analysis layer's unit tests (scripts/cmbench/tests), one line each.
+unit_tests() {
+	local line rc=0
+	(cd "$scripts" && python3 -m cmbench.tests) >"$tmp/unit.out" 2>"$tmp/unit.err" || rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) ok "cmbench: ${line#ok - }" ;;
+		"not ok - "*) nok "cmbench: ${line#not ok - }" "$(grep -A 12 "${line##* }" "$tmp/unit.err" | head -n 20)" ;;
+		esac
+	done <"$tmp/unit.out"
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$tmp/unit.out"; then
+		nok "cmbench unit tests ran" "$(tail -n 20 "$tmp/unit.err")"
+	fi
+}
+unit_tests
 
 case $mode in
 none) compare_selftests ;;

@@ -1,0 +1,458 @@
+"""The figures of a run, as data: which rows each one shows, and how.
+
+A figure is chosen row by row, explicitly: one cache state (the one the
+platform can show), one direction, the size sweep or the scatterlist sweep
+but never both, and every dimension that still varies named in the legend
+(exporter, attrs, cache state, DMA route, sample counts).  Drawing is
+gnuplot.py's business.
+"""
+
+from dataclasses import dataclass, field
+
+from .data import DIMS, FEW_SAMPLES, fmt_n, fmt_size, maintains, number, raw_attrs_for
+
+TEST_DEVICES = ("coherent", "noncoherent")
+DIRECTIONS = ("bidirectional", "to_device", "from_device")
+
+OP_NAMES = {
+    "alloc_free_warm": "alloc+free (warm)",
+    "alloc_free_cold": "alloc+free (cold, first allocation)",
+    "mmap_touch": "mmap+touch",
+    "map_unmap": "map+unmap",
+    "sync_dev": "sync for device",
+    "sync_cpu": "sync for CPU",
+    "dmabuf_sync": "DMA_BUF_IOCTL_SYNC",
+    "range_sync_64th": "range sync, 1/64",
+    "range_sync_8th": "range sync, 1/8",
+    "range_sync_all": "range sync, all",
+    "alloc": "alloc alone",
+    "pool_shrink": "pool shrink",
+    "cpu_read": "CPU read",
+    "cpu_write": "CPU write",
+}
+
+
+def pretty(col, v):
+    if col == "attrs":
+        return {"none": "sync", "skip_cpu_sync": "skip-sync"}.get(v, v)
+    if col == "device":
+        return {"noncoherent": "non-coherent device", "coherent": "coherent device",
+                "edu": "edu device"}.get(v, v)
+    if col == "dma":
+        return {"iommu": "through the IOMMU", "bounce": "bounced (swiotlb)"}.get(v, v)
+    if col == "op":
+        return OP_NAMES.get(v, v)
+    if col == "pool":
+        return {"on": "pools on", "off": "pools off"}.get(v, "no pools")
+    if col == "cache_state":
+        return f"{v} buffer" if v in ("clean", "dirty") else v
+    if col == "max_order":
+        return f"max_order {v}"
+    return v
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    n: int
+    nents: str = "-"
+
+
+@dataclass
+class Series:
+    label: str
+    points: list
+
+    @property
+    def counts(self):
+        return [p.n for p in self.points]
+
+    def at(self, x):
+        for p in self.points:
+            if p.x == x:
+                return p
+        return None
+
+    @property
+    def last(self):
+        return self.points[-1]
+
+    @property
+    def first(self):
+        return self.points[0]
+
+
+@dataclass
+class Panel:
+    title: str
+    series: list
+
+    def get(self, label):
+        for s in self.series:
+            if s.label == label or s.label.startswith(label + " (n="):
+                return s
+        return None
+
+
+@dataclass
+class Figure:
+    id: str
+    title: str
+    xlabel: str = "buffer size (bytes)"
+    ylabel: str = "p50 latency (ns)"
+    panels: list = field(default_factory=list)
+    logx: bool = True
+    logy: bool = True
+    xbytes: bool = True
+    ysi: bool = True
+    yone: bool = False
+    yzero: bool = False
+    nents_labels: bool = False
+    note: str = ""
+    skipped: str = ""           # why it is not drawn; "" when it is
+    chosen: dict = field(default_factory=dict)
+
+    @property
+    def drawn(self):
+        return not self.skipped and bool(self.panels)
+
+    def panel(self, title):
+        for p in self.panels:
+            if p.title == title:
+                return p
+        return None
+
+
+def label_of(row, cols, run=None):
+    parts = []
+    for c in cols:
+        if c == "device" and run is not None:
+            parts.append(device_label(row, run))
+        elif c == "attrs" and row["caching"] == "uncached" and row["exporter"].startswith("cmheap-") \
+                and row["path"] == "exporter":
+            # an uncached heap of ours skips the CPU sync whatever it is asked
+            parts.append("always skip-sync")
+        else:
+            parts.append(pretty(c, row[c]))
+    return ", ".join(parts)
+
+
+def device_label(row, run):
+    """The device a row's work was done for.
+
+    udmabuf's begin/end_cpu_access sync for udmabuf's own misc device, not
+    for the importer's attachment: its DMA_BUF_IOCTL_SYNC rows name that
+    device, which is non-coherent on arm64 and coherent on x86.
+    """
+    if row["exporter"] == "udmabuf" and row["op"] == "dmabuf_sync":
+        arch = run.meta.arch
+        kind = {"aarch64": "non-coherent", "arm64": "non-coherent",
+                "x86_64": "coherent"}.get(arch, "coherence per architecture")
+        return f"udmabuf's own device ({kind})"
+    return pretty("device", row["device"])
+
+
+def udmabuf_own_sync(row):
+    return row["exporter"] == "udmabuf" and row["op"] == "dmabuf_sync"
+
+
+def build(rows, panel_cols, series_cols, run, x="size", y="p50_ns",
+          minpts=2, yfun=None):
+    """Panels of series from rows: one panel per value of panel_cols, one
+    line per value of series_cols, each labelled with its sample counts."""
+    panels = {}
+    for r in rows:
+        xv = number(r[x])
+        yv = yfun(r) if yfun else number(r[y])
+        if xv is None or yv is None:
+            continue
+        pk = label_of(r, panel_cols, run)
+        sk = label_of(r, series_cols, run)
+        panels.setdefault(pk, {}).setdefault(sk, []).append(
+            Point(xv, yv, int(number(r["samples"]) or 0), r.get("nents", "-")))
+    out = []
+    for pk in sorted(panels):
+        series = []
+        for sk in sorted(panels[pk]):
+            pts = sorted(panels[pk][sk], key=lambda p: p.x)
+            if len(pts) < minpts:
+                continue
+            n = [p.n for p in pts]
+            series.append(Series(f"{sk} ({fmt_n(min(n), max(n))})" if sk else fmt_n(min(n), max(n)), pts))
+        if series:
+            out.append(Panel(pk, series))
+    return out
+
+
+def one_direction(rows):
+    """Rows of the first direction of DIRECTIONS present in each line's
+    combination (a coherent device is measured bidirectionally only)."""
+    have = {r["direction"] for r in rows}
+    for d in DIRECTIONS:
+        if d in have:
+            return [r for r in rows if r["direction"] in (d, "-")]
+    return rows
+
+
+def device_rows(run, ops, devices=TEST_DEVICES, path="exporter", ours=True,
+                sweep="size"):
+    """Rows of device ops, chosen explicitly: the sweep asked for, one
+    direction, the cache state this platform shows."""
+    rows = [r for r in run.rows
+            if r["op"] in ops and r["device"] in devices and
+            (path is None or r["path"] == path) and
+            (not ours or r["exporter"].startswith("cmheap-"))]
+    if sweep == "size":
+        rows = [r for r in rows if run.in_size_sweep(r)]
+    elif sweep == "sg":
+        rows = [r for r in rows if run.in_sg_sweep(r)]
+    rows = one_direction(rows)
+    state = run.cache_state(rows)
+    return [r for r in rows if r["cache_state"] in (state, "-")], state
+
+
+def emulated_devices(run, devices=TEST_DEVICES):
+    """On an emulator only a non-coherent device has maintenance to show
+    (instructions executed); a coherent device's sync is a no-op there and
+    its timing is noise."""
+    if run.meta.emulated:
+        return tuple(d for d in devices if d != "coherent")
+    return devices
+
+
+def cache_note(run, state):
+    if state == "clean" and run.meta.emulated:
+        return ("clean buffers: an emulator models no caches, so a dirty buffer has "
+                "nothing more to write back, and the memset that dirties it only "
+                "perturbs the next timed call")
+    return f"{state} buffers" if state else ""
+
+
+def nents_vary(panels):
+    return any(len({p.nents for p in s.points}) > 1 for pan in panels for s in pan.series)
+
+
+# -- the figures
+
+def map_latency(run):
+    rows, state = device_rows(run, ("map", "unmap"))
+    fig = Figure("map-latency", f"map and unmap latency vs size ({state} buffers)")
+    fig.panels = build(rows, ("op", "device"), ("exporter", "attrs", "cache_state"), run)
+    fig.nents_labels = nents_vary(fig.panels)
+    fig.note = cache_note(run, state)
+    if fig.nents_labels:
+        fig.note += "; the number by each point is its scatterlist entries (nents)"
+    fig.skipped = "" if fig.panels else "no map/unmap rows for the cmheap heaps"
+    return fig
+
+
+def skip_sync_saving(run):
+    devices = ("noncoherent",) if "noncoherent" in run.devices_present() else ()
+    fig = Figure("skip-sync-saving",
+                 "skip-sync saving vs size (p50 with sync / p50 with DMA_ATTR_SKIP_CPU_SYNC)",
+                 ylabel="p50 with sync / p50 with skip-sync", ysi=False, yone=True)
+    if not devices:
+        fig.skipped = (f"{run.meta.arch or 'this system'} has no non-coherent device, and on "
+                       "a coherent one skip-sync changes nothing")
+        return fig
+    rows, state = device_rows(run, ("map", "unmap"), devices)
+    skip = {key_without(r, "attrs"): number(r["p50_ns"]) for r in rows
+            if r["attrs"] == "skip_cpu_sync"}
+
+    def ratio(r):
+        d = skip.get(key_without(r, "attrs"))
+        v = number(r["p50_ns"])
+        return v / d if d and v is not None else None
+
+    sync_rows = [r for r in rows if r["attrs"] == "none"]
+    fig.panels = build(sync_rows, ("op",), ("exporter", "device", "cache_state"), run, yfun=ratio)
+    fig.note = cache_note(run, state)
+    fig.skipped = "" if fig.panels else "no map/unmap rows with both attrs none and skip_cpu_sync"
+    return fig
+
+
+def key_without(row, *cols):
+    return tuple(row[d] for d in DIMS if d not in cols and d != "nents")
+
+
+def sg_entries(run):
+    rows, state = device_rows(run, ("map", "unmap"), sweep="sg")
+    rows = [r for r in rows if r["attrs"] == "none"]
+    size = rows[0]["size"] if rows else ""
+    fig = Figure("sg-entries",
+                 f"map and unmap latency vs scatterlist entries{' at ' + fmt_size(size) if size else ''}"
+                 f" ({state} buffers)",
+                 xlabel="scatterlist entries (max_order sweep)", xbytes=False)
+    fig.panels = build(rows, ("device",), ("exporter", "op", "attrs", "cache_state"), run, x="nents")
+    fig.chosen["size"] = size
+    fig.note = cache_note(run, state)
+    fig.skipped = "" if fig.panels else "no max_order sweep (rows with a numeric max_order at the sg size)"
+    return fig
+
+
+def peers_alloc(run):
+    rows = [r for r in run.rows if r["op"] in ("alloc_free_warm", "alloc_free_cold", "mmap_touch")
+            and r["pool"] != "on" and run.in_size_sweep(r)]
+    fig = Figure("peers-alloc", "alloc+free and mmap+touch vs the peers (page pools off)",
+                 ylabel="p50 latency (ns; cold: its one sample)")
+    fig.panels = build(rows, ("op",), ("exporter",), run)
+    fig.note = ("cold: the first allocation of each size from each exporter, one sample, "
+                "measured before anything else with the exporters taking turns and guest "
+                "memory preallocated by QEMU")
+    fig.skipped = "" if fig.panels else "no alloc_free/mmap_touch rows"
+    return fig
+
+
+def pool_alloc(run):
+    rows = [r for r in run.rows if r["op"] in ("alloc", "alloc_free_warm", "alloc_free_cold")
+            and r["exporter"] in ("cmheap-system", "cmheap-system-uncached", "system")
+            and run.in_size_sweep(r)]
+    fig = Figure("pool-alloc", "allocation with page pools on and off vs the upstream system heap")
+    fig.panels = build(rows, ("op",), ("exporter", "pool"), run)
+    fig.skipped = "" if fig.panels else \
+        "no alloc rows for the system heaps (cmheap-bench --ops alloc,alloc_free)"
+    return fig
+
+
+def range_sync(run):
+    devices = emulated_devices(run)
+    fig = Figure("range-sync",
+                 "CPU-access sync of part of a buffer (CMHEAP_HEAP_IOC_SYNC_RANGE) vs DMA_BUF_IOCTL_SYNC",
+                 ylabel="p50 START + END (ns)")
+    rows, state = device_rows(run, ("dmabuf_sync", "range_sync_64th", "range_sync_8th", "range_sync_all"),
+                              devices, path=None)
+    rows = [r for r in rows if r["exporter"] in ("cmheap-system", "cmheap-system-uncached")]
+    fig.panels = build(rows, ("exporter", "device"), ("op", "cache_state"), run)
+    fig.note = cache_note(run, state)
+    if not fig.panels:
+        fig.skipped = (EMULATED_COHERENT_WHY if run.meta.emulated and
+                       "noncoherent" not in run.devices_present() else
+                       "no range_sync rows (cmheap-bench --ops range_sync,dmabuf_sync)")
+    return fig
+
+
+def cpu_bandwidth(run):
+    fig = Figure("cpu-bandwidth", "CPU read/write bandwidth per caching model",
+                 ylabel="bandwidth (MB/s, 10^6 bytes/s)", ysi=False)
+    if run.meta.emulated:
+        fig.skipped = ("emulated: QEMU TCG models no caches and no memory types, so write-combined "
+                       "and cached mappings run at the same speed; the numbers would be the "
+                       "emulator's, not the buffers'")
+        return fig
+    rows = [r for r in run.rows if r["op"] in ("cpu_read", "cpu_write") and run.in_size_sweep(r)]
+    fig.panels = build(rows, ("op",), ("exporter", "caching"), run, y="mb_per_s")
+    fig.skipped = "" if fig.panels else "no cpu_read/cpu_write rows"
+    return fig
+
+
+def exporter_overhead(run):
+    """What the exporter path adds to the raw DMA API for the same work, in
+    ns: the raw point has the attrs that do what the exporter does
+    (raw_attrs_for), and was measured right next to it."""
+    fig = Figure("exporter-overhead",
+                 "exporter path overhead vs size (p50 exporter path - p50 raw DMA API, same work)",
+                 ylabel="p50 exporter - p50 raw dma_map_sgtable (ns)", logy=False, ysi=False,
+                 yzero=True)
+    rows, state = device_rows(run, ("map", "unmap"), path=None)
+    raw = {key_without(r, "path", "attrs") + (r["attrs"],): number(r["p50_ns"])
+           for r in rows if r["path"] == "raw"}
+
+    def overhead(r):
+        base = raw.get(key_without(r, "path", "attrs") + (raw_attrs_for(r),))
+        v = number(r["p50_ns"])
+        return v - base if base is not None and v is not None else None
+
+    # Where the CPU caches are maintained, the overhead (hundreds of ns) is
+    # far below the maintenance's own run-to-run spread (ms at 64 MiB): a
+    # difference of two such medians is noise, so those points are left out.
+    exp_rows = [r for r in rows if r["path"] == "exporter" and not maintains(r)]
+    fig.panels = build(exp_rows, ("op", "device"), ("exporter", "attrs", "cache_state"), run,
+                       yfun=overhead)
+    fig.nents_labels = nents_vary(fig.panels)
+    fig.note = ("each exporter point against the raw point that does the same work (an uncached "
+                "heap always skips the CPU sync, so its raw partner is a skip-sync map where "
+                "that matters); points that maintain the CPU caches are left out, their "
+                "overhead being far below the maintenance's own spread; " + cache_note(run, state))
+    fig.skipped = "" if fig.panels else "no map/unmap rows with both the exporter and the raw path"
+    return fig
+
+
+def sync_latency(run):
+    devices = emulated_devices(run)
+    fig = Figure("sync-latency", "CPU/device sync latency vs size")
+    rows, state = device_rows(run, ("sync_dev", "sync_cpu", "dmabuf_sync"), TEST_DEVICES,
+                              path=None, ours=False)
+    keep = []
+    for r in rows:
+        if udmabuf_own_sync(r):
+            # one line for udmabuf's own device, whatever the attachment
+            if r["device"] != "coherent":
+                continue
+            if run.meta.emulated and run.meta.arch == "x86_64":
+                continue
+        elif r["device"] not in devices:
+            continue
+        keep.append(r)
+    fig.panels = build(keep, ("op",), ("exporter", "device", "cache_state"), run)
+    fig.note = ("sync for device and for CPU are the importer's own dma_sync_sgtable_* calls, "
+                "which maintain the caches whatever the exporter's model; DMA_BUF_IOCTL_SYNC is "
+                "the exporter's, which an uncached heap skips; " + cache_note(run, state))
+    if run.meta.emulated:
+        fig.note += ("; coherent devices left out: their syncs maintain nothing, and an emulator "
+                     "shows only noise")
+    if not fig.panels:
+        fig.skipped = (EMULATED_COHERENT_WHY if run.meta.emulated
+                       else "no sync_dev/sync_cpu/dmabuf_sync rows")
+    return fig
+
+
+EMULATED_COHERENT_WHY = ("emulated, and no non-coherent device: a coherent device's sync "
+                         "maintains nothing, and an emulator cannot show more")
+DMA_WHY = 'no rows for the edu device (make bench DMA_CONFIGS="direct iommu bounce")'
+
+
+def dma_map_latency(run):
+    rows, state = device_rows(run, ("map", "unmap"), ("edu",), ours=False)
+    fig = Figure("dma-map-latency", "map and unmap latency vs size per DMA route (edu device)")
+    fig.panels = build(rows, ("exporter",), ("op", "dma", "cache_state"), run)
+    fig.note = "each route measured in a guest of its own; " + cache_note(run, state)
+    fig.skipped = "" if fig.panels else DMA_WHY
+    return fig
+
+
+def dma_sg_entries(run):
+    rows, state = device_rows(run, ("map", "unmap"), ("edu",), sweep="sg")
+    rows = [r for r in rows if r["attrs"] == "none"]
+    size = rows[0]["size"] if rows else ""
+    fig = Figure("dma-sg-entries",
+                 "map and unmap latency vs scatterlist entries per DMA route"
+                 f"{' at ' + fmt_size(size) if size else ''} (edu device)",
+                 xlabel="scatterlist entries (max_order sweep)", xbytes=False)
+    fig.panels = build(rows, ("op",), ("exporter", "dma", "cache_state"), run, x="nents")
+    fig.chosen["size"] = size
+    fig.skipped = "" if fig.panels else DMA_WHY + ", or no max_order sweep"
+    return fig
+
+
+def dma_sync_latency(run):
+    rows, state = device_rows(run, ("sync_dev", "sync_cpu"), ("edu",), ours=False)
+    fig = Figure("dma-sync-latency", "sync latency vs size per DMA route (edu device)")
+    fig.panels = build(rows, ("exporter",), ("op", "dma", "cache_state"), run)
+    fig.note = ("edu is coherent on both QEMU machines: direct and IOMMU syncs maintain nothing; "
+                "a bounced sync copies between the buffer and its bounce buffer")
+    fig.skipped = "" if fig.panels else DMA_WHY
+    return fig
+
+
+ALL = (map_latency, skip_sync_saving, sg_entries, peers_alloc, pool_alloc, range_sync,
+       cpu_bandwidth, exporter_overhead, sync_latency, dma_map_latency, dma_sg_entries,
+       dma_sync_latency)
+
+
+def all_figures(run):
+    return [f(run) for f in ALL]
+
+
+def few_samples(point):
+    return point.n < FEW_SAMPLES

@@ -1,0 +1,102 @@
+"""index.md: several runs side by side (make bench's host and arm64 runs).
+
+Each column is one results folder; each row one question the caching
+models answer differently, read from that run's results.csv with the same
+choices as its report (the cache state its platform can show, the size
+sweep, one direction).  A cell that run did not measure says so.
+"""
+
+import os
+
+from .data import fmt_ns, fmt_size, fmt_times, number
+from .report import first_line
+
+# (title, exporter, op, attrs, pools) per question; device: the run's
+# non-coherent test device if it has one, else its coherent one.
+QUESTIONS = (
+    ("map, cached, with sync", "cmheap-system", "map", "none"),
+    ("map, cached, skip-sync", "cmheap-system", "map", "skip_cpu_sync"),
+    ("map, uncached", "cmheap-system-uncached", "map", "none"),
+    ("sync for device, cached", "cmheap-system", "sync_dev", "none"),
+    ("DMA_BUF_IOCTL_SYNC, cached", "cmheap-system", "dmabuf_sync", "none"),
+    ("DMA_BUF_IOCTL_SYNC, uncached", "cmheap-system-uncached", "dmabuf_sync", "none"),
+)
+
+
+def device_of(run):
+    devs = run.devices_present()
+    return "noncoherent" if "noncoherent" in devs else (devs[0] if devs else None)
+
+
+def cell(run, exporter, op, attrs, size, device):
+    state = run.cache_state([r for r in run.rows if r["device"] == device]) if device else None
+    for r in run.rows:
+        if (r["exporter"] == exporter and r["op"] == op and r["attrs"] == attrs and
+                r["device"] == device and int(r["size"]) == size and
+                r["path"] in ("exporter", "user") and r["cache_state"] in (state, "-") and
+                r["direction"] in ("bidirectional", "-") and run.in_size_sweep(r)):
+            return number(r["p50_ns"]), r["samples"]
+    return None, None
+
+
+def alloc_cell(run, exporter, size):
+    for r in run.rows:
+        if (r["exporter"] == exporter and r["op"] == "alloc_free_warm" and
+                r["pool"] in ("off", "-") and int(r["size"]) == size and run.in_size_sweep(r)):
+            return number(r["p50_ns"]), r["samples"]
+    return None, None
+
+
+def fmt_cell(v, n):
+    return "not measured" if v is None else f"{fmt_ns(v)} (n={n})"
+
+
+def write(runs, path, names=None):
+    """Writes path (index.md) for runs, each linked by its folder relative
+    to path's folder."""
+    base = os.path.dirname(os.path.abspath(path))
+    names = names or [os.path.relpath(os.path.abspath(r.path), base) for r in runs]
+    sizes = sorted(set.intersection(*(r.sweep_sizes() for r in runs))) if runs else []
+    size = 1 << 20 if (1 << 20) in sizes else (sizes[-1] if sizes else None)
+    big = sizes[-1] if sizes else None
+    out = ["# cmheap bench: the runs side by side", ""]
+    out.append("Each run's own report says what its platform can and cannot show; in short:")
+    out.append("")
+    for name, run in zip(names, runs):
+        out.append(f"- [{name}]({name}/report.md): {first_line(run.meta)[2:]}")
+    out.append("")
+    hdr = "| p50 | " + " | ".join(f"[{n}]({n}/report.md)" for n in names) + " |"
+    out += [hdr, "|---|" + "---:|" * len(runs)]
+    out.append("| device | " + " | ".join(
+        {"noncoherent": "non-coherent test device", "coherent": "coherent test device"}.get(
+            device_of(r), "none") + f", {r.cache_state() or '-'} buffers" for r in runs) + " |")
+    for s in (size, big):
+        if s is None:
+            continue
+        for title, exporter, op, attrs in QUESTIONS:
+            cells = [fmt_cell(*cell(r, exporter, op, attrs, s, device_of(r))) for r in runs]
+            out.append(f"| {title}, {fmt_size(s)} | " + " | ".join(cells) + " |")
+        ratios = []
+        for r in runs:
+            a, _ = cell(r, "cmheap-system", "map", "none", s, device_of(r))
+            b, _ = cell(r, "cmheap-system", "map", "skip_cpu_sync", s, device_of(r))
+            ratios.append(fmt_times(a / b) if a and b else "–")
+        out.append(f"| map: sync / skip-sync, {fmt_size(s)} | " + " | ".join(ratios) + " |")
+        cells = []
+        for r in runs:
+            c, n = alloc_cell(r, "cmheap-system", s)
+            u, m = alloc_cell(r, "cmheap-system-uncached", s)
+            cells.append(f"{fmt_ns(c)} / {fmt_ns(u)}" + (f" ({fmt_times(u / c)})" if c and u else ""))
+        out.append(f"| alloc+free warm, pools off, cached / uncached, {fmt_size(s)} | " +
+                   " | ".join(cells) + " |")
+        if s == big:
+            break
+    out += ["", "Every cell is a p50 from that run's results.csv (n: its samples); the reports have "
+            "the figures, the sample counts of every point and the readings. On a coherent "
+            "device skip-sync changes nothing, so the default sweep does not measure it there "
+            "(cmheap-bench --full does). \"sync for device\" is the importer's own "
+            "dma_sync_sgtable_for_device, which maintains caches whatever the exporter's model; "
+            "DMA_BUF_IOCTL_SYNC is the exporter's, which an uncached heap skips."]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+    return path

@@ -1,0 +1,508 @@
+"""report.md of a run: where it was measured and what that place can show,
+the run's metadata, every figure with a reading computed from its data,
+and a table of key points chosen row by row."""
+
+import os
+
+from . import figures as F
+from .data import (accel_label, fmt_n, fmt_ns, fmt_size, fmt_times, number, stat)
+
+FIRST_LINE = {
+    "tcg": "> Measured in QEMU TCG (emulated): work executed, not silicon timings.",
+    "tcg-icount": ("> Measured in QEMU TCG with -icount (emulated, deterministic: guest time "
+                   "counts instructions): work executed, not silicon timings."),
+    "kvm": ("> Measured in QEMU KVM (virtualized): host CPU timings through a hypervisor; the "
+            "DMA test devices are software, not silicon."),
+}
+
+# What each platform can and cannot show, said once per report.
+SCOPE = {
+    "tcg": [
+        "QEMU TCG executes every instruction the kernel runs, cache-maintenance instructions "
+        "included, but models no caches, no stalls and no barriers: a `dc civac` or a `dsb` costs "
+        "about what any other instruction costs. So these figures measure the work each path does "
+        "(instructions executed: page allocator, zeroing, page-table and memory-type changes, the "
+        "DMA API's walks, cache-maintenance loops), not the time silicon would take.",
+        "What it cannot show: cache write-back and invalidation traffic, the cost of a barrier per "
+        "scatterlist entry (what batched cache sync removes on hardware), write-combining against "
+        "cached CPU access, or any coherent device's sync (those maintain nothing).",
+        "Wall-clock times also include the emulator's own overhead and the host's load; "
+        "compare shapes and ratios within this run, not absolute times across machines.",
+    ],
+    "tcg-icount": [
+        "QEMU TCG with -icount: guest time advances with instructions executed, so a run is "
+        "repeatable to a fraction of a percent and measures work (instructions), deterministically.",
+        "What it cannot show: caches, stalls, barriers and memory types are not modelled, so cache "
+        "traffic, per-entry barrier costs and write-combining costs are absent, as under plain TCG.",
+    ],
+    "kvm": [
+        "QEMU KVM: the CPU work runs on the host's silicon, so cache maintenance and memory types "
+        "cost what they cost there (x86: all DMA is coherent); the DMA test devices are software.",
+    ],
+    "hardware": [
+        "Hardware: timings are the silicon's, for this board and kernel.",
+    ],
+}
+
+KEY_OPS = ("map", "unmap", "map_unmap", "sync_dev", "sync_cpu", "dmabuf_sync", "range_sync_64th",
+           "range_sync_8th", "range_sync_all", "alloc", "alloc_free_cold", "alloc_free_warm",
+           "pool_shrink", "mmap_touch", "cpu_write", "cpu_read")
+
+
+def first_line(meta):
+    accel = meta.accel
+    if accel in FIRST_LINE:
+        return FIRST_LINE[accel]
+    if accel == "hardware":
+        cpu = meta.get("cpu_model")
+        return f"> Measured on hardware{f' ({cpu})' if cpu else ''}, kernel {meta.get('kernel_release')}."
+    return ("> Measured on an unknown platform (meta.json has no accelerator): treat the numbers "
+            "as relative only.")
+
+
+def scope(meta):
+    return SCOPE.get(meta.accel, ["The platform is unknown: treat the numbers as relative only."])
+
+
+# -- the metadata table
+
+def devices_text(meta, measured_only=False):
+    out = []
+    for d in meta.raw("devices", []) or []:
+        if not isinstance(d, dict):
+            continue
+        if measured_only and d.get("measured") is not True:
+            continue
+        if d.get("present") is False:
+            continue
+        t = f"{d.get('device')} ({d.get('name')}; {'coherent' if d.get('coherent') else 'non-coherent'}"
+        if d.get("dma"):
+            t += f", {d.get('dma')}, {d.get('dma_mask_bits')}-bit mask"
+        if d.get("measured") is False:
+            t += ", not measured"
+        out.append(t + ")")
+    return ", ".join(out)
+
+
+def exporters_text(meta, which):
+    out = []
+    for e in meta.raw(f"exporters.{which}", []) or []:
+        if isinstance(e, str):
+            out.append(e)
+        elif isinstance(e, dict):
+            t = e.get("name", "?")
+            extra = [x for x in (e.get("caching"), e.get("memory"), e.get("reason")) if x]
+            out.append(f"{t} ({'; '.join(extra)})" if extra else t)
+    return ", ".join(out)
+
+
+def clock_text(meta):
+    """The clocks' tick and the cost of timing nothing (meta.json clock)."""
+    parts = []
+    for side, name in (("kernel", "kernel clock (in-kernel loop)"), ("user", "user clock")):
+        c = meta.raw(f"clock.{side}")
+        if not isinstance(c, dict):
+            continue
+        if not c.get("measured"):
+            parts.append(f"{name}: not measured ({c.get('why', '?')})")
+            continue
+        tick = c.get("tick_ns")
+        parts.append(f"{name}: tick {tick} ns, timing nothing costs {c.get('empty_p50_ns')} ns at "
+                     f"p50 (min {c.get('empty_min_ns')}, n={c.get('samples')})"
+                     if tick else
+                     f"{name}: every back-to-back difference was 0 ns, timing nothing costs "
+                     f"{c.get('empty_p50_ns')} ns at p50 (n={c.get('samples')})")
+    if not parts:
+        return "not recorded (a cmheap-bench from before the clock probe)"
+    return "; ".join(parts) + (". Differences of a tick or two are below what the clock can "
+                               "resolve, and every sample includes the cost of timing nothing.")
+
+
+def pinning_text(meta):
+    cpu = meta.get("method.cpu")
+    if cpu == "" or cpu == "-1":
+        return ""
+    text = f"the sweep runs on CPU {cpu} (sched_setaffinity), so its samples do not migrate"
+    if meta.accel in ("tcg", "tcg-icount", "kvm"):
+        text += ("; it does not keep other work off them: in a guest, CPU 0 takes the "
+                 "interrupts, and x86 TCG runs every vCPU on one host thread")
+    return text
+
+
+def host_text(path):
+    try:
+        with open(os.path.join(path, "logs", "host.txt"), encoding="utf-8") as f:
+            v = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+    except OSError:
+        return ""
+    s = v.get("host_cpu", "")
+    if v.get("host_cpus"):
+        s += f", {v['host_cpus']} CPUs"
+    if v.get("load_before"):
+        s += f"; load average {v['load_before']} before, {v.get('load_after', '?')} after"
+    return s
+
+
+def read_first_line(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.readline().strip()
+    except OSError:
+        return ""
+
+
+def metadata_table(run):
+    m = run.meta
+    rows = [
+        ("kernel", m.get("kernel_release")),
+        ("architecture", m.arch),
+        ("CPU", m.get("cpu_model")),
+        ("cache line / page", f"{m.get('cache_line')} B / {m.get('page_size')} B"),
+        ("accelerator", accel_label(m.accel, m.get("cpu_model"))),
+        ("QEMU", m.get("qemu_version")),
+        ("git revision", m.get("git_rev")),
+        ("date", m.get("date")),
+        ("iterations (warmup)", f"{m.get('iterations')} ({m.get('warmup')})"),
+        ("devices", devices_text(m)),
+    ]
+    for route, rm in run.route_metas.items():
+        cmd = read_first_line(os.path.join(run.path, "logs", route, "cmdline.txt"))
+        rows.append((f"{route} DMA sweep", devices_text(rm, True) +
+                     (f"; guest kernel command line: {cmd}" if cmd else "")))
+    rows += [
+        ("exporters found", exporters_text(m, "found")),
+        ("exporters skipped", exporters_text(m, "skipped")),
+    ]
+    method = m.get("method.kernel_clock")
+    if m.get("method.min_samples"):
+        method += (f"; samples per point: up to {m.get('iterations')}, at least "
+                   f"{m.get('method.min_samples')}, within {m.get('method.time_budget_ms') or '?'} ms")
+    pin = pinning_text(m)
+    if pin:
+        method += "; " + pin
+    rows += [
+        ("method", method),
+        ("clocks", clock_text(m)),
+        ("sample counts", "every figure's legend gives each line's n (samples per point); "
+                          f"points with fewer than {F.FEW_SAMPLES} are circled; p90 needs 10 "
+                          "samples and p99 100, else the table shows –"),
+    ]
+    skipped = m.raw("points.skipped")
+    if skipped:
+        reasons = {}
+        for s in m.raw("points.skips", []) or []:
+            if isinstance(s, dict):
+                reasons[s.get("reason", "?")] = reasons.get(s.get("reason", "?"), 0) + 1
+        rows.append(("points skipped", f"{skipped}" + (
+            " (" + "; ".join(f"{n} {r}" for r, n in reasons.items()) + ")" if reasons else "")))
+    rows += [
+        ("host", host_text(run.path)),
+        ("guest kernel command line", read_first_line(os.path.join(run.path, "logs", "cmdline.txt"))),
+        ("command line", m.get("command_line")),
+        ("label", m.get("label")),
+        ("points", f"{len(run.rows)} rows in results.csv"),
+    ]
+    out = ["| | |", "|---|---|"]
+    for k, v in rows:
+        if v and str(v).strip(" /()B"):
+            out.append(f"| {k} | {str(v).replace('|', chr(92) + '|')} |")
+    return out
+
+
+# -- readings: each returns markdown lines computed from the figure's data
+
+def at_largest(fig):
+    """Per panel, every series at the largest x they all share."""
+    out = []
+    for panel in fig.panels:
+        common = set.intersection(*({p.x for p in s.points} for s in panel.series))
+        if not common:
+            continue
+        x = max(common)
+        vals = "; ".join(f"{strip_n(s.label)} {fmt_ns(s.at(x).y)}" for s in panel.series)
+        out.append(f"- {panel.title}, p50 at {fmt_size(int(x))}: {vals}.")
+    return out
+
+
+def strip_n(label):
+    i = label.rfind(" (n=")
+    return label[:i] if i > 0 else label
+
+
+def read_skip_sync_saving(fig, run):
+    out = []
+    for panel in fig.panels:
+        for s in panel.series:
+            out.append(f"- {panel.title}, {strip_n(s.label)}: sync costs {fmt_times(s.first.y)} "
+                       f"skip-sync at {fmt_size(int(s.first.x))}, {fmt_times(s.last.y)} at "
+                       f"{fmt_size(int(s.last.x))}.")
+    return emulated_note(run, out, "the saving is the cache-maintenance instructions skipped, "
+                         "executed but not modelled as cache traffic; on hardware it also "
+                         "includes the write-back and invalidation the instructions cause.")
+
+
+def emulated_note(run, lines, text):
+    """lines, and a last one saying what an emulator's numbers mean there."""
+    if lines and run.meta.emulated:
+        lines.append(f"- Emulated: {text}")
+    return lines
+
+
+def read_sg_entries(fig, run):
+    out = []
+    for panel in fig.panels:
+        for s in panel.series:
+            if len(s.points) < 2 or s.first.x == s.last.x:
+                continue
+            per = (s.last.y - s.first.y) / (s.last.x - s.first.x)
+            out.append(f"- {panel.title}, {strip_n(s.label)}: {s.first.x:g} entries "
+                       f"{fmt_ns(s.first.y)}, {s.last.x:g} entries {fmt_ns(s.last.y)} "
+                       f"({fmt_times(s.last.y / s.first.y)}), about {fmt_ns(per)} per extra entry.")
+    if out:
+        if run.meta.emulated:
+            out.append("- What this shows: the cost per scatterlist entry of walking the "
+                       "table (DMA API calls and cache-maintenance loops, as instructions). It "
+                       "does not reproduce the batched-cache-sync evaluation's shape: the "
+                       "barrier per entry that batching removes costs almost nothing here, "
+                       "because the emulator models no barriers.")
+        else:
+            out.append("- The per-entry cost includes a barrier per entry where the "
+                       "architecture issues one per maintained range.")
+    return out
+
+
+def read_exporter_overhead(fig, run):
+    out = []
+    for panel in fig.panels:
+        for s in panel.series:
+            ys = [p.y for p in s.points]
+            out.append(f"- {panel.title}, {strip_n(s.label)}: the exporter path adds "
+                       f"{fmt_ns(min(ys))} to {fmt_ns(max(ys))} over the raw DMA API "
+                       f"({fmt_size(int(s.first.x))}: {fmt_ns(s.first.y)}, "
+                       f"{fmt_size(int(s.last.x))}: {fmt_ns(s.last.y)}).")
+    return out
+
+
+def against(panel, base):
+    """(label, point, ratio to base) of every other series of panel at
+    base's largest x."""
+    x = base.last.x
+    for s in panel.series:
+        p = s.at(x)
+        if s is not base and p is not None:
+            yield strip_n(s.label), p, p.y / base.last.y
+
+
+def read_peers_alloc(fig, run):
+    out = []
+    for panel in fig.panels:
+        base = panel.get("cmheap-system")
+        if base is None:
+            continue
+        x = base.last.x
+        line = (f"- {panel.title} at {fmt_size(int(x))}: cmheap-system {fmt_ns(base.last.y)} "
+                f"(n={base.last.n})")
+        for label, p, ratio in against(panel, base):
+            line += f"; {label} {fmt_ns(p.y)} ({fmt_times(ratio)}, n={p.n})"
+        out.append(line + ".")
+    faults = {}
+    for r in run.rows:
+        if r["op"] == "mmap_touch" and number(r.get("minflt_per_op")) is not None:
+            if int(r["size"]) >= faults.get(r["exporter"], (0, 0))[0]:
+                faults[r["exporter"]] = (int(r["size"]), number(r["minflt_per_op"]))
+    if faults:
+        out.append("- page faults per mmap+touch at each exporter's largest size: " +
+                   ", ".join(f"{e} {v:g}" for e, (_, v) in sorted(faults.items())) + ".")
+    return out
+
+
+def pool_table(run):
+    """(exporter, op, pool, size) -> row, for the allocation ops."""
+    t = {}
+    for r in run.rows:
+        if r["op"] in ("alloc", "alloc_free_warm", "pool_shrink") and run.in_size_sweep(r):
+            t[(r["exporter"], r["op"], r["pool"], int(r["size"]))] = r
+    return t
+
+
+def read_pool_alloc(fig, run):
+    t = pool_table(run)
+    sizes = sorted({k[3] for k in t})
+    p50 = lambda k: number(t[k]["p50_ns"]) if k in t else None  # noqa: E731
+    out = []
+    parts, miss, inrange = [], [], 0
+    for s in sizes:
+        a, b = ("cmheap-system", "alloc", "on", s), ("system", "alloc", "-", s)
+        if p50(a) is None or p50(b) is None:
+            continue
+        r = p50(b) / p50(a)
+        parts.append(f"{fmt_size(s)} {r:.2f}× ({fmt_ns(p50(a))} vs {fmt_ns(p50(b))}, "
+                     f"n={t[a]['samples']}/{t[b]['samples']})")
+        if 1 << 20 <= s <= 64 << 20:
+            inrange += 1
+            if r < 3:
+                miss.append(fmt_size(s))
+    if parts:
+        line = ("- Allocation alone from a warm pool (cmheap-system, pools on) against the upstream "
+                "system heap, how many times faster at p50: " + "; ".join(parts) + ".")
+        if inrange:
+            line += " Target at least 3× at 1–64 MiB: " + (
+                "met at every size measured." if not miss else "not met at " + ", ".join(miss) + ".")
+        out.append(line)
+    parts, miss, inrange = [], [], 0
+    for s in sizes:
+        a, b = ("cmheap-system", "alloc", "on", s), ("cmheap-system-uncached", "alloc", "on", s)
+        if p50(a) is None or p50(b) is None:
+            continue
+        r = p50(b) / p50(a)
+        parts.append(f"{fmt_size(s)} {r:.2f}×")
+        if 1 << 20 <= s <= 64 << 20:
+            inrange += 1
+            if r > 1.2:
+                miss.append(fmt_size(s))
+    if parts:
+        line = ("- Uncached allocation from its pool over cached from its pool (p50 ratio): " +
+                "; ".join(parts) + ".")
+        if inrange:
+            line += " Target within 1.2×: " + (
+                "met at every size measured." if not miss else "not met at " + ", ".join(miss) + ".")
+        out.append(line)
+    for e in ("cmheap-system", "cmheap-system-uncached"):
+        parts = []
+        for s in sizes:
+            on, off = (e, "alloc", "on", s), (e, "alloc", "off", s)
+            if p50(on) is None or p50(off) is None:
+                continue
+            parts.append(f"{fmt_size(s)} {fmt_ns(p50(on))} on, {fmt_ns(p50(off))} off "
+                         f"({p50(off) / p50(on):.2f}×)")
+        if parts:
+            out.append(f"- {e}, allocation alone with pools on and off: " + "; ".join(parts) + ".")
+    parts = []
+    for s in sizes:
+        for e in ("cmheap-system", "cmheap-system-uncached"):
+            k = (e, "pool_shrink", "on", s)
+            if p50(k) is not None:
+                parts.append(f"{e} {fmt_size(s)} {fmt_ns(p50(k))} (n={t[k]['samples']})")
+    if parts:
+        out.append("- The shrinker giving back a pool that holds a freed buffer (drop_caches=2, "
+                   "which runs every shrinker; p50): " + "; ".join(parts) + ".")
+    return emulated_note(run, out, "these times count the work each allocation does (the page "
+                         "allocator, zeroing, page-table and memory-type changes), not silicon "
+                         "time; the ratios say how much of that work a pool avoids.")
+
+
+def read_range_sync(fig, run):
+    out = []
+    for panel in fig.panels:
+        full = next((s for s in panel.series if s.label.startswith("DMA_BUF_IOCTL_SYNC")), None)
+        if full is None:
+            continue
+        x = full.last.x
+        line = (f"- {panel.title}, {fmt_size(int(x))}, p50 START + END: DMA_BUF_IOCTL_SYNC "
+                f"{fmt_ns(full.last.y)}")
+        for label, p, ratio in against(panel, full):
+            line += f"; {label.split(',')[0]} {fmt_ns(p.y)} ({fmt_times(ratio)} the full sync)"
+        out.append(line + ".")
+    return emulated_note(run, out, "a range sync saves the maintenance instructions of the "
+                         "entries it skips, not the cache traffic it would save on hardware.")
+
+
+def read_at_largest(fig, run):
+    return at_largest(fig)
+
+
+READINGS = {
+    "map-latency": read_at_largest,
+    "skip-sync-saving": read_skip_sync_saving,
+    "sg-entries": read_sg_entries,
+    "peers-alloc": read_peers_alloc,
+    "pool-alloc": read_pool_alloc,
+    "range-sync": read_range_sync,
+    "exporter-overhead": read_exporter_overhead,
+    "sync-latency": read_at_largest,
+    "dma-map-latency": read_at_largest,
+    "dma-sg-entries": read_sg_entries,
+    "dma-sync-latency": read_at_largest,
+}
+
+
+# -- key points
+
+def key_rows(run):
+    """The key points, chosen explicitly: every exporter's point of every op
+    at the largest size of the size sweep, through the exporter (or from
+    user space), for the test devices (or none), one direction, the cache
+    state this platform shows, the default max_order, pools on and off."""
+    state = run.cache_state([r for r in run.rows if r["cache_state"] != "-"])
+    devices = run.devices_present()
+    device = "noncoherent" if "noncoherent" in devices else "coherent"
+    rows = [r for r in run.rows
+            if r["path"] in ("exporter", "user") and run.in_size_sweep(r) and
+            r["device"] in ("none", device) and
+            r["direction"] in ("bidirectional", "-") and
+            r["cache_state"] in (state, "-")]
+    largest = {}
+    for r in rows:
+        largest[r["op"]] = max(largest.get(r["op"], 0), int(r["size"]))
+    chosen = [r for r in rows if int(r["size"]) == largest[r["op"]]]
+    order = {op: i for i, op in enumerate(KEY_OPS)}
+    chosen.sort(key=lambda r: (order.get(r["op"], len(order)), r["op"], r["exporter"],
+                               r["device"], r["attrs"], r["pool"]))
+    return chosen, state, device
+
+
+def key_points(run):
+    rows, state, device = key_rows(run)
+    out = ["| op | exporter | pools | device | attrs | size | nents | samples | min | p50 | p90 | p99 "
+           "| MB/s | faults/op |",
+           "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        out.append("| " + " | ".join([
+            r["op"], r["exporter"], r["pool"], r["device"], r["attrs"], fmt_size(r["size"]),
+            r["nents"], r["samples"], fmt_ns(stat(r, "min_ns")), fmt_ns(stat(r, "p50_ns")),
+            fmt_ns(stat(r, "p90_ns")), fmt_ns(stat(r, "p99_ns")), r["mb_per_s"],
+            r["minflt_per_op"]]) + " |")
+    out.append("")
+    out.append(f"Every op at the largest size of the size sweep, every exporter, through the "
+               f"exporter (or from user space); the {device} test device (the non-coherent one "
+               f"where there is one: there the models differ); bidirectional; {state or 'no'} "
+               f"buffers; the default "
+               f"max_order; – where a percentile needs more samples than the point has. Every point "
+               f"is in results.csv.")
+    return out
+
+
+def write(run, figs, path=None):
+    """Writes report.md for run with figs (already drawn); returns its path."""
+    m = run.meta
+    lines = [first_line(m), ""]
+    lines.append(f"# cmheap bench: {m.get('kernel_release')} {m.arch}"
+                 f"{', ' + accel_label(m.accel, m.get('cpu_model')) if m.accel else ''}")
+    lines.append("")
+    lines += metadata_table(run)
+    lines += ["", "## What this run can and cannot show", ""]
+    lines += [f"- {s}" for s in scope(m)]
+    lines.append("")
+    for fig in figs:
+        lines += [f"## {fig.title}", ""]
+        if not fig.drawn:
+            lines += [f"_Not drawn: {fig.skipped or 'no data'}._", ""]
+            continue
+        lines += [f"![{fig.title}](plots/{fig.id}.png)", ""]
+        lines += [f"([SVG](plots/{fig.id}.svg))" + (f" _{fig.note}._" if fig.note else ""), ""]
+        reading = READINGS.get(fig.id)
+        if reading:
+            got = reading(fig, run)
+            if got:
+                lines += got + [""]
+    lines += ["## Key points", ""]
+    lines += key_points(run)
+    path = path or os.path.join(run.path, "report.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def sample_range(rows):
+    n = [int(number(r["samples"]) or 0) for r in rows]
+    return fmt_n(min(n), max(n)) if n else ""

@@ -1,0 +1,71 @@
+"""index.md: runs side by side."""
+
+import os
+import shutil
+import tempfile
+import unittest
+
+from cmbench import gnuplot, index
+from cmbench.data import Run
+from cmbench.figures import Figure, Panel, Point, Series
+
+from .fixtures import MiB, RunDir, meta, row, user_row
+
+
+def rows(sync):
+    out = []
+    for s in (MiB, 4 * MiB):
+        out += [row(size=s, p50_ns=sync), row(size=s, attrs="skip_cpu_sync", p50_ns=10),
+                user_row("alloc_free_warm", size=s, pool="off", p50_ns=100),
+                user_row("alloc_free_warm", exporter="cmheap-system-uncached",
+                         caching="uncached", size=s, pool="off", p50_ns=300)]
+    return out
+
+
+class Index(unittest.TestCase):
+    def test_side_by_side(self):
+        with RunDir(rows(5000), meta(accel="tcg")) as a, \
+                RunDir(rows(1000), meta(accel="hardware")) as b, \
+                tempfile.TemporaryDirectory() as t:
+            path = index.write([Run.load(a), Run.load(b)], os.path.join(t, "index.md"),
+                               names=["arm64-tcg", "arm64-board"])
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        self.assertIn("[arm64-tcg](arm64-tcg/report.md)", text)
+        self.assertIn("| map, cached, with sync, 1 MiB | 5 µs (n=200) | 1 µs (n=200) |", text)
+        self.assertIn("| map: sync / skip-sync, 4 MiB | 500× | 100× |", text)
+        self.assertIn("100 ns / 300 ns (3.00×)", text)
+        self.assertIn("| device | non-coherent test device, clean buffers |", text)
+
+
+class Gnuplot(unittest.TestCase):
+    def fig(self):
+        return Figure("t", "test", panels=[Panel("p", [Series("a (n=1–200)", [
+            Point(1024, 5, 200, "1"), Point(4096, 7, 1, "4")])])], nents_labels=True)
+
+    def test_few_samples_are_circled(self):
+        text = gnuplot.script(self.fig(), ["/x.dat"], "/x.png", "png", "title")
+        self.assertIn("fewer than 10 samples", text)
+        self.assertIn("($3 < 10 ? $2 : 1/0)", text)
+        self.assertIn("using 1:2:4 with labels", text)
+
+    def test_title_on_two_lines(self):
+        # the figure's title and where it ran: one line was cut off at the
+        # edges of two panels; a double-quoted string breaks at \\n
+        text = gnuplot.script(self.fig(), ["/x.dat"], "/x.png", "png", 'map "x"\narm64, TCG')
+        self.assertIn('set multiplot layout 1, 1 title "map \\"x\\"\\narm64, TCG"', text)
+
+    @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot not installed")
+    def test_draws_png_and_svg(self):
+        with tempfile.TemporaryDirectory() as t:
+            gnuplot.draw(self.fig(), t, "sub")
+            with open(os.path.join(t, "t.png"), "rb") as f:
+                self.assertEqual(f.read(4), b"\x89PNG")
+            with open(os.path.join(t, "t.svg"), encoding="utf-8") as f:
+                self.assertIn("<svg", f.read())
+            with open(os.path.join(t, "data", "t-1.dat"), encoding="utf-8") as f:
+                self.assertIn("4096 7 1 4", f.read())
+
+
+if __name__ == "__main__":
+    unittest.main()

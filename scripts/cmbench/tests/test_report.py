@@ -1,0 +1,125 @@
+"""report.md: scope, metadata, readings and the key-points table."""
+
+import contextlib
+import io
+import os
+import shutil
+import unittest
+
+from cmbench import figures as F
+from cmbench import report
+from cmbench.data import Run
+
+from .fixtures import MiB, RunDir, meta, row, run_of, user_row
+
+
+class KeyPoints(unittest.TestCase):
+    """Defect 2: every exporter of every op, chosen explicitly."""
+
+    def rows(self):
+        out = []
+        for size in (MiB, 4 * MiB):
+            for exp, caching, mo in (("cmheap-system", "cached", "8"),
+                                     ("cmheap-carveout", "cached", "-"),
+                                     ("udmabuf", "cached", "-")):
+                out.append(row(exporter=exp, caching=caching, max_order=mo, size=size))
+                out.append(user_row("alloc_free_warm", exporter=exp, caching=caching, size=size,
+                                    max_order=mo, samples=5))
+        # the sg sweep's 10 MiB point at other max_orders must not win "largest"
+        out.append(row(size=10 * MiB, max_order=0, nents=2560))
+        out.append(row(size=10 * MiB, max_order=8, nents=40))
+        # dirty rows and raw rows are not key points on an emulator
+        out.append(row(size=4 * MiB, cache_state="dirty"))
+        out.append(row(size=4 * MiB, path="raw"))
+        # the coherent device's rows: the non-coherent one is where the models differ
+        out.append(row(size=4 * MiB, device="coherent", exporter="cmheap-carveout"))
+        return out
+
+    def test_every_exporter_every_op(self):
+        rows, state, device = report.key_rows(run_of(self.rows()))
+        self.assertEqual((state, device), ("clean", "noncoherent"))
+        got = [(r["op"], r["exporter"], int(r["size"])) for r in rows]
+        self.assertEqual(got, [
+            ("map", "cmheap-carveout", 4 * MiB), ("map", "cmheap-system", 4 * MiB),
+            ("map", "udmabuf", 4 * MiB),
+            ("alloc_free_warm", "cmheap-carveout", 4 * MiB),
+            ("alloc_free_warm", "cmheap-system", 4 * MiB),
+            ("alloc_free_warm", "udmabuf", 4 * MiB)])
+
+    def test_table_hides_unsupported_percentiles(self):
+        table = report.key_points(run_of(self.rows()))
+        warm = [line for line in table if line.startswith("| alloc_free_warm |")]
+        self.assertEqual(len(warm), 3)
+        cells = [c.strip() for c in warm[0].split("|")]
+        # ... | samples | min | p50 | p90 | p99 | ...
+        self.assertEqual(cells[8], "5")
+        self.assertEqual(cells[11:13], ["–", "–"])
+        mapped = [line for line in table if line.startswith("| map |")][0]
+        self.assertIn("1.2 µs", mapped)     # p99 of 200 samples is shown
+
+
+class Text(unittest.TestCase):
+    def test_first_lines(self):
+        from cmbench.data import Meta
+        self.assertTrue(report.first_line(Meta({"accelerator": "tcg"})).startswith(
+            "> Measured in QEMU TCG (emulated)"))
+        self.assertTrue(report.first_line(Meta({"accelerator": "tcg-icount"})).startswith(
+            "> Measured in QEMU TCG with -icount"))
+        self.assertTrue(report.first_line(Meta({"accelerator": "hardware"})).startswith(
+            "> Measured on hardware"))
+
+    def test_pinning_is_not_oversold(self):
+        """Defect 7."""
+        from cmbench.data import Meta
+        text = report.pinning_text(Meta(meta(accel="tcg")))
+        self.assertIn("does not keep other work off", text)
+        self.assertNotIn("stays off", text)
+        self.assertNotIn("does not keep", report.pinning_text(Meta(meta(accel="hardware"))))
+
+    def test_clock_row(self):
+        """Defect 9: the clock's tick and the cost of timing nothing."""
+        from cmbench.data import Meta
+        clock = {"user_getres_ns": 1,
+                 "kernel": {"measured": True, "samples": 1001, "tick_ns": 16,
+                            "empty_min_ns": 96, "empty_p50_ns": 112},
+                 "user": {"measured": False, "why": "test"}}
+        text = report.clock_text(Meta(meta(clock=clock)))
+        self.assertIn("tick 16 ns", text)
+        self.assertIn("112 ns at p50", text)
+        self.assertIn("not measured (test)", text)
+        self.assertIn("not recorded", report.clock_text(Meta(meta())))
+
+    def test_sg_reading_does_not_claim_the_shape(self):
+        rows = [row(size=10 * MiB, max_order=o, nents=n, p50_ns=p)
+                for o, n, p in ((8, 40, 1000), (0, 2560, 3520))]
+        run = run_of(rows, meta(accel="tcg"))
+        lines = report.read_sg_entries(F.sg_entries(run), run)
+        self.assertIn("about 1 ns per extra entry", lines[0])
+        self.assertIn("does not reproduce", lines[-1])
+
+
+class WholeReport(unittest.TestCase):
+    @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot not installed")
+    def test_report_written(self):
+        from cmbench.__main__ import main
+        rows = [row(size=s, p50_ns=s // 1000) for s in (MiB, 4 * MiB)]
+        rows += [row(size=s, attrs="skip_cpu_sync", p50_ns=10) for s in (MiB, 4 * MiB)]
+        with RunDir(rows, meta(accel="tcg")) as d:
+            with contextlib.redirect_stderr(io.StringIO()):
+                self.assertEqual(main(["report", d]), 0)
+            with open(os.path.join(d, "report.md"), encoding="utf-8") as f:
+                text = f.read()
+            self.assertTrue(text.startswith("> Measured in QEMU TCG (emulated)"))
+            self.assertIn("## What this run can and cannot show", text)
+            self.assertIn("no barriers", text)
+            self.assertIn("![map and unmap latency vs size (clean buffers)]", text)
+            self.assertIn("_Not drawn: emulated: QEMU TCG models no caches", text)
+            self.assertIn("sync costs 105× skip-sync at 1 MiB", text)
+            with open(os.path.join(d, "plots", "map-latency.png"), "rb") as f:
+                self.assertEqual(f.read(4), b"\x89PNG")
+            run = Run.load(d)
+            self.assertEqual(len(run.rows), 4)
+
+
+if __name__ == "__main__":
+    unittest.main()
