@@ -117,6 +117,27 @@ raw_follows_exporter() {
 		{ p2 = p1; p1 = ($7 == "exporter") ? key($13) : "" }
 		END { if (!n) { print "no raw rows with an exporter partner"; bad = 1 } exit bad }' "$1" "$1"
 }
+# An uncached heap of ours maps with skip-sync whatever it is asked, so each
+# of its exporter map points is followed at once by the raw skip-sync point
+# that does the same work, on every device: on a coherent one too, where
+# dma-direct's unmap without skip-sync still walks a sync per entry.  Where
+# its memory has no pages there is no raw point at all.
+uncached_has_skip_partner() {
+	awk -F, 'function key(attrs) { return $1 "," $3 "," $5 "," $6 "," $8 "," $9 "," $12 "," attrs "," $14 }
+		FNR == 1 { next }
+		NR == FNR { if ($7 == "raw") raw[key($13)] = 1; next }
+		expect != "" {
+			if ($7 != "raw" || key($13) != expect) { print "line " FNR ": not the raw skip-sync partner " expect; bad = 1 }
+			expect = ""; next
+		}
+		$7 == "exporter" && $2 == "uncached" && $1 ~ /^cmheap-/ && $6 ~ /^(map|unmap|map_unmap)$/ &&
+			(key("none") in raw) { expect = key("skip_cpu_sync"); n++ }
+		END {
+			if (expect != "") { print "the last exporter point has no partner"; bad = 1 }
+			if (!n) { print "no uncached exporter map points"; bad = 1 }
+			exit bad
+		}' "$1" "$1"
+}
 # alloc_free_cold runs first, and its first exporter rotates by size.
 cold_first_and_rotated() {
 	awk -F, 'NR == 1 { next }
@@ -163,6 +184,7 @@ check_dir() {
 	check "meta.json has the required keys" meta_keys "$d/meta.json"
 	check "raw points right after their exporter points" raw_follows_exporter "$d/results.csv"
 	check "alloc_free_cold first, first exporter rotating by size" cold_first_and_rotated "$d/results.csv"
+	check "every uncached exporter map point followed by its raw skip-sync partner" uncached_has_skip_partner "$d/results.csv"
 	check "plots drawn, PNG and SVG" plots_drawn "$d"
 	check "report.md first line labels the accelerator" report_first_line "$d"
 	check "compare: a run against itself exits 0" "$scripts/compare" "$d" "$d"

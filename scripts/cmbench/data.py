@@ -222,16 +222,17 @@ def raw_attrs_for(row):
 
     An uncached cmheap heap maps with DMA_ATTR_SKIP_CPU_SYNC whatever it is
     asked (there is nothing in the CPU caches to maintain), so its exporter
-    point compares with a raw skip-sync map where the attribute changes
-    the work: a non-coherent device, or one that bounces.  On a coherent,
-    non-bouncing device the attribute changes nothing, and the raw point
-    the sweep measured there (attrs none) is the same work.
+    point compares with a raw skip-sync map, on every device: even on a
+    coherent one, dma-direct's unmap without skip-sync walks a sync for the
+    CPU per entry (no cache maintenance, but work), which a raw point with
+    attrs none would count against the exporter.  A run without that raw
+    point (older runs, on coherent devices) has no partner for it.  On a
+    coherent, non-bouncing device skip-sync is not measured for anyone
+    else, and for them the raw point with attrs none is the same work.
     """
-    uncached_ours = row["caching"] == "uncached" and row["exporter"].startswith("cmheap-")
-    attr_matters = row["coherent"] == "0" or "bounce" in row["dma"]
-    if uncached_ours and attr_matters:
+    if row["caching"] == "uncached" and row["exporter"].startswith("cmheap-"):
         return "skip_cpu_sync"
-    if not attr_matters:
+    if row["coherent"] == "1" and "bounce" not in row["dma"]:
         return "none"
     return row["attrs"]
 

@@ -41,6 +41,22 @@ class ExporterOverhead(unittest.TestCase):
         self.assertFalse(fig.logy, "overhead is absolute ns, not a ratio on a log axis")
         self.assertIn("(ns)", fig.ylabel)
 
+    def test_uncached_on_coherent_device_pairs_with_raw_skip_sync(self):
+        # an unmap on a coherent device: without skip-sync dma-direct still
+        # walks a sync per entry, so the raw none point does more work
+        rows = []
+        for r in self.rows():
+            rows.append(dict(r, device="coherent", coherent="1", op="unmap",
+                             p50_ns="1700" if r["attrs"] == "none" and r["path"] == "raw"
+                             else r["p50_ns"]))
+        fig = F.exporter_overhead(run_of(rows))
+        (panel,) = fig.panels
+        (series,) = panel.series
+        self.assertEqual([p.y for p in series.points], [300, 300])
+        # and a run that lacks the skip-sync partner draws nothing for it
+        fig = F.exporter_overhead(run_of([r for r in rows if r["attrs"] == "none"]))
+        self.assertFalse(fig.drawn)
+
     def test_points_that_maintain_are_left_out(self):
         rows = [row(size=MiB, p50_ns=5e6), row(size=MiB, path="raw", p50_ns=4e6),
                 row(size=4 * MiB, p50_ns=2e7), row(size=4 * MiB, path="raw", p50_ns=2.1e7)]
@@ -50,8 +66,13 @@ class ExporterOverhead(unittest.TestCase):
     def test_raw_attrs_rule(self):
         self.assertEqual("skip_cpu_sync",
                          raw_attrs_for(row(exporter="cmheap-system-uncached", caching="uncached")))
-        self.assertEqual("none", raw_attrs_for(row(exporter="cmheap-system-uncached",
-                                                   caching="uncached", device="coherent")))
+        # even where skip-sync maintains nothing, dma-direct's unmap does
+        # less with it: an uncached heap's partner skips on every device
+        self.assertEqual("skip_cpu_sync", raw_attrs_for(row(
+            exporter="cmheap-system-uncached", caching="uncached", device="coherent",
+            coherent="1")))
+        self.assertEqual("none", raw_attrs_for(row(exporter="cmheap-system", device="coherent",
+                                                   coherent="1")))
         self.assertEqual("skip_cpu_sync", raw_attrs_for(row(
             exporter="cmheap-system-uncached", caching="uncached", device="edu", dma="bounce",
             coherent="1")))
