@@ -86,7 +86,9 @@ def write(runs, path, names=None):
         for r in runs:
             c, n = alloc_cell(r, "cmheap-system", s)
             u, m = alloc_cell(r, "cmheap-system-uncached", s)
-            cells.append(f"{fmt_ns(c)} / {fmt_ns(u)}" + (f" ({fmt_times(u / c)})" if c and u else ""))
+            ratio = f"{fmt_times(u / c)}; " if c and u else ""
+            cells.append("not measured" if c is None and u is None else
+                         f"{fmt_ns(c)} / {fmt_ns(u)} ({ratio}n={n or 0} / {m or 0})")
         out.append(f"| alloc+free warm, pools off, cached / uncached, {fmt_size(s)} | " +
                    " | ".join(cells) + " |")
         if s == big:

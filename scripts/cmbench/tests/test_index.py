@@ -34,7 +34,7 @@ class Index(unittest.TestCase):
         self.assertIn("[arm64-tcg](arm64-tcg/report.md)", text)
         self.assertIn("| map, cached, with sync, 1 MiB | 5 µs (n=200) | 1 µs (n=200) |", text)
         self.assertIn("| map: sync / skip-sync, 4 MiB | 500× | 100× |", text)
-        self.assertIn("100 ns / 300 ns (3.00×)", text)
+        self.assertIn("100 ns / 300 ns (3.00×; n=200 / 200)", text)
         self.assertIn("| device | non-coherent test device, clean buffers |", text)
 
 

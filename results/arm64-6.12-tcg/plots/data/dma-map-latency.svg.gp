@@ -15,7 +15,7 @@ set multiplot layout 3, 2 title "map and unmap latency vs size per DMA route (ed
 set title 'cmheap-carveout'
 plot 'data/dma-map-latency-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'map, bounced (swiotlb), clean buffer (n=5–200)', \
 	'data/dma-map-latency-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'map, direct, clean buffer (n=200)', \
-	'data/dma-map-latency-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'map, through the IOMMU, clean buffer (n=123–200)', \
+	'data/dma-map-latency-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'map, through the IOMMU, clean buffer (n=128–200)', \
 	'data/dma-map-latency-1.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'unmap, bounced (swiotlb), clean buffer (n=5–200)', \
 	'data/dma-map-latency-1.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'unmap, direct, clean buffer (n=200)', \
 	'data/dma-map-latency-1.dat' index 5 using 1:2 with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'unmap, through the IOMMU, clean buffer (n=200)', \
@@ -31,24 +31,24 @@ plot 'data/dma-map-latency-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb
 set title 'cmheap-system'
 plot 'data/dma-map-latency-3.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'map, bounced (swiotlb), clean buffer (n=5–200)', \
 	'data/dma-map-latency-3.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'map, direct, clean buffer (n=200)', \
-	'data/dma-map-latency-3.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'map, through the IOMMU, clean buffer (n=141–200)', \
+	'data/dma-map-latency-3.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'map, through the IOMMU, clean buffer (n=172–200)', \
 	'data/dma-map-latency-3.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'unmap, bounced (swiotlb), clean buffer (n=5–200)', \
 	'data/dma-map-latency-3.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'unmap, direct, clean buffer (n=200)', \
-	'data/dma-map-latency-3.dat' index 5 using 1:2 with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'unmap, through the IOMMU, clean buffer (n=115–200)', \
+	'data/dma-map-latency-3.dat' index 5 using 1:2 with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'unmap, through the IOMMU, clean buffer (n=200)', \
 	'data/dma-map-latency-3.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
 	'data/dma-map-latency-3.dat' index 3 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 set title 'cmheap-system-uncached'
 plot 'data/dma-map-latency-4.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'map, direct, clean buffer (n=200)', \
-	'data/dma-map-latency-4.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'map, through the IOMMU, clean buffer (n=193–200)', \
+	'data/dma-map-latency-4.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'map, through the IOMMU, clean buffer (n=200)', \
 	'data/dma-map-latency-4.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'unmap, direct, clean buffer (n=200)', \
 	'data/dma-map-latency-4.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'unmap, through the IOMMU, clean buffer (n=200)'
 set title 'udmabuf'
 plot 'data/dma-map-latency-5.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'map, bounced (swiotlb), clean buffer (n=5–200)', \
-	'data/dma-map-latency-5.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'map, direct, clean buffer (n=63–200)', \
-	'data/dma-map-latency-5.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'map, through the IOMMU, clean buffer (n=45–200)', \
+	'data/dma-map-latency-5.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'map, direct, clean buffer (n=62–200)', \
+	'data/dma-map-latency-5.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'map, through the IOMMU, clean buffer (n=22–200)', \
 	'data/dma-map-latency-5.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'unmap, bounced (swiotlb), clean buffer (n=5–200)', \
-	'data/dma-map-latency-5.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'unmap, direct, clean buffer (n=60–200)', \
-	'data/dma-map-latency-5.dat' index 5 using 1:2 with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'unmap, through the IOMMU, clean buffer (n=32–200)', \
+	'data/dma-map-latency-5.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'unmap, direct, clean buffer (n=98–200)', \
+	'data/dma-map-latency-5.dat' index 5 using 1:2 with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'unmap, through the IOMMU, clean buffer (n=38–200)', \
 	'data/dma-map-latency-5.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
 	'data/dma-map-latency-5.dat' index 3 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 unset multiplot

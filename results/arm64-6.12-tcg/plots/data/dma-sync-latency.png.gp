@@ -37,11 +37,11 @@ plot 'data/dma-sync-latency-3.dat' index 0 using 1:2 with linespoints lw 2 lc rg
 	'data/dma-sync-latency-3.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'sync for device, through the IOMMU, clean buffer (n=200)'
 set title 'udmabuf'
 plot 'data/dma-sync-latency-4.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'sync for CPU, bounced (swiotlb), clean buffer (n=5–200)', \
-	'data/dma-sync-latency-4.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'sync for CPU, direct, clean buffer (n=89–200)', \
-	'data/dma-sync-latency-4.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'sync for CPU, through the IOMMU, clean buffer (n=47–200)', \
+	'data/dma-sync-latency-4.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'sync for CPU, direct, clean buffer (n=80–200)', \
+	'data/dma-sync-latency-4.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'sync for CPU, through the IOMMU, clean buffer (n=24–200)', \
 	'data/dma-sync-latency-4.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'sync for device, bounced (swiotlb), clean buffer (n=5–200)', \
-	'data/dma-sync-latency-4.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'sync for device, direct, clean buffer (n=84–200)', \
-	'data/dma-sync-latency-4.dat' index 5 using 1:2 with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'sync for device, through the IOMMU, clean buffer (n=44–200)', \
+	'data/dma-sync-latency-4.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'sync for device, direct, clean buffer (n=99–200)', \
+	'data/dma-sync-latency-4.dat' index 5 using 1:2 with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'sync for device, through the IOMMU, clean buffer (n=25–200)', \
 	'data/dma-sync-latency-4.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
 	'data/dma-sync-latency-4.dat' index 3 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 unset multiplot

@@ -15,7 +15,7 @@ set multiplot layout 2, 2 title "map and unmap latency vs size (clean buffers)\n
 set title 'map, coherent device'
 plot 'data/map-latency-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, sync, clean buffer (n=200)', \
 	'data/map-latency-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached, always skip-sync, clean buffer (n=200)', \
-	'data/map-latency-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system, sync, clean buffer (n=200)', \
+	'data/map-latency-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system, sync, clean buffer (n=195–200)', \
 	'data/map-latency-1.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached, always skip-sync, clean buffer (n=200)', \
 	'data/map-latency-1.dat' index 0 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#1f77b4" notitle, \
 	'data/map-latency-1.dat' index 1 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#d62728" notitle, \

@@ -35,12 +35,13 @@ plot 'data/peers-alloc-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1
 	'data/peers-alloc-2.dat' index 3 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle, \
 	'data/peers-alloc-2.dat' index 4 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 set title 'mmap+touch'
-plot 'data/peers-alloc-3.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout (n=12–200)', \
+plot 'data/peers-alloc-3.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout (n=8–200)', \
 	'data/peers-alloc-3.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached (n=15–200)', \
-	'data/peers-alloc-3.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system (n=9–200)', \
-	'data/peers-alloc-3.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached (n=14–200)', \
+	'data/peers-alloc-3.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system (n=11–200)', \
+	'data/peers-alloc-3.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached (n=9–200)', \
 	'data/peers-alloc-3.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'udmabuf (n=5–200)', \
-	'data/peers-alloc-3.dat' index 2 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
+	'data/peers-alloc-3.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
+	'data/peers-alloc-3.dat' index 3 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle, \
 	'data/peers-alloc-3.dat' index 4 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 unset multiplot
 set output

@@ -15,7 +15,7 @@ set multiplot layout 1, 2 title "CPU-access sync of part of a buffer (CMHEAP_HEA
 set title 'cmheap-system, non-coherent device'
 plot 'data/range-sync-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'DMA_BUF_IOCTL_SYNC, clean buffer (n=5–200)', \
 	'data/range-sync-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'range sync, 1/64, clean buffer (n=200)', \
-	'data/range-sync-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'range sync, 1/8, clean buffer (n=37–200)', \
+	'data/range-sync-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'range sync, 1/8, clean buffer (n=27–200)', \
 	'data/range-sync-1.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'range sync, all, clean buffer (n=5–200)', \
 	'data/range-sync-1.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
 	'data/range-sync-1.dat' index 3 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle

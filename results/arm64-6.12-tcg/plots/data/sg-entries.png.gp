@@ -18,8 +18,8 @@ plot 'data/sg-entries-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f
 	'data/sg-entries-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, map, always skip-sync, clean buffer (n=200)', \
 	'data/sg-entries-1.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached, unmap, always skip-sync, clean buffer (n=200)'
 set title 'non-coherent device'
-plot 'data/sg-entries-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, map, sync, clean buffer (n=63–108)', \
-	'data/sg-entries-2.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, unmap, sync, clean buffer (n=49–110)', \
+plot 'data/sg-entries-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, map, sync, clean buffer (n=66–78)', \
+	'data/sg-entries-2.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, unmap, sync, clean buffer (n=63–78)', \
 	'data/sg-entries-2.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, map, always skip-sync, clean buffer (n=200)', \
 	'data/sg-entries-2.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached, unmap, always skip-sync, clean buffer (n=200)'
 unset multiplot

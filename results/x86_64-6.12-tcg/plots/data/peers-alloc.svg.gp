@@ -39,10 +39,10 @@ plot 'data/peers-alloc-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1
 	'data/peers-alloc-2.dat' index 4 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle, \
 	'data/peers-alloc-2.dat' index 5 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 set title 'mmap+touch'
-plot 'data/peers-alloc-3.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout (n=10–200)', \
-	'data/peers-alloc-3.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached (n=15–200)', \
-	'data/peers-alloc-3.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system (n=5–200)', \
-	'data/peers-alloc-3.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached (n=5–200)', \
+plot 'data/peers-alloc-3.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout (n=19–200)', \
+	'data/peers-alloc-3.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached (n=14–200)', \
+	'data/peers-alloc-3.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system (n=8–200)', \
+	'data/peers-alloc-3.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached (n=7–200)', \
 	'data/peers-alloc-3.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'system (n=5–200)', \
 	'data/peers-alloc-3.dat' index 5 using 1:2 with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'udmabuf (n=5–200)', \
 	'data/peers-alloc-3.dat' index 2 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \

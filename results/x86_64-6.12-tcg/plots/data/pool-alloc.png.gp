@@ -13,11 +13,11 @@ set format y "%.0s%c"
 set pointsize 0.8
 set multiplot layout 2, 2 title "allocation with page pools on and off vs the upstream system heap\n6.12.117+deb12-amd64 x86_64, QEMU TCG (emulated)" font ",12"
 set title 'alloc alone'
-plot 'data/pool-alloc-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, pools off (n=5–72)', \
-	'data/pool-alloc-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, pools on (n=5–31)', \
-	'data/pool-alloc-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, pools off (n=5–65)', \
-	'data/pool-alloc-1.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached, pools on (n=5–32)', \
-	'data/pool-alloc-1.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'system, no pools (n=5–45)', \
+plot 'data/pool-alloc-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, pools off (n=5–74)', \
+	'data/pool-alloc-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, pools on (n=5–34)', \
+	'data/pool-alloc-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, pools off (n=5–56)', \
+	'data/pool-alloc-1.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached, pools on (n=5–48)', \
+	'data/pool-alloc-1.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'system, no pools (n=5–62)', \
 	'data/pool-alloc-1.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
 	'data/pool-alloc-1.dat' index 1 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle, \
 	'data/pool-alloc-1.dat' index 2 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle, \
