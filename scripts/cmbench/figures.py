@@ -371,10 +371,26 @@ def exporter_overhead(run):
                        yfun=overhead)
     fig.nents_labels = nents_vary(fig.panels)
     fig.note = ("each exporter point against the raw point that does the same work (an uncached "
-                "heap always skips the CPU sync, so its raw partner is a skip-sync map where "
-                "that matters); points that maintain the CPU caches are left out, their "
-                "overhead being far below the maintenance's own spread; " + cache_note(run, state))
-    fig.skipped = "" if fig.panels else "no map/unmap rows with both the exporter and the raw path"
+                "heap always skips the CPU sync, so its raw partner is a skip-sync map); points "
+                "that maintain the CPU caches are left out, their overhead being far below the "
+                "maintenance's own spread; " + cache_note(run, state))
+    # An exporter line lost for want of a partner is said, not dropped
+    # silently: page-less memory has nothing to map raw, and runs measured
+    # before the uncached heap's skip-sync partner on coherent devices
+    # lack that partner.
+    raw_exporters = {r["exporter"] for r in rows if r["path"] == "raw"}
+    memory = {e.get("name"): e.get("memory") for e in run.meta.raw("exporters.found", None) or []}
+    lost = [f"{e}, which has no raw DMA API points" + (f" ({memory[e]})" if memory.get(e) else "")
+            for e in sorted({r["exporter"] for r in exp_rows} - raw_exporters)]
+    unpaired = sorted({f"{r['exporter']} {r['op']} on the {pretty('device', r['device'])}"
+                       for r in exp_rows if r["exporter"] in raw_exporters and overhead(r) is None})
+    if unpaired:
+        lost.append("this run measured no raw point with the same attributes for " +
+                    ", ".join(unpaired))
+    if lost:
+        fig.note += "; not drawn: " + "; ".join(lost)
+    fig.skipped = ("" if fig.panels else "; ".join(lost) if lost
+                   else "no map/unmap rows with both the exporter and the raw path")
     return fig
 
 

@@ -56,6 +56,27 @@ class ExporterOverhead(unittest.TestCase):
         # and a run that lacks the skip-sync partner draws nothing for it
         fig = F.exporter_overhead(run_of([r for r in rows if r["attrs"] == "none"]))
         self.assertFalse(fig.drawn)
+        # and says which line it lost and why
+        self.assertIn("no raw point with the same attributes for cmheap-system-uncached unmap "
+                      "on the coherent device", fig.skipped)
+        fig = F.exporter_overhead(run_of([r for r in rows if r["attrs"] == "none"] +
+                                         [dict(r, device="noncoherent", coherent="0", op="map")
+                                          for r in self.rows()]))
+        self.assertTrue(fig.drawn)
+        self.assertIn("not drawn: this run measured no raw point with the same attributes for "
+                      "cmheap-system-uncached unmap on the coherent device", fig.note)
+
+    def test_exporter_without_raw_points_is_named(self):
+        # page-less carveout memory has nothing to map raw: its line is
+        # missing for that reason, and the figure says so
+        rows = self.rows() + [row(exporter="cmheap-carveout-uncached", caching="uncached",
+                                  size=s, p50_ns=1400) for s in (MiB, 4 * MiB)]
+        fig = F.exporter_overhead(run_of(rows))
+        self.assertEqual(["cmheap-system-uncached"],
+                         [s.label.split(",")[0] for s in fig.panels[0].series])
+        self.assertIn("not drawn: cmheap-carveout-uncached, which has no raw DMA API points",
+                      fig.note)
+        self.assertNotIn("same attributes", fig.note)
 
     def test_points_that_maintain_are_left_out(self):
         rows = [row(size=MiB, p50_ns=5e6), row(size=MiB, path="raw", p50_ns=4e6),

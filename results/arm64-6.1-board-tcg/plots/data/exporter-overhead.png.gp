@@ -14,9 +14,7 @@ set pointsize 0.8
 set multiplot layout 2, 2 title "exporter path overhead vs size (p50 exporter path - p50 raw DMA API, same work)\n6.1.0-50-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'map, coherent device'
 plot 'data/exporter-overhead-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, sync, clean buffer (n=23–200)', \
-	'data/exporter-overhead-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system-uncached, always skip-sync, clean buffer (n=200)', \
 	'data/exporter-overhead-1.dat' index 0 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#1f77b4" notitle, \
-	'data/exporter-overhead-1.dat' index 1 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#d62728" notitle, \
 	0 with lines dt 2 lc rgb "#808080" notitle
 set title 'map, non-coherent device'
 plot 'data/exporter-overhead-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, skip-sync, clean buffer (n=200)', \
@@ -26,9 +24,7 @@ plot 'data/exporter-overhead-2.dat' index 0 using 1:2 with linespoints lw 2 lc r
 	0 with lines dt 2 lc rgb "#808080" notitle
 set title 'unmap, coherent device'
 plot 'data/exporter-overhead-3.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, sync, clean buffer (n=200)', \
-	'data/exporter-overhead-3.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system-uncached, always skip-sync, clean buffer (n=200)', \
 	'data/exporter-overhead-3.dat' index 0 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#1f77b4" notitle, \
-	'data/exporter-overhead-3.dat' index 1 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#d62728" notitle, \
 	0 with lines dt 2 lc rgb "#808080" notitle
 set title 'unmap, non-coherent device'
 plot 'data/exporter-overhead-4.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, skip-sync, clean buffer (n=200)', \

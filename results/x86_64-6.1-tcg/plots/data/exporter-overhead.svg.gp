@@ -15,18 +15,14 @@ set multiplot layout 1, 2 title "exporter path overhead vs size (p50 exporter pa
 set title 'map, coherent device'
 plot 'data/exporter-overhead-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, sync, clean buffer (n=200)', \
 	'data/exporter-overhead-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, sync, clean buffer (n=200)', \
-	'data/exporter-overhead-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, always skip-sync, clean buffer (n=200)', \
 	'data/exporter-overhead-1.dat' index 0 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#1f77b4" notitle, \
 	'data/exporter-overhead-1.dat' index 1 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#d62728" notitle, \
-	'data/exporter-overhead-1.dat' index 2 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#2ca02c" notitle, \
 	0 with lines dt 2 lc rgb "#808080" notitle
 set title 'unmap, coherent device'
 plot 'data/exporter-overhead-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, sync, clean buffer (n=200)', \
 	'data/exporter-overhead-2.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, sync, clean buffer (n=200)', \
-	'data/exporter-overhead-2.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, always skip-sync, clean buffer (n=200)', \
 	'data/exporter-overhead-2.dat' index 0 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#1f77b4" notitle, \
 	'data/exporter-overhead-2.dat' index 1 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#d62728" notitle, \
-	'data/exporter-overhead-2.dat' index 2 using 1:2:4 with labels offset 0,0.6 font ",7" tc rgb "#2ca02c" notitle, \
 	0 with lines dt 2 lc rgb "#808080" notitle
 unset multiplot
 set output
