@@ -215,12 +215,14 @@ static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 		/*
 		 * Reclaim found too little (the shrinker yields while the
 		 * pools are busy): give back everything they hold and try
-		 * once more before failing.
+		 * once more before failing.  Once more even when the drain
+		 * finds the pools empty: it waited for the shrinker that
+		 * held them (kswapd's, say), whose pages are free by now.
 		 */
 		if (!page && !drained) {
 			drained = true;
-			if (cmheap_pools_drain())
-				continue;
+			cmheap_pools_drain();
+			continue;
 		}
 		if (!page) {
 			ret = -ENOMEM;
