@@ -258,8 +258,11 @@ struct page *cmheap_pool_take(struct cmheap_pool *pool, unsigned int order,
 			      bool *clean_it);
 /* Keeps @page for reuse; false when the pool is off or full. */
 bool cmheap_pool_give(struct cmheap_pool *pool, struct page *page);
-/* Frees every pooled page (memory cgroup at its limit): how many. */
-unsigned long cmheap_pools_drain(void);
+/*
+ * Frees every pooled page, waiting for a shrinker busy with them (pools=0,
+ * or an allocation the page allocator cannot meet); debugfs counts them.
+ */
+void cmheap_pools_drain(void);
 
 /* ---- buffers, the dma-buf exporter (cmheap_buffer.c) ---- */
 

@@ -355,7 +355,7 @@ static unsigned long cmheap_pools_free(unsigned long want)
 	return freed;
 }
 
-unsigned long cmheap_pools_drain(void)
+void cmheap_pools_drain(void)
 {
 	struct cmheap_pool *pool;
 	unsigned long freed;
@@ -368,7 +368,6 @@ unsigned long cmheap_pools_drain(void)
 	freed += cmheap_pools_free(ULONG_MAX);
 	mutex_unlock(&cmheap_pools_lock);
 	atomic_long_add(freed, &cmheap_pool_drained);
-	return freed;
 }
 
 static unsigned long cmheap_pool_count(struct shrinker *shrinker,
