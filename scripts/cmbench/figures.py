@@ -379,7 +379,8 @@ def exporter_overhead(run):
     # before the uncached heap's skip-sync partner on coherent devices
     # lack that partner.
     raw_exporters = {r["exporter"] for r in rows if r["path"] == "raw"}
-    memory = {e.get("name"): e.get("memory") for e in run.meta.raw("exporters.found", None) or []}
+    memory = {e.get("name"): e.get("memory") for e in run.meta.raw("exporters.found", None) or []
+              if isinstance(e, dict)}  # a name alone, as exporters_text reads too
     lost = [f"{e}, which has no raw DMA API points" + (f" ({memory[e]})" if memory.get(e) else "")
             for e in sorted({r["exporter"] for r in exp_rows} - raw_exporters)]
     unpaired = sorted({f"{r['exporter']} {r['op']} on the {pretty('device', r['device'])}"
