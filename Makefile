@@ -2,7 +2,12 @@
 # file only names it.  Every target that builds or boots anything installs
 # what is missing first (scripts/deps.sh, quick when nothing is).
 #
-#   make test [ARCH=x86_64|arm64] [KVER=6.1|6.12]   selftests in QEMU guests
+#   make test [ARCH=x86_64|arm64] [KVER=6.1|6.12] [CONFIGS=...]   selftests in
+#                       QEMU guests, every kernel mapped directly, and the
+#                       analysis and gate unit tests
+#   make check          everything CI runs: lint, every DMA configuration,
+#                       the bench harness in guests, the gate for both
+#                       architectures, the debug kernel, the board path
 #   make test ARCH=arm64 KDIR=/path/to/tree KERNEL=/path/to/Image
 #   make modules        cmheap.ko for every target (build/<target>/cmheap.ko)
 #   make lint           W=1 + sparse builds, checkpatch, shellcheck, selftests
@@ -17,7 +22,7 @@
 
 SCRIPTS := scripts
 
-.PHONY: all deps test test-board modules lint bench bench-check plot clean distclean help
+.PHONY: all deps test check test-board modules lint bench bench-check plot clean distclean help
 
 all: help
 
@@ -30,6 +35,9 @@ deps:
 test: deps
 	$(SCRIPTS)/test.sh test
 
+check:
+	$(SCRIPTS)/check.sh
+
 test-board: deps
 	$(SCRIPTS)/board.sh
 
@@ -41,8 +49,8 @@ lint: deps
 
 # make bench [ARCH=] [KVER=] [ICOUNT=1] [TARGET=local] [BENCH_ARGS=] [OUT=]:
 # sweep, plots and report (scripts/bench.sh; no ARCH: host and arm64 plus
-# index.md, scripts/bench-pair.sh); bench-check: icount sweep vs
-# bench/baseline/ (THRESHOLD=10, UPDATE=1 rewrites the baseline);
+# index.md, scripts/bench-pair.sh); bench-check [ARCH=]: the A/B gate,
+# HEAD vs bench/baseline/ACCEPTED in one -icount boot (UPDATE=1 accepts HEAD);
 # plot RESULTS=dir: redraw the figures and report.md of a results folder.
 # Without ARCH or TARGET, make bench measures the host's
 # architecture and arm64 and writes an index of both (scripts/bench-pair.sh).

@@ -1,30 +1,45 @@
 #!/usr/bin/env bash
 # bench-check.sh: the benchmark regression gate (what `make bench-check` runs).
 #
-# Runs a short sweep in a deterministic guest (QEMU TCG -icount, where guest
-# time counts instructions, so a run is repeatable to well under 1% on any
-# host) and compares it with the committed baseline for the same kernel
-# release, bench/baseline/<arch>-<kernel_release>/{results.csv,meta.json},
-# with scripts/compare.  When no baseline has that kernel release it fails
-# and says how to make one: a baseline only means something for the kernel
-# it ran on, and Debian serves only its newest kernel build to fetch.
+# An A/B comparison in one boot, immune to the kernel Debian serves: the
+# accepted revision (A, the commit in bench/baseline/ACCEPTED) and the work
+# tree (B, HEAD with any uncommitted changes) are each built into a
+# cmheap.ko and a cmheap-bench of their own, and one deterministic guest
+# (QEMU TCG -icount: guest time counts instructions) of today's kernel
+# measures A, then B, then A again, each side driving its own module with
+# its own program (rmmod and insmod between).  The DMA routes (direct and
+# bounced; see dma_configs below for the IOMMU) each get such a boot.  scripts/cmbench/gate.py judges:
+# a point regresses when B - mean(A1, A2) exceeds max(2%, 3 x |A2 - A1|,
+# 2 ticks); maintenance or zeroing lost fails like a regression; three
+# controls (points that run no cmheap code) that moved void the boot.
+# A failing boot is confirmed by a second that runs B, A, B: only the
+# points that fail in both fail the gate.  A void boot is run again once, then fails as noisy.
+#
+# The absolute numbers are a trend, not a gate: bench/baseline/<arch>-
+# <release>/ keeps the last recorded run of the accepted revision; when the
+# kernel release differs, the check prints what the kernel alone changed
+# (the accepted revision on both kernels) and keeps today's run in build/.
+#
+#   bench-check.sh      (settings from the environment, as make passes them)
 #
 # Environment:
 #   ARCH=x86_64|arm64 (default: the host's)  KVER=6.1|6.12 (default 6.12)
-#   THRESHOLD=10     percent a point may be slower before it fails
-#   UPDATE=1         write the run as the new baseline instead of comparing
-#                    (refused on a tree with uncommitted changes)
-#   CHECK_ARGS="..." the sweep (default below; a baseline made with other
-#                    arguments is reported, and its points this run lacks fail)
+#   UPDATE=1         on a tree without uncommitted changes: run A/B for both
+#                    architectures, show what changed, then accept HEAD
+#                    (bench/baseline/ACCEPTED) and record its absolute runs
+#                    (bench/baseline/<arch>-<release>/); commit the result
+#   THRESHOLD=2 NOISE=3 TICKS=2 LOST=25 VOID_CONTROLS=3
+#                    the verdict's knobs (python3 -m cmbench gate --help)
+#   CHECK_ARGS="..." the sweep (default below)   DMA_CONFIGS="direct bounce"
+#   ACCEPTED=REV     judge against another revision than the recorded one
+#   A_TREE=dir B_TREE=dir   source trees to compare instead of the accepted
+#                    revision and the work tree (how the gate is tested)
+#   BOOTS="DIR [DIR2 ...]"  judge boot folders made already (each with a1/,
+#                    b/, a2/), in order, as if they were the boots: no guest
+#   CHECK_DIR=dir    where the boots go (default build/bench-check)
 #   NO_DEPS=1        as for bench.sh
-#   BASELINE=dir RUNS="DIR [DIR2]"  judge result folders made already (the
-#                    first run, and the confirmation run) against a baseline
-#                    folder, without a guest: how the gate itself is tested
-# A failure must show in two runs: a first run with failing points (slower,
-# maintenance lost, missing) is followed by a second, and the check fails
-# only if the second fails on at least one of the same points.
-# Exit status: 0 no regression, 1 regression, no baseline for the kernel
-# release, or failure.
+# Exit status: 0 pass; 1 regression or lost work confirmed, noisy, or a
+# failure; 2 bad usage.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
 
@@ -32,135 +47,193 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 scripts=$root/scripts
 host_arch=$(uname -m)
 case $host_arch in aarch64) host_arch=arm64 ;; esac
-arch=${ARCH:-$host_arch}
 kver=${KVER:-6.12}
-threshold=${THRESHOLD:-10}
 update=${UPDATE:-0}
+# The IOMMU route is not in the default: its points depend on the IOVA
+# allocator's and the IOMMU page tables' state, which differs between the
+# A and B runs of one boot (measured: a raw 4 MiB map through arm64's SMMUv3
+# took 2192 instructions in A1 and A2 and 29920 in B, sources identical),
+# so its controls void every boot.  DMA_CONFIGS="direct iommu bounce" runs
+# it anyway.
+dma_configs=${DMA_CONFIGS:-direct bounce}
+gate_args=(--threshold "${THRESHOLD:-2}" --noise "${NOISE:-3}" --ticks "${TICKS:-2}" --lost "${LOST:-25}"
+	--void-controls "${VOID_CONTROLS:-3}")
+arches=${ARCH:-$host_arch}
+# The accepted revision is one for both architectures: accepting HEAD shows
+# what changed on both first.
+[ "$update" != 1 ] || arches="x86_64 arm64"
+t_start=$SECONDS
 
-# The gate's sweep: the kernel-timed operations that carry the project's
-# claims (map/unmap with and without skip-sync, syncs, the sg-entry sweep)
-# over a few sizes, with a fixed sample count (no time budget, so the sample
-# count cannot depend on timing), and the user-space ones but
-# alloc_free_cold: that one is a single sample (the first allocation of a
-# size), not a median, and it moves by tens of percent between boots.
-# About a minute of guest time under TCG -icount on x86_64.
-default_args="--sizes 4K,64K,1M,4M --iterations 21 --min-samples 21 --time-budget-ms 100000 --warmup 2 --sg-size 1M --max-orders 0,4,8 --directions bidirectional --ops map,unmap,map_unmap,sync_dev,sync_cpu,dmabuf_sync,alloc_free_warm,mmap_touch,cpu_write,cpu_read"
+# The gate's sweep: every kernel-timed op (map, unmap, the syncs, the range
+# syncs) in every direction, the sg-entry sweep, and the allocations with
+# the pools on and off (cold included: with lost zeroing it is the point
+# that shows), pool_shrink and the CPU-side ops, with a fixed sample count
+# (no time budget, so the count cannot depend on timing).  Under -icount
+# the three runs of a boot take about a minute of guest time each.
+default_args="--sizes 4K,64K,1M,4M --iterations 21 --min-samples 21 --time-budget-ms 100000 --warmup 2 --sg-size 1M --max-orders 0,4,8 --ops map,unmap,map_unmap,sync_dev,sync_cpu,dmabuf_sync,range_sync,alloc,pool_shrink,alloc_free_warm,alloc_free_cold,mmap_touch,cpu_write,cpu_read"
 check_args=${CHECK_ARGS:-$default_args}
 
-say() { echo "[bench-check] $*" >&2; }
+say() { echo "[bench-check $(printf '%4d' $((SECONDS - t_start)))s] $*" >&2; }
+die() { say "FAIL: $*"; exit 1; }
 
-if [ "${NO_DEPS:-0}" != 1 ]; then
+for a in $arches; do
+	case $a in x86_64 | arm64) ;; *) echo "bench-check: ARCH is x86_64 or arm64, not '$a'" >&2; exit 2 ;; esac
+done
+read -r -a boots_given <<<"${BOOTS:-}"
+
+if [ "${NO_DEPS:-0}" != 1 ] && [ "${#boots_given[@]}" -eq 0 ]; then
 	"$scripts/deps.sh"
 fi
-# A baseline says what a commit measures: made from a clean tree only.
 if [ "$update" = 1 ] && [ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ]; then
-	say "FAIL: UPDATE=1 on a tree with changes: commit them first (a baseline records the commit it measured)"
+	say "UPDATE=1 on a tree with changes: commit them first (the accepted revision is a commit)"
 	git -C "$root" status --short >&2
 	exit 1
 fi
-read -r -a runs <<<"${RUNS:-}"
-if [ -n "${BASELINE:-}" ]; then
-	baseline=$BASELINE
-	krel=$(basename "$baseline")
-else
-	tdir=$("$scripts/fetch-kernel.sh" "$arch" "$kver")
-	krel=$(awk -F= '$1 == "KRELEASE" { print $2 }' "$tdir/target.env")
-	baseline=$root/bench/baseline/$arch-$krel
+
+# The two sides' source trees: A from git (the accepted revision, exported
+# once into build/), B the work tree.
+tree_a=${A_TREE:-} tree_b=${B_TREE:-$root} rev_a=given
+rev_b=$(git -C "$root" describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+[ -z "${B_TREE:-}" ] || rev_b="tree $B_TREE"
+if [ -n "$tree_a" ]; then
+	rev_a="tree $tree_a"
+elif [ "${#boots_given[@]}" -eq 0 ]; then
+	accepted=${ACCEPTED:-$(sed -n '/^[0-9a-f]\{7,40\}$/{p;q}' "$root/bench/baseline/ACCEPTED" 2>/dev/null || true)}
+	[ -n "$accepted" ] || die "no accepted revision: bench/baseline/ACCEPTED holds none (UPDATE=1 accepts HEAD)"
+	full=$(git -C "$root" rev-parse --verify --quiet "$accepted^{commit}") ||
+		die "the accepted revision $accepted is not in this clone (a shallow clone? git fetch --unshallow)"
+	rev_a=$(git -C "$root" rev-parse --short=12 "$full")
+	tree_a=$root/build/bench-check/tree-$rev_a
+	if [ ! -e "$tree_a/.complete" ]; then
+		rm -rf "$tree_a"
+		mkdir -p "$tree_a"
+		git -C "$root" archive "$full" kernel include bench lib | tar -x -C "$tree_a"
+		touch "$tree_a/.complete"
+	fi
 fi
 
-if [ "$update" != 1 ] && [ ! -r "$baseline/results.csv" ]; then
-	have=''
-	for d in "$root"/bench/baseline/*/; do
-		[ -r "$d/results.csv" ] && have+=" $(basename "$d")"
-	done
-	say "no baseline for $arch $krel (bench/baseline/$arch-$krel/); have:${have:- none}"
-	# Debian's archive serves only the newest build of a kernel package, so
-	# the baseline's release cannot be fetched again: a new release fails
-	# rather than passing unchecked, and says how to make its baseline.
-	say "FAIL: the kernel release differs from every baseline's. On a clean tree at a commit"
-	say "  whose gate passed, run: UPDATE=1 make bench-check ARCH=$arch KVER=$kver, and commit"
-	say "  bench/baseline/$arch-$krel/ (the old release's folder can go)"
-	exit 1
-fi
-
-out=$root/build/bench-check/$arch-$krel
-# sweep OUT_DIR [N]: one run of the check sweep (or RUNS' N-th folder).
-sweep() {
-	local t0=$SECONDS
-	if [ "${#runs[@]}" -gt "${2:-0}" ]; then
-		rm -rf "$1"
-		mkdir -p "$1"
-		cp "${runs[${2:-0}]}/results.csv" "$1/"
-		say "run $((${2:-0} + 1)): ${runs[${2:-0}]}"
+# boot ARCH DIR [swapped]: one A/B/A boot per DMA configuration, rows of
+# the routes joined (bench.sh AB_TREES), or B/A/B when swapped (the
+# confirming boot: what running in the middle of a boot does then counts
+# against A, so it cannot confirm itself); order.txt says which.  Or the
+# next folder of BOOTS.
+next_given=0
+boot() {
+	local arch=$1 dir=$2 t0=$SECONDS order="A B A" trees="$tree_a $tree_b" revs="${rev_a// /_} ${rev_b// /_}"
+	if [ "${3:-}" = swapped ]; then
+		order="B A B" trees="$tree_b $tree_a" revs="${rev_b// /_} ${rev_a// /_}"
+	fi
+	if [ "${#boots_given[@]}" -gt 0 ]; then
+		[ "$next_given" -lt "${#boots_given[@]}" ] || die "BOOTS has no boot left for $dir"
+		rm -rf "$dir"
+		mkdir -p "$(dirname "$dir")"
+		cp -r "${boots_given[$next_given]}" "$dir"
+		say "boot: ${boots_given[$next_given]}"
+		next_given=$((next_given + 1))
 		return 0
 	fi
-	say "running the check sweep on $arch $krel (QEMU TCG -icount)..."
-	OUT=$1 ICOUNT=1 NO_DEPS=1 NO_REPORT=1 ARCH=$arch KVER=$kver LABEL=bench-check \
-		BENCH_ARGS="$check_args" "$scripts/bench.sh" >/dev/null
-	say "sweep done in $((SECONDS - t0)) s"
+	say "$arch: ${order// /, } (A $rev_a, B $rev_b) in one -icount boot per DMA configuration ($dma_configs)..."
+	if ! OUT=$dir ICOUNT=1 NO_DEPS=1 NO_REPORT=1 ARCH=$arch KVER=$kver LABEL="bench-check $order" \
+		AB_TREES="$trees" AB_REVS="$revs" DMA_CONFIGS="$dma_configs" \
+		BENCH_ARGS="$check_args" "$scripts/bench.sh" >"$dir.log" 2>&1; then
+		tail -n 20 "$dir.log" >&2
+		die "the A/B boot failed ($dir.log)"
+	fi
+	echo "$order" >"$dir/order.txt"
+	say "boot done in $((SECONDS - t0)) s"
 }
-sweep "$out"
 
-if [ "$update" = 1 ]; then
-	mkdir -p "$baseline"
-	cp "$out/results.csv" "$out/meta.json" "$baseline/"
-	say "baseline written: bench/baseline/$arch-$krel/ ($(($(wc -l <"$out/results.csv") - 1)) points)"
-	exit 0
-fi
-
-old_cmd=''
-[ ! -r "$baseline/meta.json" ] ||
-	old_cmd=$(PYTHONPATH=$scripts python3 -m cmbench meta "$baseline/meta.json" command_line || true)
-case $old_cmd in
-*"$check_args"*) ;;
-*) say "warning: the baseline was made with other arguments ($old_cmd); its points this run lacks fail as missing (UPDATE=1 to make a new baseline)" ;;
-esac
-# --resolution auto: arm64's counter ticks every 16 ns in QEMU, and a point
-# that moved by one tick is not a regression.  The table goes to stdout and
-# to OUT.compare.
-check() {
-	local rc=0
-	"$scripts/compare" "$baseline" "$1" --threshold "$threshold" --resolution auto --quiet \
-		>"$1.compare" || rc=$?
-	cat "$1.compare"
+judge() { # OUT BOOT... : the verdict's exit status; its report in OUT and on stdout
+	local out=$1 rc=0
+	shift
+	PYTHONPATH=$scripts python3 -m cmbench gate "${gate_args[@]}" "$@" >"$out" || rc=$?
+	cat "$out"
 	return "$rc"
 }
-# failing_points COMPARE_OUTPUT: one line per point that failed (slower,
-# maintenance lost, missing), its dimensions as compare printed them.
-failing_points() {
-	awk '/\*\*(REGRESSION|MAINTENANCE LOST\?)\*\*/ {
-			n = split($0, f, " [|] "); l = ""
-			for (i = 1; i <= 12 && i <= n; i++) l = l f[i] "|"
-			print l
-		}
-		/^- only in old \(\*\*MISSING\*\*\): / { sub(/ \(nents [^)]*\)$/, ""); sub(/^.*: /, ""); print "missing " $0 }' "$1" | sort -u
-}
-rc=0
-check "$out" || rc=$?
-if [ "$rc" -eq 1 ]; then
-	# Deterministic mode repeats to a fraction of a percent, but not always:
-	# rarely, background work in the guest lands inside a point's samples.
-	# A failure counts when a second run fails on the same point.
-	say "a point failed (slower than +$threshold%, maintenance lost or missing): running the sweep again to confirm"
-	sweep "$out.again" 1
-	rc=0
-	check "$out.again" || rc=$?
-	if [ "$rc" -eq 1 ]; then
-		same=$(comm -12 <(failing_points "$out.compare") <(failing_points "$out.again.compare"))
-		if [ -z "$same" ]; then
-			say "not confirmed: the second run failed on other points than the first (noise)"
-			rc=0
-		else
-			say "confirmed on: $(echo "$same" | tr '\n' ';')"
-		fi
-	else
-		say "not confirmed by the second run: the first run's failing points were noise"
+
+# The kernel's own change, when today's release differs from the last
+# absolute run recorded: A (the accepted revision) on today's kernel
+# against that run.  Reported, never failed.
+trend() { # ARCH KRELEASE A1_DIR
+	local arch=$1 krel=$2 a1=$3 last='' d rev
+	for d in "$root"/bench/baseline/"$arch"-*/; do
+		[ -r "$d/results.csv" ] && last=$d
+	done
+	if [ -z "$last" ]; then
+		say "trend: no absolute run of $arch recorded yet (UPDATE=1 records one)"
+		return 0
 	fi
-	out=$out.again
+	last=${last%/}
+	if [ "$(basename "$last")" = "$arch-$krel" ]; then
+		return 0
+	fi
+	rev=$(PYTHONPATH=$scripts python3 -m cmbench meta "$last/meta.json" git_rev 2>/dev/null || echo unknown)
+	say "trend: the kernel moved, $(basename "$last") -> $arch-$krel; the accepted revision on today's kernel against the last recorded run (of $rev; not a verdict):"
+	"$scripts/compare" "$last" "$a1" --resolution auto --allow-missing --quiet | grep '^compare: ' >&2 || true
+	say "trend: today's run is in $a1; UPDATE=1 records it as bench/baseline/$arch-$krel/"
+}
+
+overall=0
+for arch in $arches; do
+	if [ "${#boots_given[@]}" -gt 0 ]; then
+		krel=given
+	else
+		tdir=$("$scripts/fetch-kernel.sh" "$arch" "$kver")
+		krel=$(awk -F= '$1 == "KRELEASE" { print $2 }' "$tdir/target.env")
+	fi
+	out=${CHECK_DIR:-$root/build/bench-check}/$arch-$krel
+	mkdir -p "$out"
+	say "$arch $krel: judging $rev_b against $rev_a"
+
+	rc=0
+	boot "$arch" "$out/boot1"
+	judge "$out/boot1.gate" "$out/boot1" || rc=$?
+	first=boot1
+	if [ "$rc" -eq 3 ]; then
+		say "boot 1 void (a control moved between A and B): booting again once"
+		boot "$arch" "$out/boot1b"
+		rc=0
+		judge "$out/boot1b.gate" "$out/boot1b" || rc=$?
+		first=boot1b
+		[ "$rc" -ne 3 ] || { say "FAIL: noisy: the controls moved in two boots (logs in $out)"; overall=1; continue; }
+	fi
+	if [ "$rc" -eq 1 ] && [ "$update" != 1 ]; then
+		say "a point regressed or lost work in the first boot: a second boot, B A B, to confirm"
+		boot "$arch" "$out/boot2" swapped
+		rc=0
+		judge "$out/gate" "$out/$first" "$out/boot2" || rc=$?
+		if [ "$rc" -eq 3 ]; then
+			say "the confirming boot was void: booting again once"
+			boot "$arch" "$out/boot2b" swapped
+			rc=0
+			judge "$out/gate" "$out/$first" "$out/boot2b" || rc=$?
+			[ "$rc" -ne 3 ] || { say "FAIL: noisy: the controls moved in the confirming boots (logs in $out)"; overall=1; continue; }
+		fi
+	fi
+	[ "${#boots_given[@]}" -gt 0 ] || trend "$arch" "$krel" "$out/$first/a1"
+	case $rc in
+	0) say "$arch PASS: $rev_b against $rev_a, $krel" ;;
+	1)
+		if [ "$update" = 1 ]; then
+			say "$arch: HEAD moved the points above (UPDATE=1: accepted as they are)"
+		else
+			say "$arch FAIL: $rev_b regressed or lost work against $rev_a (above; boots in $out)"
+			overall=1
+		fi
+		;;
+	*) say "$arch FAIL: the gate could not judge (exit $rc)"; overall=1 ;;
+	esac
+	if [ "$update" = 1 ] && [ "$overall" -eq 0 ]; then
+		# The absolute run of the accepted revision on this kernel: HEAD's, B.
+		rm -rf "$root"/bench/baseline/"$arch"-*/
+		mkdir -p "$root/bench/baseline/$arch-$krel"
+		cp "$out/$first/b/results.csv" "$out/$first/b/meta.json" "$root/bench/baseline/$arch-$krel/"
+		say "recorded bench/baseline/$arch-$krel/ ($(($(wc -l <"$out/$first/b/results.csv") - 1)) points)"
+	fi
+done
+if [ "$update" = 1 ] && [ "$overall" -eq 0 ]; then
+	git -C "$root" rev-parse HEAD >"$root/bench/baseline/ACCEPTED"
+	say "accepted $(git -C "$root" rev-parse --short=12 HEAD): commit bench/baseline/"
 fi
-case $rc in
-0) say "PASS: no point slower than +$threshold%, none lost its maintenance, none missing, against $baseline" ;;
-1) say "FAIL: against $baseline (full table: scripts/compare $baseline $out)" ;;
-*) say "FAIL: compare failed ($rc)" ;;
-esac
-[ "$rc" -eq 0 ]
+say "done in $((SECONDS - t_start)) s"
+exit "$overall"

@@ -35,6 +35,15 @@
 #   NO_DEPS=1          do not run scripts/deps.sh
 #   NO_REPORT=1        skip the figures and report.md
 #   BENCH_BIN=file     a cmheap-bench built elsewhere, instead of make -C bench
+#   AB_TREES="A B"     the A/B/A run of scripts/bench-check.sh (TARGET=qemu):
+#                      two source trees (kernel/, include/, bench/, lib/ of
+#                      two revisions), each built into a cmheap.ko and a
+#                      cmheap-bench of its own; every guest loads A's
+#                      module and sweeps with A's program, unloads it, does
+#                      the same with B, then with A again, so that the
+#                      folder holds a1/, b/ and a2/ (results.csv and
+#                      meta.json each) measured in one boot.  AB_REVS="RA
+#                      RB" says in meta.json what each is.  No figures.
 # Exit status: 0 success; 1 build, boot or benchmark failure; 2 bad usage.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
@@ -64,6 +73,13 @@ say() { echo "[bench $(printf '%4d' $((SECONDS - t_start)))s] $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
 case $target in qemu | local) ;; *) echo "bench: TARGET must be qemu or local" >&2; exit 2 ;; esac
+ab=()
+[ -z "${AB_TREES:-}" ] || read -r -a ab <<<"$AB_TREES"
+read -r -a ab_revs <<<"${AB_REVS:-unknown unknown}"
+if [ -n "${AB_TREES:-}" ] && { [ "${#ab[@]}" -ne 2 ] || [ "$target" != qemu ] || [ -n "${BENCH_BIN:-}" ]; }; then
+	echo "bench: AB_TREES takes two source trees, for TARGET=qemu, without BENCH_BIN" >&2
+	exit 2
+fi
 case $arch in x86_64 | arm64) ;; *) echo "bench: ARCH must be x86_64 or arm64" >&2; exit 2 ;; esac
 
 git_rev=$(git -C "$root" describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
@@ -78,13 +94,13 @@ build_bench_module() { # KDIR ARCH DIR
 	build_module "$@" || die "cmheap.ko did not build ($3/module.log)"
 }
 
-build_bench() { # ARCH DIR
+build_bench() { # ARCH DIR (the sources of $bench_tree, else $root)
 	if [ -n "${BENCH_BIN:-}" ]; then
 		mkdir -p "$2/bench"
 		cp "$BENCH_BIN" "$2/bench/cmheap-bench"
 		return 0
 	fi
-	if ! make -C "$root/bench" -j"$jobs" OUTPUT="$2/bench" CROSS_COMPILE="$(cross_for "$1")" \
+	if ! make -C "${bench_tree:-$root}/bench" -j"$jobs" OUTPUT="$2/bench" CROSS_COMPILE="$(cross_for "$1")" \
 		>"$2/bench.log" 2>&1; then
 		tail -n 30 "$2/bench.log" >&2
 		die "cmheap-bench did not build ($2/bench.log)"
@@ -231,14 +247,33 @@ else
 fi
 set_out "$kver" "$accel"
 
-say "building cmheap.ko for $krel..."
-build_bench_module "${KDIR:?}" "$arch" "$dir"
-say "building cmheap-bench for $arch..."
-build_bench "$arch" "$dir"
+if [ "${#ab[@]}" -eq 2 ]; then
+	for i in 0 1; do
+		side=a
+		[ "$i" = 0 ] || side=b
+		say "building side ${side^^}'s cmheap.ko and cmheap-bench (${ab_revs[$i]:-unknown}: ${ab[$i]})..."
+		module_tree=${ab[$i]} build_bench_module "${KDIR:?}" "$arch" "$dir/$side"
+		bench_tree=${ab[$i]} build_bench "$arch" "$dir/$side"
+	done
+else
+	say "building cmheap.ko for $krel..."
+	build_bench_module "${KDIR:?}" "$arch" "$dir"
+	say "building cmheap-bench for $arch..."
+	build_bench "$arch" "$dir"
+fi
 
 qemu="qemu-system-x86_64"
 [ "$arch" = arm64 ] && qemu="qemu-system-aarch64"
 qemu_version=$("$qemu" --version | awk 'NR == 1 { sub(/^QEMU emulator version /, ""); print }')
+
+# The first lines of a job: what it is, and the accelerator qemu-run.sh
+# says runs the guest (cmheap_accel=), for cmheap-bench's meta.json.
+job_header() { # WHAT
+	echo "# Written by scripts/bench.sh: $1 for scripts/guest/init.sh."
+	echo "accel=$(shq "$accel")"
+	# shellcheck disable=SC2016 # expanded in the guest
+	echo 'for w in $(cat /proc/cmdline); do case $w in cmheap_accel=*) accel=${w#*=} ;; esac; done'
+}
 
 # The job of one guest: cmheap-bench with the arguments given, its exit
 # status in bench-rc.txt.
@@ -246,16 +281,48 @@ write_job() { # FILE ARGS...
 	local file=$1
 	shift
 	{
-		echo "# Written by scripts/bench.sh: a benchmark job for guest-init.sh."
-		echo "accel=$(shq "$accel")"
-		# shellcheck disable=SC2016 # expanded in the guest
-		echo 'for w in $(cat /proc/cmdline); do case $w in cmheap_accel=*) accel=${w#*=} ;; esac; done'
+		job_header "a benchmark job"
 		echo "./cmheap-bench --out \"\$RESULTS/bench\" --accelerator \"\$accel\"" \
 			"--qemu-version $(shq "$qemu_version") --git-rev $(shq "$git_rev")" \
 			"${label:+--label $(shq "$label")} --progress-every 1 $*"
 		echo "rc=\$?"
 		echo "echo \$rc >\"\$RESULTS/bench-rc.txt\""
 		echo "exit \$rc"
+	} >"$file"
+}
+
+# The A/B/A job: each side's module loaded in turn with the rig's
+# parameters and swept by that side's own program, into $RESULTS/a1, b, a2.
+write_ab_job() { # FILE ARGS...
+	local file=$1
+	shift
+	{
+		job_header "an A/B/A benchmark job"
+		echo "rev_a=$(shq "${ab_revs[0]}") rev_b=$(shq "${ab_revs[1]:-unknown}")"
+		cat <<'JOB'
+params=$(cat /cmheap/cmheap.params 2>/dev/null)
+rc=0
+for step in a1 b a2; do
+	side=${step%[12]}
+	rev=$rev_a
+	[ "$side" = a ] || rev=$rev_b
+	echo "cmheap-init: A/B/A step $step: side $side ($rev)"
+	if ! insmod "/cmheap/$side/cmheap.ko" $params; then
+		echo "cmheap-init: side $side's cmheap.ko did not load"
+		rc=1
+		break
+	fi
+JOB
+		echo "	\"/cmheap/\$side/cmheap-bench\" --out \"\$RESULTS/\$step\" --accelerator \"\$accel\"" \
+			"--qemu-version $(shq "$qemu_version") --git-rev \"\$rev\"" \
+			"${label:+--label $(shq "$label")} --progress-every 1 $* || rc=\$?"
+		cat <<'JOB'
+	rmmod cmheap || { echo "cmheap-init: rmmod cmheap failed after step $step"; rc=1; }
+	[ "$rc" = 0 ] || break
+done
+echo "$rc" >"$RESULTS/bench-rc.txt"
+exit "$rc"
+JOB
 	} >"$file"
 }
 
@@ -282,17 +349,46 @@ esac
 main_args=$bench_args
 # the DMA sweep: kernel ops on edu, the same sizes and sg sweep otherwise
 dma_args="--devices edu --ops kernel $bench_args"
+# An --ops of BENCH_ARGS would win over that "kernel" and measure the
+# userspace ops again in each route's guest, as duplicate rows: those
+# guests keep only its kernel ops.
+read -r -a words <<<"$bench_args"
+for i in "${!words[@]}"; do
+	if [ "${words[$i]}" != --ops ] || [ -z "${words[$((i + 1))]:-}" ]; then continue; fi
+	kernel_ops=()
+	IFS=, read -r -a listed <<<"${words[$((i + 1))]}"
+	for op in "${listed[@]}"; do
+		case $op in
+		kernel | all) kernel_ops+=(kernel) ;;
+		map | unmap | map_unmap | sync_dev | sync_cpu | dmabuf_sync | range_sync*) kernel_ops+=("$op") ;;
+		esac
+	done
+	[ "${#kernel_ops[@]}" -gt 0 ] || [ "${#dma_list[@]}" -lt 2 ] ||
+		die "BENCH_ARGS' --ops has no kernel op for the guests of DMA_CONFIGS' other routes"
+	[ "${#kernel_ops[@]}" -gt 0 ] || kernel_ops=(kernel)
+	dma_args+=" --ops $(IFS=,; echo "${kernel_ops[*]}")"
+done
 [ "${#dma_list[@]}" -eq 0 ] || main_args="--devices test,edu $bench_args"
 
 payload=$dir/payload
 rm -rf "$payload"
 mkdir -p "$payload"
-cp "$dir/cmheap.ko" "$dir/bench/cmheap-bench" "$payload/"
-write_job "$payload/job.sh" "$main_args"
-write_job "$payload/job-dma.sh" "$dma_args"
+if [ "${#ab[@]}" -eq 2 ]; then
+	# No cmheap.ko at the top: the guest's init loads none, the job does.
+	for side in a b; do
+		mkdir -p "$payload/$side"
+		cp "$dir/$side/cmheap.ko" "$dir/$side/bench/cmheap-bench" "$payload/$side/"
+	done
+	write_ab_job "$payload/job.sh" "$main_args"
+	write_ab_job "$payload/job-dma.sh" "$dma_args"
+else
+	cp "$dir/cmheap.ko" "$dir/bench/cmheap-bench" "$payload/"
+	write_job "$payload/job.sh" "$main_args"
+	write_job "$payload/job-dma.sh" "$dma_args"
+fi
 # The carveout heaps are measured too, in the regions the test rig reserves
 # (carveout_for in scripts/build-lib.sh): the kernel command-line word,
-# cmheap.ko's parameter (guest-init.sh reads cmheap.params), and on arm64
+# cmheap.ko's parameter (scripts/guest/init.sh reads cmheap.params), and on arm64
 # the device tree's reserved-memory node.  edu is driven with the 64-bit
 # mask qemu-run.sh gives it.
 mapfile -t carveout < <(carveout_for "$arch" "${MEM:-2G}")
@@ -348,16 +444,37 @@ run_guest() { # NAME DMA_CONFIG JOB RESDIR LOGDIR
 res=$dir/results
 run_guest "the sweep" "${dma_list[0]:-}" "" "$res" "$out/logs"
 # The other DMA configurations, each in a guest of its own; their rows are
-# appended to the main results.csv and their meta.json kept beside it.
+# appended to the main results.csv and their meta.json kept beside it (an
+# A/B/A run: each step's, in its folder).
+steps=(bench)
+[ "${#ab[@]}" -ne 2 ] || steps=(a1 b a2)
 for cfg in "${dma_list[@]:1}"; do
 	run_guest "the $cfg DMA sweep" "$cfg" /cmheap/job-dma.sh "$dir/results-$cfg" "$out/logs/$cfg"
-	tail -n +2 "$dir/results-$cfg/bench/results.csv" >>"$res/bench/results.csv"
-	cp "$dir/results-$cfg/bench/meta.json" "$out/meta-$cfg.json"
+	for step in "${steps[@]}"; do
+		tail -n +2 "$dir/results-$cfg/$step/results.csv" >>"$res/$step/results.csv"
+		dest=$out
+		[ "$step" = bench ] || dest=$out/$step
+		mkdir -p "$dest"
+		cp "$dir/results-$cfg/$step/meta.json" "$dest/meta-$cfg.json"
+	done
 done
 
 if [ "$real_accel" != "$accel" ] && [ -z "${OUT:-}" ]; then
 	new=${out%-"$accel"-*}-$real_accel-${out##*-"$accel"-}
 	mv "$out" "$new"
 	out=$new
+fi
+if [ "${#ab[@]}" -eq 2 ]; then
+	for step in a1 b a2; do
+		if [ ! -s "$res/$step/results.csv" ] || [ ! -s "$res/$step/meta.json" ]; then
+			die "no results of step $step came back (logs: $out/logs)"
+		fi
+		mkdir -p "$out/$step"
+		cp "$res/$step/results.csv" "$res/$step/meta.json" "$out/$step/"
+	done
+	host_note after
+	say "A/B/A: $(($(wc -l <"$out/b/results.csv") - 1)) points a side, done in $((SECONDS - t_start)) s"
+	echo "$out"
+	exit 0
 fi
 finish "$res/bench"

@@ -44,7 +44,7 @@ die() { say "ERROR: $*"; exit 1; }
 packages=(build-essential "linux-image-$darch" "linux-headers-$darch" gnuplot-nox
 	python3 sudo kmod procps xz-utils)
 
-image_version=2
+image_version=3
 base=$cmheap_cache/board/$arch
 key=$(echo "$image_version ${packages[*]} $mirror" | sha256sum | cut -c1-12)
 env_file=$base/board.env
@@ -83,7 +83,7 @@ fi
 # What a board's administrator would have set up: sources (for apt-get
 # download linux-source-6.12 in scripts/fetch-source.sh), a name, the root
 # filesystem in fstab, and the launcher PID 1 runs: it unpacks the
-# repository from its disk and hands over to scripts/board-init.sh there.
+# repository from its disk and hands over to scripts/guest/board-init.sh there.
 cat >"$tree/etc/apt/sources.list" <<EOF
 deb $mirror bookworm main
 deb $mirror bookworm-updates main
@@ -103,7 +103,7 @@ mkdir -p "$tree/usr/local/sbin"
 cat >"$tree/usr/local/sbin/cmheap-board-launch" <<'EOF'
 #!/bin/sh
 # PID 1 of the board guest (scripts/board-image.sh): the repository comes on
-# the virtio disk with serial cmheap-src, as a tar; scripts/board-init.sh in
+# the virtio disk with serial cmheap-src, as a tar; scripts/guest/board-init.sh in
 # it does the rest.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -o remount,rw /
@@ -113,13 +113,19 @@ done
 rm -rf /root/cmheap
 mkdir -p /root/cmheap
 tar -xf "$src" -C /root/cmheap
-exec sh /root/cmheap/scripts/board-init.sh
+exec sh /root/cmheap/scripts/guest/board-init.sh
 EOF
 chmod 755 "$tree/usr/local/sbin/cmheap-board-launch"
 
 # 2. The second stage, chrooted into the tree (native) or the image
 # (emulated).  Success leaves a marker file with the contents of /boot.
 img=$base/rootfs.img
+# The tree as an ext4 image.  mkfs.ext4 says "Creating regular file" on
+# stdout, even with -q, when the file is new: stdout is this script's
+# answer (the board.env path), so its chatter goes to stderr.
+make_image() {
+	mkfs.ext4 -q -F -L cmheap-board -d "$tree" "$img" 6G >&2
+}
 stage2_native() {
 	local rc=0
 	trap release_mounts EXIT
@@ -132,20 +138,20 @@ stage2_native() {
 	trap - EXIT
 	[ "$rc" -eq 0 ] || { tail -n 20 "$base/stage2.log" >&2; die "debootstrap --second-stage failed ($base/stage2.log)"; }
 	say "making the ext4 image..."
-	mkfs.ext4 -q -F -L cmheap-board -d "$tree" "$img" 6G
+	make_image
 }
 
 stage2_emulated() {
 	local work=$base/stage2 tdir
 	say "making the ext4 image..."
-	mkfs.ext4 -q -F -L cmheap-board -d "$tree" "$img" 6G
+	make_image
 	tdir=$("$here/fetch-kernel.sh" "$arch" 6.12)
 	# shellcheck source=/dev/null
 	. "$tdir/target.env"
 	mkdir -p "$work/payload"
 	cat >"$work/payload/job.sh" <<'EOF'
 # Written by scripts/board-image.sh: debootstrap's second stage.
-# (guest-init.sh brings virtio disks up only after the job: do it now.)
+# (guest/init.sh brings virtio disks up only after the job: do it now.)
 modprobe virtio_pci 2>/dev/null
 modprobe virtio_blk 2>/dev/null
 modprobe ext4

@@ -6,7 +6,7 @@
 # the host's), booted in QEMU with its own kernel and initrd, the way a
 # board boots its Debian; the repository (this work tree, without build/,
 # out/ and .git/) comes in on a second disk.  In the guest,
-# scripts/board-init.sh runs the "On real hardware" block of README.md line
+# scripts/guest/board-init.sh runs the "On real hardware" block of README.md line
 # by line: build cmheap.ko against the installed headers, insmod, the
 # selftests in place, rmmod, `make bench TARGET=local`.  The root disk is a
 # snapshot: every run starts from the same cached image.

@@ -13,7 +13,10 @@
 #                             the sources under DIR/src (so that concurrent
 #                             builds for other targets do not clash), log in
 #                             DIR/module.log, result in DIR/cmheap.ko; on
-#                             failure prints the log's tail and returns 1
+#                             failure prints the log's tail and returns 1.
+#                             The sources are $root's, or those of the tree
+#                             $module_tree names (another revision's, for
+#                             scripts/bench-check.sh's A/B run)
 # Needs $root (the repository) set by the caller.
 : "${root:?build-lib.sh: set root to the repository first}"
 
@@ -43,7 +46,7 @@ build_module() {
 	local src=$dir/src
 	rm -rf "$src"
 	mkdir -p "$src"
-	cp -a "$root/kernel" "$root/include" "$src/"
+	cp -a "${module_tree:-$root}/kernel" "${module_tree:-$root}/include" "$src/"
 	if ! make -C "$src/kernel" -j"$(nproc)" KDIR="$kdir" ARCH="$(kbuild_arch "$arch")" \
 		CROSS_COMPILE="$(cross_for "$arch")" "$@" >"$dir/module.log" 2>&1; then
 		tail -n 30 "$dir/module.log" >&2

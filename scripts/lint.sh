@@ -5,7 +5,7 @@
 #     in our files (kernel/, include/) or from modpost fails;
 #   - checkpatch --strict on kernel/* and include/uapi/linux/cmheap.h: any
 #     ERROR, WARNING or CHECK fails;
-#   - shellcheck on scripts/*.sh and .ci/run; flake8 on the analysis layer
+#   - shellcheck on scripts/*.sh, scripts/guest/*.sh and .ci/run; flake8 on the analysis layer
 #     (scripts/cmbench, scripts/compare);
 #   - the selftests and cmheap-bench built for both architectures (their
 #     Makefiles have -Wall -Wextra -Werror).
@@ -83,7 +83,7 @@ fi
 
 # 3. shellcheck.
 step "shellcheck..."
-if ! (cd "$root" && shellcheck -x -P SCRIPTDIR scripts/*.sh .ci/run) >&2; then
+if ! (cd "$root" && shellcheck -x -P SCRIPTDIR scripts/*.sh scripts/guest/*.sh .ci/run) >&2; then
 	fail "shellcheck"
 fi
 

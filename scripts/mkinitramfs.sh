@@ -4,7 +4,7 @@
 #   mkinitramfs.sh --arch ARCH --out FILE [--payload DIR] [--moddir DIR]
 #                  [--modules "NAME..."]
 #
-# Contents: a static busybox for ARCH, scripts/guest-init.sh as /init, the
+# Contents: a static busybox for ARCH, scripts/guest/init.sh as /init, the
 # payload folder as /cmheap (cmheap.ko, selftests/, job.sh: whatever the caller
 # staged), and from --moddir (a .../lib/modules/<release> folder) only the
 # modules named by --modules plus what they depend on, plus the virtio ones the
@@ -71,7 +71,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,tmp,root,results,cmheap}
 cp "$(busybox_for)" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
-install -m 0755 "$here/guest-init.sh" "$stage/init"
+install -m 0755 "$here/guest/init.sh" "$stage/init"
 
 # Copy one module file (maybe compressed) to the same relative place.
 add_module_file() {

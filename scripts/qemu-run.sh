@@ -130,7 +130,8 @@ done
 base_cmd=("$qemu" "${machine[@]}" -nodefaults -no-user-config -display none -no-reboot)
 # init_on_alloc=0: Debian enables zeroing of every page allocation, which
 # would hide a heap that forgets to zero its buffers from the tests.
-cmdline="console=$console panic=-1 quiet loglevel=4 init_on_alloc=0${dma_cmdline:+ $dma_cmdline}"
+# cmheap_guest=1: the mark without which scripts/guest/*.sh refuse to run.
+cmdline="console=$console panic=-1 quiet loglevel=4 init_on_alloc=0 cmheap_guest=1${dma_cmdline:+ $dma_cmdline}"
 
 # Boot the real kernel and initramfs under KVM with a trivial job (the init
 # prints a marker and powers off).  Broken nested KVM shows up here either as
@@ -202,7 +203,7 @@ if [ "$icount" = 1 ]; then
 	if [ "${DETERMINISTIC:-1}" = 1 ]; then
 		accel_opts+=(-seed 1 -rtc "base=2025-01-01T00:00:00,clock=vm")
 		# maxcpus=1: boot on one CPU (deferred struct-page init and
-		# other boot work then run in one order); guest-init.sh brings
+		# other boot work then run in one order); guest/init.sh brings
 		# the other CPUs online before the job.
 		cmdline="$cmdline nokaslr norandmaps page_alloc.shuffle=0 maxcpus=1"
 	fi
@@ -221,7 +222,7 @@ rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 echo "$accel_name" >"$out/accel.txt"
-# and for the guest (bench.sh's job, board-init.sh): what runs it
+# and for the guest (bench.sh's job, guest/board-init.sh): what runs it
 cmdline+=" cmheap_accel=$accel_name"
 
 # The machine's device tree as QEMU makes it for exactly these options

@@ -12,7 +12,9 @@
 # first line naming the accelerator; and scripts/compare's verdicts
 # (identical -> 0, a point 20% slower -> 1, one-sided points, zeros, ties);
 # the plan's order (raw right after exporter, cold points first and
-# rotated); and the analysis layer's unit tests (scripts/cmbench/tests).
+# rotated); the gate (bench-check.sh) on planted boots, and in guests on a
+# real planted regression of the map path (guest mode); and the analysis
+# layer's unit tests (scripts/cmbench/tests).
 # Prints "ok N - what" / "not ok N - what"; exit status 1 if any failed.
 # Environment: as bench.sh (ARCH, KVER, ACCEL, ...) for the guest run.
 set -euo pipefail
@@ -286,30 +288,68 @@ compare_selftests() {
 	gate_selftests "$a"
 }
 
-# The gate (bench-check.sh) on planted runs against a baseline: a failure
-# counts only when the confirmation run fails on the same point.
+# The gate (bench-check.sh) on planted boots (BOOTS=: no guest), each
+# boot three runs of the small CSV above: how it confirms a failing boot
+# with a second, reruns a void one once, and fails a noisy pair.
 gate_selftests() {
 	local a=$1 g=$tmp/gate r
-	mkdir -p "$g/base" "$g/ok" "$g/slow" "$g/slow2" "$g/lost" "$g/missing"
-	cp "$a" "$g/base/results.csv"
-	cp "$a" "$g/ok/results.csv"
-	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,120,110,/' "$a" >"$g/slow/results.csv"
-	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,unmap,.*\),100,110,/\1,120,110,/' "$a" >"$g/slow2/results.csv"
-	sed 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,40,110,/' "$a" >"$g/lost/results.csv"
-	grep -v ',unmap,' "$a" >"$g/missing/results.csv"
-	gate() { BASELINE=$g/base RUNS="$g/$1 $g/$2" NO_DEPS=1 "$scripts/bench-check.sh"; }
-	check "gate: identical runs pass" expect_rc 0 gate ok ok
-	check "gate: a point 20% slower in both runs fails" expect_rc 1 gate slow slow
-	check "gate: ... not when the confirmation run is clean" expect_rc 0 gate slow ok
-	check "gate: ... nor when the confirmation run is slow at another point" expect_rc 0 gate slow slow2
-	check "gate: maintenance lost in both runs fails" expect_rc 1 gate lost lost
-	check "gate: a point missing in both runs fails" expect_rc 1 gate missing missing
-	check "gate: a kernel release without a baseline fails" \
-		expect_rc 1 env BASELINE="$g/none" RUNS="$g/ok $g/ok" NO_DEPS=1 "$scripts/bench-check.sh"
-	check "gate: ... and says how to make one" \
-		expect_out 'UPDATE=1 make bench-check' env BASELINE="$g/none" RUNS="$g/ok $g/ok" NO_DEPS=1 "$scripts/bench-check.sh"
-	r=$(gate slow slow 2>&1 || true)
-	check "gate: ... and names the point it confirmed" grep -qF 'noncoherent|direct|map|exporter|' <<<"$r"
+	plant() { # NAME SED-PROGRAM-FOR-B
+		mkdir -p "$g/$1/a1" "$g/$1/b" "$g/$1/a2"
+		cp "$a" "$g/$1/a1/results.csv"
+		cp "$a" "$g/$1/a2/results.csv"
+		sed "$2" "$a" >"$g/$1/b/results.csv"
+	}
+	plant ok ''
+	plant slow 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,150,110,/'
+	plant slow2 's/^\(cmheap-system,cached,noncoherent,0,direct,unmap,.*\),100,110,/\1,150,110,/'
+	plant lost 's/^\(cmheap-system,cached,noncoherent,0,direct,map,.*\),100,110,/\1,40,110,/'
+	plant void 's/^\(udmabuf,.*\),100,110,/\1,150,110,/'
+	plant missing '/,unmap,/d'
+	gate() { BOOTS="$*" ARCH=x86_64 NO_DEPS=1 "$scripts/bench-check.sh"; }
+	check "gate: identical A/B/A runs pass in one boot" expect_rc 0 gate "$g/ok"
+	check "gate: a point 50% slower in both boots fails" expect_rc 1 gate "$g/slow" "$g/slow"
+	check "gate: ... not when the confirming boot is clean" expect_rc 0 gate "$g/slow" "$g/ok"
+	check "gate: ... nor when the confirming boot is slow at another point" expect_rc 0 gate "$g/slow" "$g/slow2"
+	check "gate: maintenance lost in both boots fails" expect_rc 1 gate "$g/lost" "$g/lost"
+	check "gate: a point HEAD no longer measures is listed, not failed" expect_rc 0 gate "$g/missing"
+	# (the CSV has one control: VOID_CONTROLS=1 lets it void a boot)
+	gate_void() { BOOTS="$*" VOID_CONTROLS=1 ARCH=x86_64 NO_DEPS=1 "$scripts/bench-check.sh"; }
+	check "gate: a moved control voids the boot, and a clean second boot passes" \
+		expect_rc 0 gate_void "$g/void" "$g/ok"
+	check "gate: controls moved in two boots fail as noisy" expect_out 'FAIL: noisy' gate_void "$g/void" "$g/void"
+	check "gate: ... with exit status 1" expect_rc 1 gate_void "$g/void" "$g/void"
+	check "gate: one moved control alone does not void" expect_rc 0 gate "$g/void"
+	r=$(gate "$g/slow" "$g/slow" 2>&1 || true)
+	check "gate: ... and says what HEAD adds, in the point's words" grep -qF 'HEAD adds 50 ns per map at 4 KiB' <<<"$r"
+	check "gate: an accepted revision this clone lacks fails and says so" \
+		expect_out 'is not in this clone' env ACCEPTED=0123456789ab NO_DEPS=1 "$scripts/bench-check.sh"
+}
+
+# The gate in a guest, on a real planted regression: B is the work tree
+# with a few dozen instructions added to every map of a cmheap heap
+# (an empty loop on a volatile counter after the DMA mapping), A the work
+# tree as it is.  The gate must fail B and name the map; B = A must pass.
+gate_in_guest() {
+	local a=$tmp/tree-a b=$tmp/tree-b args
+	mkdir -p "$a" "$b"
+	(cd "$root" && tar -cf - kernel include bench lib) | tar -xf - -C "$a"
+	cp -a "$a/." "$b/"
+	sed -i '/^mapped:$/a\	{ volatile int planted; for (planted = 0; planted < 10; planted++) ; }' \
+		"$b/kernel/cmheap_buffer.c"
+	if ! grep -q 'planted < 10' "$b/kernel/cmheap_buffer.c"; then
+		nok "gate in a guest: the regression is planted" "no 'mapped:' label in kernel/cmheap_buffer.c"
+		return
+	fi
+	args="--sizes 4K,1M --ops map,unmap --max-orders none --iterations 11 --min-samples 11 --time-budget-ms 100000 --warmup 2 --exporters cmheap-system,system,udmabuf"
+	gate_guest() { # A B
+		A_TREE=$1 B_TREE=$2 CHECK_ARGS="$args" DMA_CONFIGS=direct CHECK_DIR=$tmp/check NO_DEPS=1 \
+			"$scripts/bench-check.sh"
+	}
+	check "gate in a guest: ~60 instructions planted in the map path fail it" expect_rc 1 gate_guest "$a" "$b"
+	check "gate in a guest: ... and it names the map at 4 KiB" \
+		grep -q 'gate:   HEAD adds [0-9]* instructions per map at 4 KiB (cmheap-system' "$tmp/out"
+	grep -m 3 '^gate:   \(map\|HEAD adds [0-9]* instructions per map at 4 KiB\)' "$tmp/out" | sed 's/^/# /' || true
+	check "gate in a guest: the same tree on both sides passes" expect_rc 0 gate_guest "$a" "$a"
 }
 
 # The analysis layer's unit tests (scripts/cmbench/tests), one line each.
@@ -347,6 +387,8 @@ guest)
 	else
 		nok "bench.sh --quick in a guest" "$(tail -n 15 "$tmp/bench.err")"
 	fi
+	echo "# the A/B gate on a planted regression, in guests (scripts/bench-check.sh)..."
+	gate_in_guest
 	;;
 esac
 echo "# test-bench: $((n - failed)) passed, $failed failed"

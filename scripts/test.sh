@@ -18,8 +18,8 @@
 # tests run under pressure there.
 #
 # DMA configurations: every target's guest has QEMU's edu DMA engine, and
-# each kernel boots in each configuration of CONFIGS (default "direct
-# nopools iommu bounce"): direct runs every test with the device mapped
+# each kernel boots in each configuration of CONFIGS (default "direct";
+# make check: "direct nopools iommu bounce"): direct runs every test with the device mapped
 # directly; nopools (NAME-nopools) runs every test again, mapped directly,
 # with the system heaps' page pools off (pools=0); iommu (target NAME-iommu)
 # and bounce (NAME-bounce) boot it behind an IOMMU and with swiotlb=force
@@ -27,9 +27,15 @@
 # driver_override binding of a device (bind_test, on QEMU's pci-testdev)
 # there.
 #
+# Each kernel's module and the selftests are built once, then the guests
+# run GUESTS at a time (default 2), each target's output printed whole when
+# it ends.  Host-side checks come first (the guests' scripts refuse to run
+# on a host), the benchmark harness last (BENCH_TEST, below).
+#
 # Environment: TIMEOUT (per guest, s, default 900), TEST_TIMEOUT (per test
-# binary inside the guest, s, default 300), GUEST_MODULES (default vgem), and
-# ACCEL ICOUNT MEM SMP APPEND as for scripts/qemu-run.sh.
+# binary inside the guest, s, default 300), GUEST_MODULES (default vgem),
+# GUESTS (default 2), BENCH_TEST (unit, guest or none), and ACCEL ICOUNT
+# MEM SMP APPEND as for scripts/qemu-run.sh.
 #
 # Exit status: non-zero when any test failed, or a build, boot, module load,
 # guest deadline or the results themselves failed; such a target failure
@@ -50,7 +56,7 @@ custom_moddir=${MODDIR:-}
 timeout=${TIMEOUT:-900}
 test_timeout=${TEST_TIMEOUT:-300}
 guest_modules=${GUEST_MODULES:-vgem}
-configs=${CONFIGS:-direct nopools iommu bounce}
+configs=${CONFIGS:-direct}
 for c in $configs; do
 	case $c in direct | nopools | iommu | bounce) ;;
 	*) echo "test.sh: CONFIGS are direct, nopools, iommu and bounce, not '$c'" >&2; exit 2 ;;
@@ -167,7 +173,7 @@ write_job() {
 	*) tests='datapath_test bind_test sync_range_test $leaks kernel_log' ;;
 	esac
 	cat >"$1" <<EOF
-# Written by scripts/test.sh: the selftests job for guest-init.sh.
+# Written by scripts/test.sh: the selftests job for scripts/guest/init.sh.
 export CMHEAP_TIMEOUT=$test_timeout
 cd /cmheap/selftests || exit 1
 leaks=''
@@ -223,36 +229,47 @@ fi
 
 total_p=0 total_f=0 total_s=0
 summary=()
-declare -A selftests_ok=()
+declare -A selftests_ok=() kernel_error=()
 
-# Runs one target; prints its KTAP; adds to the totals.  Returns non-zero on
-# a target-level failure (its reason on stderr).
+# Builds what every configuration of one kernel boots, once: cmheap.ko for
+# it and the selftests for its architecture.  Sets kernel_error[KERNEL] on
+# failure.
+prepare_kernel() {
+	local kt=$1
+	log "$kt" "fetching kernel..."
+	if ! load_target "$kt" || [ ! -r "$KERNEL" ] || [ ! -d "$KDIR" ]; then
+		kernel_error[$kt]="no kernel for $kt (fetch-kernel.sh, or KDIR=/KERNEL=)"
+		return 1
+	fi
+	log "$kt" "building cmheap.ko for $KRELEASE ($DEB_VERSION)..."
+	if ! build_target_module "$kt"; then
+		kernel_error[$kt]="cmheap.ko did not build (build/$kt/module.log)"
+		return 1
+	fi
+	[ "$mode" = modules ] && return 0
+	if [ -z "${selftests_ok[$ARCH]:-}" ]; then
+		log "$kt" "building selftests for $ARCH..."
+		if build_selftests "$ARCH"; then selftests_ok[$ARCH]=yes; else selftests_ok[$ARCH]=no; fi
+	fi
+	if [ "${selftests_ok[$ARCH]}" != yes ]; then
+		kernel_error[$kt]="selftests did not build (build/selftests-$ARCH.log)"
+		return 1
+	fi
+}
+
+# Boots one target (a kernel prepared above, in one configuration) and
+# judges what came back; prints its KTAP; sets target_p/f/s, target_notes
+# and target_error.  Returns non-zero on a target-level failure.
 run_target() {
 	local t=$1 dir=$build/$1 kt cfg
 	kt=$(target_kernel "$t")
 	cfg=$(target_config "$t")
 	mkdir -p "$dir"
-	log "$t" "fetching kernel..."
-	if ! load_target "$kt" || [ ! -r "$KERNEL" ] || [ ! -d "$KDIR" ]; then
-		target_error="no kernel for $kt (fetch-kernel.sh, or KDIR=/KERNEL=)"
+	if [ -n "${kernel_error[$kt]:-}" ]; then
+		target_error=${kernel_error[$kt]}
 		return 1
 	fi
-	log "$t" "building cmheap.ko for $KRELEASE ($DEB_VERSION)..."
-	if ! build_target_module "$kt"; then
-		target_error="cmheap.ko did not build (build/$kt/module.log)"
-		return 1
-	fi
-	[ "$mode" = modules ] && return 0
-
-	if [ -z "${selftests_ok[$ARCH]:-}" ]; then
-		log "$t" "building selftests for $ARCH..."
-		if build_selftests "$ARCH"; then selftests_ok[$ARCH]=yes; else selftests_ok[$ARCH]=no; fi
-	fi
-	if [ "${selftests_ok[$ARCH]}" != yes ]; then
-		target_error="selftests did not build (build/selftests-$ARCH.log)"
-		return 1
-	fi
-
+	load_target "$kt" >/dev/null || { target_error="no kernel for $kt"; return 1; }
 	log "$t" "building initramfs..."
 	local payload=$dir/payload
 	rm -rf "$payload"
@@ -267,7 +284,7 @@ run_target() {
 	local mem=${MEM:-2G} words
 	[ "${kt#*-}" != debug ] || mem=${MEM:-576M}
 	mapfile -t words < <(carveout_for "$ARCH" "$mem")
-	# cmheap.ko's parameters, read by guest-init.sh; qemu-run.sh gives
+	# cmheap.ko's parameters, read by scripts/guest/init.sh; qemu-run.sh gives
 	# the edu device a 64-bit DMA mask.
 	local params="${words[1]} edu_dma_bits=64"
 	[ "$cfg" != nopools ] || params="$params pools=0"
@@ -324,39 +341,112 @@ run_target() {
 }
 
 overall=0
-for t in "${targets[@]}"; do
+# count_tap LOG RC: "passed failed skipped" of a TAP log's top-level lines;
+# a script that failed without a failing line counts as one failure.
+count_tap() {
+	local p f s
+	p=$(grep -c '^ok ' "$1" || true)
+	f=$(grep -c '^not ok ' "$1" || true)
+	s=$(grep -c '^ok .*# SKIP' "$1" || true)
+	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	echo "$((p - s)) $f $s"
+}
+# tally P F S: add to the totals.
+tally() {
+	total_p=$((total_p + $1)) total_f=$((total_f + $2)) total_s=$((total_s + $3))
+	[ "$2" -eq 0 ] || overall=1
+}
+# Host-side checks that need no guest, first: the guests' PID 1 scripts
+# refuse to run on a host (scripts/test-guest-guard.sh, in a sandbox).
+if [ "$mode" = test ]; then
 	echo
-	echo "=== $t ==="
+	echo "=== host checks ==="
 	t0=$SECONDS
-	target_error='' target_notes='' target_p=0 target_f=0 target_s=0
-	if run_target "$t"; then :; else
-		[ -n "$target_error" ] || target_error="failed"
-		target_f=$((target_f + 1))
-		overall=1
-	fi
-	total_p=$((total_p + target_p))
-	total_f=$((total_f + target_f))
-	total_s=$((total_s + target_s))
-	[ "$target_f" -eq 0 ] || overall=1
-	accel=$(cat "$build/$t/results/accel.txt" 2>/dev/null || echo -)
-	if [ "$mode" = modules ]; then
-		line="$t: ${target_error:-built build/$t/cmheap.ko}"
-	else
-		line="$t: $target_p passed, $target_f failed, $target_s skipped ($accel, $((SECONDS - t0)) s)"
-		[ -z "$target_notes" ] || line+=" $target_notes"
-		[ -z "$target_error" ] || line+=" -- FAILED: $target_error"
-	fi
-	echo "[$t] ${line#*: }"
+	hc_log=$build/test-host.log
+	mkdir -p "$build"
+	hc_rc=0
+	"$scripts/test-guest-guard.sh" 2>&1 | tee "$hc_log" || hc_rc=$?
+	read -r hc_p hc_f hc_s < <(count_tap "$hc_log" "$hc_rc")
+	tally "$hc_p" "$hc_f" "$hc_s"
+	line="host-checks: $hc_p passed, $hc_f failed, $hc_s skipped ($((SECONDS - t0)) s)"
+	echo "[host-checks] ${line#*: }"
 	summary+=("$line")
+fi
+# 1. Each kernel's module and the selftests, once, one after the other.
+for kt in "${kernels[@]}"; do
+	prepare_kernel "$kt" || log "$kt" "FAILED: ${kernel_error[$kt]}"
+	if [ "$mode" = modules ]; then
+		line="$kt: ${kernel_error[$kt]:-built build/$kt/cmheap.ko}"
+		echo "[$kt] ${line#*: }"
+		summary+=("$line")
+		[ -z "${kernel_error[$kt]:-}" ] || overall=1
+	fi
 done
 
-# The benchmark harness (scripts/test-bench.sh): a tiny sweep in a guest of
-# one target, its outputs checked for structure and sanity, and the
-# regression comparison's own tests; counted with the selftests.  It runs
-# Debian's kernels only (NO_BENCH_TEST=1 leaves it out).
-if [ "$mode" = test ] && [ -z "$custom_kernel" ] && [ "${NO_BENCH_TEST:-0}" != 1 ]; then
+# 2. The guests, GUESTS at a time (default 2: each TCG guest keeps about
+# one host thread busy), each target's output kept in build/<target>/
+# test.log and printed whole when it ends, in the order of the targets.
+# A target's counts come back in build/<target>/outcome.
+guest_job() { # TARGET
+	local t=$1 rc=0 t0=$SECONDS
+	target_error='' target_notes='' target_p=0 target_f=0 target_s=0
+	run_target "$t" || rc=1
+	# fields apart by US (0x1f): not whitespace, so empty ones stay
+	printf '%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\n' "$rc" "$target_p" "$target_f" "$target_s" \
+		"$((SECONDS - t0))" "$target_notes" "$target_error" >"$build/$t/outcome"
+}
+if [ "$mode" = test ]; then
+	guests=${GUESTS:-2}
+	declare -A pid_of=()
+	next=0
+	start_next() {
+		[ "$next" -lt "${#targets[@]}" ] || return 0
+		local t=${targets[$next]}
+		mkdir -p "$build/$t"
+		rm -f "$build/$t/outcome"
+		log "$t" "started"
+		guest_job "$t" >"$build/$t/test.log" 2>&1 &
+		pid_of[$t]=$!
+		next=$((next + 1))
+	}
+	while [ "$next" -lt "$guests" ] && [ "$next" -lt "${#targets[@]}" ]; do start_next; done
+	for t in "${targets[@]}"; do
+		wait "${pid_of[$t]}" || true
+		start_next
+		echo
+		echo "=== $t ==="
+		cat "$build/$t/test.log"
+		if ! IFS=$'\x1f' read -r rc target_p target_f target_s secs target_notes target_error \
+			<"$build/$t/outcome" 2>/dev/null; then
+			rc=1 target_p=0 target_f=0 target_s=0 secs='?' target_notes='' target_error="no outcome (build/$t/test.log)"
+		fi
+		if [ "$rc" -ne 0 ]; then
+			[ -n "$target_error" ] || target_error="failed"
+			target_f=$((target_f + 1))
+		fi
+		tally "$target_p" "$target_f" "$target_s"
+		accel=$(cat "$build/$t/results/accel.txt" 2>/dev/null || echo -)
+		line="$t: $target_p passed, $target_f failed, $target_s skipped ($accel, $secs s)"
+		[ -z "$target_notes" ] || line+=" $target_notes"
+		[ -z "$target_error" ] || line+=" -- FAILED: $target_error"
+		echo "[$t] ${line#*: }"
+		summary+=("$line")
+	done
+fi
+
+# The benchmark harness (scripts/test-bench.sh), counted with the selftests:
+# BENCH_TEST=unit (the default) runs the tests that need no guest: the
+# analysis layer's unit tests, compare's and the gate's verdicts on planted
+# runs; BENCH_TEST=guest (make check) adds a tiny sweep in guests of each
+# DMA route with its outputs checked, and the gate on a real planted
+# regression; none (or NO_BENCH_TEST=1) leaves it out.  Its guests run
+# Debian's kernels only.
+bench_test=${BENCH_TEST:-unit}
+[ "${NO_BENCH_TEST:-0}" != 1 ] || bench_test=none
+[ -z "$custom_kernel" ] || [ "$bench_test" != guest ] || bench_test=unit
+if [ "$mode" = test ] && [ "$bench_test" != none ]; then
 	echo
-	echo "=== bench harness ==="
+	echo "=== bench harness ($bench_test) ==="
 	t0=$SECONDS
 	bt_log=$build/test-bench.log
 	bt_rc=0
@@ -366,15 +456,15 @@ if [ "$mode" = test ] && [ -z "$custom_kernel" ] && [ "${NO_BENCH_TEST:-0}" != 1
 	for t in "${kernels[@]}"; do
 		[ "$t" = "$(uname -m | sed 's/aarch64/arm64/')-6.12" ] && first=$t
 	done
-	ARCH=${first%-*} KVER=${first##*-} NO_DEPS=1 "$scripts/test-bench.sh" 2>&1 | tee "$bt_log" || bt_rc=$?
-	bt_p=$(grep -c '^ok ' "$bt_log" || true)
-	bt_f=$(grep -c '^not ok ' "$bt_log" || true)
-	# A harness that failed must count as a failure even if it printed none.
-	if [ "$bt_rc" -ne 0 ] && [ "$bt_f" -eq 0 ]; then bt_f=1; fi
-	total_p=$((total_p + bt_p))
-	total_f=$((total_f + bt_f))
-	[ "$bt_f" -eq 0 ] || overall=1
-	line="bench-harness ($first): $bt_p passed, $bt_f failed ($((SECONDS - t0)) s)"
+	bt_args=()
+	[ "$bench_test" = guest ] || bt_args=(--no-guest)
+	ARCH=${first%-*} KVER=${first##*-} NO_DEPS=1 "$scripts/test-bench.sh" "${bt_args[@]}" 2>&1 |
+		tee "$bt_log" || bt_rc=$?
+	read -r bt_p bt_f bt_s < <(count_tap "$bt_log" "$bt_rc")
+	tally "$bt_p" "$bt_f" "$bt_s"
+	where="no guest"
+	[ "$bench_test" != guest ] || where="$first, in guests"
+	line="bench-harness ($where): $bt_p passed, $bt_f failed, $bt_s skipped ($((SECONDS - t0)) s)"
 	echo "[bench-harness] ${line#*: }"
 	summary+=("$line")
 fi

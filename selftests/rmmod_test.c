@@ -459,7 +459,7 @@ TEST(reload)
 	ASSERT_FALSE(module_listed()) TH_LOG("still loaded: unload failed");
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd) TH_LOG("%s: %s", ko, strerror(errno));
-	/* with the parameters it was loaded with (guest-init.sh exports them) */
+	/* with the parameters it was loaded with (scripts/guest/init.sh exports them) */
 	ret = finit_module(fd, getenv("CMHEAP_PARAMS") ?: "");
 	close(fd);
 	ASSERT_EQ(0, ret) TH_LOG("finit_module(%s): %s", ko, strerror(-ret));

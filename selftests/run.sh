@@ -127,10 +127,12 @@ failed=0
 tpass=0
 tfail=0
 tskip=0
+times=""
 for t in $tests; do
 	i=$((i + 1))
 	log="$tmp/$t.log"
 	echo "# selftests: cmheap: $t"
+	t0=$(date +%s)
 	if [ "$t" = kernel_log ] || [ "$t" = kmemleak ] || [ -x "$dir/$t" ]; then
 		{ run_one "$t" 2>&1; echo $? >"$tmp/rc"; } |
 			tee "$log" | sed 's/^/  /'
@@ -139,6 +141,10 @@ for t in $tests; do
 		echo "  # $dir/$t: not found" | tee "$log"
 		rc=1
 	fi
+
+	# where the time goes (the guest's clock: under -icount, not the host's)
+	echo "# $t: $(($(date +%s) - t0)) s"
+	times="$times $t:$(($(date +%s) - t0))"
 
 	# counts of the binary's own (top level) results
 	p=$(grep -c '^ok ' "$log")
@@ -168,6 +174,7 @@ for t in $tests; do
 	esac
 done
 
+echo "# Times (s):$times"
 echo "# Totals: pass:$tpass fail:$tfail xfail:0 xpass:0 skip:$tskip error:0"
 echo "cmheap: $tpass passed, $tfail failed, $tskip skipped"
 exit $failed

@@ -1,10 +1,10 @@
-"""python3 -m cmbench {plot,report,compare,index,meta} ..."""
+"""python3 -m cmbench {plot,report,compare,gate,index,meta} ..."""
 
 import argparse
 import os
 import sys
 
-from . import compare, figures, gnuplot, index, report
+from . import compare, figures, gate, gnuplot, index, report
 from .data import Meta, ResultsError, Run, subtitle
 
 
@@ -41,6 +41,8 @@ def main(argv=None):
     sp = sub.add_parser("report", help="draw the figures and write report.md")
     sp.add_argument("dir")
     sub.add_parser("compare", help="compare two runs (see compare --help)", add_help=False)
+    sub.add_parser("gate", help="the A/B gate's verdict on one or two boots (see gate --help)",
+                   add_help=False)
     sp = sub.add_parser("index", help="write an index.md of several results folders")
     sp.add_argument("out")
     sp.add_argument("dirs", nargs="+")
@@ -51,6 +53,8 @@ def main(argv=None):
         argv = sys.argv[1:]
     if argv and argv[0] == "compare":
         return compare.main(argv[1:])
+    if argv and argv[0] == "gate":
+        return gate.main(argv[1:])
     args = p.parse_args(argv)
     try:
         if args.cmd == "meta":

@@ -1,5 +1,12 @@
 #!/bin/sh
-# guest-init.sh: PID 1 of the cmheap test guest (busybox sh, POSIX only).
+# scripts/guest/init.sh: PID 1 of the cmheap test guest (busybox sh, POSIX
+# only), installed as /init of the initramfs by scripts/mkinitramfs.sh.
+#
+# It mounts over /tmp, installs busybox's links and powers the machine off:
+# on a host that would be harm, so it refuses to do anything unless it is
+# PID 1 of a kernel booted by scripts/qemu-run.sh, whose command line
+# carries cmheap_guest=1 (the kernel hands unknown key=value words to init
+# as environment variables, so the check needs no /proc yet).
 #
 # Generic on purpose: it sets up the filesystems the tests need, loads
 # /cmheap/cmheap.ko when the payload has one, runs one job, and ships the
@@ -11,6 +18,16 @@
 #
 # Lines starting with "cmheap-init:" on the console are for humans and for
 # qemu-run.sh (the probe marker); the job's stdout goes to the console too.
+
+if [ "$$" != 1 ] || [ "${cmheap_guest:-}" != 1 ]; then
+	case ${1:-} in
+	-h | --help)
+		echo "scripts/guest/init.sh: PID 1 of a cmheap QEMU test guest (scripts/qemu-run.sh boots it); run by hand it does nothing"
+		exit 0 ;;
+	esac
+	echo "scripts/guest/init.sh: PID 1 of a cmheap QEMU test guest (scripts/qemu-run.sh boots it); not that here, so it does nothing" >&2
+	exit 2
+fi
 
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp /results
 /bin/busybox --install -s

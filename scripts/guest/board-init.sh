@@ -1,7 +1,14 @@
 #!/bin/sh
-# board-init.sh: PID 1 of the board guest (scripts/board.sh), started by the
-# image's launcher (scripts/board-image.sh) from the repository it unpacked
-# into /root/cmheap.  POSIX sh, on the Debian system of the image.
+# scripts/guest/board-init.sh: PID 1 of the board guest (scripts/board.sh),
+# started by the image's launcher (scripts/board-image.sh) from the
+# repository it unpacked into /root/cmheap.  POSIX sh, on the Debian system
+# of the image.
+#
+# It mounts over /tmp, renames the machine, writes /etc and powers off: on
+# a host that would be harm, so it refuses to do anything unless it is PID
+# 1 of a kernel booted by scripts/qemu-run.sh, whose command line carries
+# cmheap_guest=1 (seen in init's environment, as the kernel passes it, or
+# in /proc/cmdline, which the board's initramfs has mounted).
 #
 # It does what a kernel developer does on a board running Debian: the
 # commands of the README's "On real hardware" block, exactly as written
@@ -11,6 +18,22 @@
 # /results/steps.tsv says what ran and how it ended.  Then the benchmark's
 # results folder, dmesg and a status go back to the host as a tar on the
 # virtio disk with serial cmheap-results, as the rig's guests do.
+guest=${cmheap_guest:-}
+if [ "$guest" != 1 ] && [ -r /proc/cmdline ]; then
+	read -r cmdline </proc/cmdline
+	for w in $cmdline; do
+		[ "$w" != cmheap_guest=1 ] || guest=1
+	done
+fi
+if [ "$$" != 1 ] || [ "$guest" != 1 ]; then
+	case ${1:-} in
+	-h | --help)
+		echo "scripts/guest/board-init.sh: PID 1 of the cmheap board guest (scripts/board.sh boots it); run by hand it does nothing"
+		exit 0 ;;
+	esac
+	echo "scripts/guest/board-init.sh: PID 1 of the cmheap board guest (scripts/board.sh boots it); not that here, so it does nothing" >&2
+	exit 2
+fi
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LANG=C.UTF-8
 say() { echo "cmheap-init: $*"; }

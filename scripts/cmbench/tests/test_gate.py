@@ -1,0 +1,236 @@
+"""gate: the A/B verdicts on hand-made boots whose right answers are known.
+
+A boot is a folder of three runs (a1, b, a2); every test plants one change
+in B (or in one boot of two) and checks what the gate makes of it.
+"""
+
+import io
+import json
+import os
+import tempfile
+import unittest
+
+from cmbench import gate
+
+from .fixtures import MiB, meta, row, user_row, write_csv
+
+
+def sweep(**p50):
+    """A small sweep under -icount: a maintaining map and unmap on the
+    non-coherent device at three sizes, a coherent map, a pooled and an
+    unpooled allocation, a cold one, and the controls (the raw partner of
+    the map, udmabuf's allocation and the upstream system heap's).  p50
+    overrides one point's time by name."""
+    pts = {}
+    for size, t in ((4096, 5000), (MiB, 70000), (4 * MiB, 270000)):
+        pts[f"map{size}"] = row(size=size, p50_ns=t)
+        pts[f"unmap{size}"] = row(op="unmap", size=size, p50_ns=t - 400)
+    pts["map_coherent"] = row(device="coherent", p50_ns=544)
+    pts["raw_map"] = row(path="raw", p50_ns=4800)
+    pts["alloc_pool_on"] = user_row("alloc", pool="on", p50_ns=3000)
+    pts["alloc_pool_off"] = user_row("alloc", pool="off", size=4 * MiB, p50_ns=400000)
+    pts["alloc_cold"] = user_row("alloc_free_cold", pool="off", size=4 * MiB, samples=1,
+                                 p50_ns=500000)
+    pts["udmabuf_alloc"] = user_row("alloc_free_warm", exporter="udmabuf", p50_ns=9000)
+    pts["system_map"] = row(exporter="system", p50_ns=4700)
+    pts["udmabuf_cold"] = user_row("alloc_free_cold", exporter="udmabuf", samples=1,
+                                   p50_ns=240000)
+    for name, v in p50.items():
+        pts[name]["p50_ns"] = str(v)
+    return list(pts.values())
+
+
+class Boots:
+    """Temporary boot folders, each with a1/, b/, a2/ (and order.txt, for a
+    boot given as (runs, "B A B")); a context manager."""
+
+    def __init__(self, *boots):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.paths = []
+        for n, boot in enumerate(boots):
+            order = None
+            if isinstance(boot[-1], str):
+                boot, order = boot
+            a1, b, a2 = boot
+            path = os.path.join(self.tmp.name, f"boot{n + 1}")
+            os.makedirs(path)
+            if order:
+                with open(os.path.join(path, "order.txt"), "w", encoding="utf-8") as f:
+                    f.write(order + "\n")
+            for step, rows in (("a1", a1), ("b", b), ("a2", a2)):
+                os.makedirs(os.path.join(path, step))
+                write_csv(os.path.join(path, step, "results.csv"), rows)
+                with open(os.path.join(path, step, "meta.json"), "w", encoding="utf-8") as f:
+                    json.dump(meta(accel="tcg-icount"), f)
+            self.paths.append(path)
+
+    def __enter__(self):
+        return self.paths
+
+    def __exit__(self, *exc):
+        self.tmp.cleanup()
+
+
+def judge(*boots, args=()):
+    out, err = io.StringIO(), io.StringIO()
+    with Boots(*boots) as paths:
+        rc = gate.main([*paths, *args], out=out, err=err)
+    return rc, out.getvalue() + err.getvalue()
+
+
+def same():
+    return (sweep(), sweep(), sweep())
+
+
+class Gate(unittest.TestCase):
+    def test_identical_runs_pass(self):
+        rc, out = judge(same())
+        self.assertEqual(rc, 0, out)
+        self.assertIn("gate: PASS", out)
+        rc, out = judge(same(), same())
+        self.assertEqual(rc, 0, out)
+
+    def test_two_percent_slower_in_both_boots_fails(self):
+        # +2.5% on one point (above the 2% threshold) in both boots
+        boot = (sweep(), sweep(map1048576=71750), sweep())
+        rc, out = judge(boot, boot)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("gate: FAIL: 1 point(s)", out)
+        self.assertIn("HEAD adds 1750 instructions per map at 1 MiB", out)
+        self.assertIn("gate:   map: regression on 1 point(s), +1750 instructions on the median one", out)
+
+    def test_under_the_threshold_passes(self):
+        boot = (sweep(), sweep(map1048576=71000), sweep())   # +1.4%
+        self.assertEqual(judge(boot, boot)[0], 0)
+
+    def test_slower_in_one_boot_only_passes(self):
+        slow = (sweep(), sweep(map1048576=71750), sweep())
+        rc, out = judge(slow, same())
+        self.assertEqual(rc, 0, out)
+        # ... and one boot alone says it regressed there
+        self.assertEqual(judge(slow)[0], 1)
+
+    def test_noise_between_the_a_runs_widens_the_limit(self):
+        # A1 and A2 differ by 1000: 3 x 1000 > 1750, not a regression
+        boot = (sweep(map1048576=69500), sweep(map1048576=71750), sweep(map1048576=70500))
+        self.assertEqual(judge(boot, boot)[0], 0)
+
+    def test_ticks_make_small_moves_ties(self):
+        # arm64's guest clock ticks every 16 ns: one tick more is no
+        # regression, even at +17%; three ticks are
+        def runs(t):
+            return [row(size=4096, p50_ns=96), row(op="unmap", p50_ns=t)]
+        boot = (runs(112), runs(128), runs(112))
+        rc, out = judge(boot, boot)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("tick 16 ns", out)
+        boot = (runs(112), runs(160), runs(112))
+        self.assertEqual(judge(boot, boot)[0], 1)
+
+    def test_moved_controls_void(self):
+        moved = dict(raw_map=5200, udmabuf_alloc=8000, system_map=4900)
+        boot = (sweep(), sweep(**moved), sweep())
+        rc, out = judge(boot)
+        self.assertEqual(rc, 3, out)
+        self.assertIn("gate: VOID: controls (points without cmheap code) moved between A and B "
+                      "in boot 1 (3)", out)
+        self.assertIn("[control moved]", out)
+        # a void boot voids a pair, even when the other boot is clean
+        self.assertEqual(judge(same(), boot)[0], 3)
+        # --void-controls sets how many it takes
+        self.assertEqual(judge(boot, args=("--void-controls", "4"))[0], 0)
+
+    def test_one_moved_control_alone_does_not_void(self):
+        # faster or slower, any exporter's: listed, not voiding
+        for one in (dict(raw_map=5200), dict(udmabuf_alloc=8000), dict(system_map=4900)):
+            rc, out = judge((sweep(), sweep(**one), sweep()))
+            self.assertEqual(rc, 0, out)
+            self.assertIn("[control moved]", out)
+        self.assertEqual(judge((sweep(), sweep(raw_map=5200), sweep()),
+                               args=("--void-controls", "1"))[0], 3)
+
+    def test_a_single_sample_control_does_not_void(self):
+        # the first allocation of a size follows the page allocator's state
+        boot = (sweep(), sweep(udmabuf_cold=250000), sweep())
+        rc, out = judge(boot)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("[few-sample control moved (not judged)]", out)
+
+    def test_lost_maintenance_fails(self):
+        # the 4 MiB map drops to a coherent map's cost: no maintenance
+        boot = (sweep(), sweep(map4194304=1000), sweep())
+        rc, out = judge(boot, boot)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("[maintenance lost]", out)
+        self.assertIn("HEAD saves 269000 instructions per map at 4 MiB", out)
+
+    def test_a_single_sample_point_slower_is_not_judged(self):
+        boot = (sweep(), sweep(alloc_cold=600000), sweep())   # +20%
+        rc, out = judge(boot, boot)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("[few-sample point slower (not judged)]", out)
+
+    def test_lost_zeroing_fails(self):
+        for name in ("alloc_pool_off", "alloc_cold"):
+            boot = (sweep(), sweep(**{name: 100000}), sweep())
+            rc, out = judge(boot, boot)
+            self.assertEqual(rc, 1, name + out)
+            self.assertIn("[zeroing lost]", out)
+
+    def test_faster_without_lost_work_passes(self):
+        # a pooled allocation 50% faster, a coherent map 10% faster: wins
+        boot = (sweep(), sweep(alloc_pool_on=1500, map_coherent=490), sweep())
+        rc, out = judge(boot, boot)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("[faster]", out)
+        # and a maintaining point a little faster (under --lost) too
+        boot = (sweep(), sweep(map4194304=260000), sweep())
+        self.assertEqual(judge(boot, boot)[0], 0)
+
+    def test_changed_point_set_is_listed_not_failed(self):
+        a = sweep()
+        b = sweep()[1:] + [row(op="sync_dev", p50_ns=100)]
+        rc, out = judge((a, b, a))
+        self.assertEqual(rc, 0, out)
+        self.assertIn("[only in A: removed or skipped by HEAD] map at 4 KiB", out)
+        self.assertIn("[only in B: new in HEAD] sync_dev at 1 MiB", out)
+
+    def test_per_mib_slope(self):
+        # +8000 instructions per MiB of maintenance, +37 fixed
+        boot = (sweep(), sweep(map4096=5000 + 37 + 31, map1048576=70000 + 37 + 8000,
+                               map4194304=270000 + 37 + 32000), sweep())
+        rc, out = judge(boot, boot)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("HEAD +8000 instructions per MiB, +37 fixed (least squares over 3 sizes)", out)
+
+    def test_confirming_boot_with_roles_swapped(self):
+        # B A B: HEAD ran outside; slower HEAD is then slower outer runs
+        slow = (sweep(), sweep(map1048576=71750), sweep())
+        swapped_slow = ((sweep(map1048576=71750), sweep(), sweep(map1048576=71750)), "B A B")
+        rc, out = judge(slow, swapped_slow)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("A 70000, B 71750/71750 (+2.5%", out)
+        # an effect of the middle position: slower in the middle of both
+        # boots is HEAD slower in the first and faster in the second
+        middle = ((sweep(), sweep(map1048576=71750), sweep()), "B A B")
+        rc, out = judge(slow, middle)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("[faster] HEAD saves 1750 instructions per map at 1 MiB", out)
+        # a boot's order.txt says A B A or B A B, nothing else
+        self.assertEqual(judge(((sweep(), sweep(), sweep()), "A A B"))[0], 2)
+
+    def test_plain_tcg_says_ns(self):
+        boot = (sweep(), sweep(map1048576=75000), sweep())
+        with Boots(boot) as paths:
+            for step in ("a1", "b", "a2"):
+                with open(os.path.join(paths[0], step, "meta.json"), "w", encoding="utf-8") as f:
+                    json.dump(meta(accel="tcg"), f)
+            out = io.StringIO()
+            gate.main(paths, out=out, err=out)
+        self.assertIn("HEAD adds 5000 ns per map", out.getvalue())
+
+    def test_bad_input(self):
+        err = io.StringIO()
+        self.assertEqual(gate.main(["/nonexistent"], out=err, err=err), 2)
+        self.assertEqual(gate.main(["a", "b", "c"], out=err, err=err), 2)
+        self.assertEqual(gate.main(["--threshold", "x", "a"], out=err, err=err), 2)
