@@ -13,6 +13,9 @@
 #   make lint           W=1 + sparse builds, checkpatch, shellcheck, selftests
 #   make test-board [ARCH=arm64]   the README's real-hardware commands, as
 #                       written, on a Debian 12 guest standing in for a board
+#   make bench [ARCH=] [ICOUNT=1] [TARGET=local]   sweep, figures, report
+#   make bench-check [ARCH=] [UPDATE=1]   the A/B regression gate
+#   make plot RESULTS=dir   redraw a results folder's figures and report
 #   make deps           install host packages (Debian, as root)
 #   make clean          remove build/;  make distclean: also .cache/
 #

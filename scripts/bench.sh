@@ -44,6 +44,9 @@
 #                      folder holds a1/, b/ and a2/ (results.csv and
 #                      meta.json each) measured in one boot.  AB_REVS="RA
 #                      RB" says in meta.json what each is.  No figures.
+#                      AB_STEPS="a1 b a2" (default) runs those steps only,
+#                      building only the sides they need: "b" alone is one
+#                      side in a boot of its own (the IOMMU route's way).
 # Exit status: 0 success; 1 build, boot or benchmark failure; 2 bad usage.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
@@ -76,6 +79,10 @@ case $target in qemu | local) ;; *) echo "bench: TARGET must be qemu or local" >
 ab=()
 [ -z "${AB_TREES:-}" ] || read -r -a ab <<<"$AB_TREES"
 read -r -a ab_revs <<<"${AB_REVS:-unknown unknown}"
+read -r -a ab_steps <<<"${AB_STEPS:-a1 b a2}"
+for step in "${ab_steps[@]}"; do
+	case $step in a1 | b | a2) ;; *) echo "bench: AB_STEPS are a1, b and a2, not '$step'" >&2; exit 2 ;; esac
+done
 if [ -n "${AB_TREES:-}" ] && { [ "${#ab[@]}" -ne 2 ] || [ "$target" != qemu ] || [ -n "${BENCH_BIN:-}" ]; }; then
 	echo "bench: AB_TREES takes two source trees, for TARGET=qemu, without BENCH_BIN" >&2
 	exit 2
@@ -251,6 +258,7 @@ if [ "${#ab[@]}" -eq 2 ]; then
 	for i in 0 1; do
 		side=a
 		[ "$i" = 0 ] || side=b
+		[[ " ${ab_steps[*]} " == *" $side"* ]] || continue
 		say "building side ${side^^}'s cmheap.ko and cmheap-bench (${ab_revs[$i]:-unknown}: ${ab[$i]})..."
 		module_tree=${ab[$i]} build_bench_module "${KDIR:?}" "$arch" "$dir/$side"
 		bench_tree=${ab[$i]} build_bench "$arch" "$dir/$side"
@@ -299,10 +307,11 @@ write_ab_job() { # FILE ARGS...
 	{
 		job_header "an A/B/A benchmark job"
 		echo "rev_a=$(shq "${ab_revs[0]}") rev_b=$(shq "${ab_revs[1]:-unknown}")"
+		echo "steps=$(shq "${ab_steps[*]}")"
 		cat <<'JOB'
 params=$(cat /cmheap/cmheap.params 2>/dev/null)
 rc=0
-for step in a1 b a2; do
+for step in $steps; do
 	side=${step%[12]}
 	rev=$rev_a
 	[ "$side" = a ] || rev=$rev_b
@@ -352,22 +361,10 @@ dma_args="--devices edu --ops kernel $bench_args"
 # An --ops of BENCH_ARGS would win over that "kernel" and measure the
 # userspace ops again in each route's guest, as duplicate rows: those
 # guests keep only its kernel ops.
-read -r -a words <<<"$bench_args"
-for i in "${!words[@]}"; do
-	if [ "${words[$i]}" != --ops ] || [ -z "${words[$((i + 1))]:-}" ]; then continue; fi
-	kernel_ops=()
-	IFS=, read -r -a listed <<<"${words[$((i + 1))]}"
-	for op in "${listed[@]}"; do
-		case $op in
-		kernel | all) kernel_ops+=(kernel) ;;
-		map | unmap | map_unmap | sync_dev | sync_cpu | dmabuf_sync | range_sync*) kernel_ops+=("$op") ;;
-		esac
-	done
-	[ "${#kernel_ops[@]}" -gt 0 ] || [ "${#dma_list[@]}" -lt 2 ] ||
-		die "BENCH_ARGS' --ops has no kernel op for the guests of DMA_CONFIGS' other routes"
-	[ "${#kernel_ops[@]}" -gt 0 ] || kernel_ops=(kernel)
-	dma_args+=" --ops $(IFS=,; echo "${kernel_ops[*]}")"
-done
+kernel_ops=$(kernel_ops_of "$bench_args")
+[ -n "$kernel_ops" ] || [ "${#dma_list[@]}" -lt 2 ] ||
+	die "BENCH_ARGS' --ops has no kernel op for the guests of DMA_CONFIGS' other routes"
+dma_args+=" --ops ${kernel_ops:-kernel}"
 [ "${#dma_list[@]}" -eq 0 ] || main_args="--devices test,edu $bench_args"
 
 payload=$dir/payload
@@ -376,6 +373,7 @@ mkdir -p "$payload"
 if [ "${#ab[@]}" -eq 2 ]; then
 	# No cmheap.ko at the top: the guest's init loads none, the job does.
 	for side in a b; do
+		[[ " ${ab_steps[*]} " == *" $side"* ]] || continue
 		mkdir -p "$payload/$side"
 		cp "$dir/$side/cmheap.ko" "$dir/$side/bench/cmheap-bench" "$payload/$side/"
 	done
@@ -447,7 +445,7 @@ run_guest "the sweep" "${dma_list[0]:-}" "" "$res" "$out/logs"
 # appended to the main results.csv and their meta.json kept beside it (an
 # A/B/A run: each step's, in its folder).
 steps=(bench)
-[ "${#ab[@]}" -ne 2 ] || steps=(a1 b a2)
+[ "${#ab[@]}" -ne 2 ] || steps=("${ab_steps[@]}")
 for cfg in "${dma_list[@]:1}"; do
 	run_guest "the $cfg DMA sweep" "$cfg" /cmheap/job-dma.sh "$dir/results-$cfg" "$out/logs/$cfg"
 	for step in "${steps[@]}"; do
@@ -465,7 +463,7 @@ if [ "$real_accel" != "$accel" ] && [ -z "${OUT:-}" ]; then
 	out=$new
 fi
 if [ "${#ab[@]}" -eq 2 ]; then
-	for step in a1 b a2; do
+	for step in "${ab_steps[@]}"; do
 		if [ ! -s "$res/$step/results.csv" ] || [ ! -s "$res/$step/meta.json" ]; then
 			die "no results of step $step came back (logs: $out/logs)"
 		fi
@@ -473,7 +471,7 @@ if [ "${#ab[@]}" -eq 2 ]; then
 		cp "$res/$step/results.csv" "$res/$step/meta.json" "$out/$step/"
 	done
 	host_note after
-	say "A/B/A: $(($(wc -l <"$out/b/results.csv") - 1)) points a side, done in $((SECONDS - t_start)) s"
+	say "A/B/A (${ab_steps[*]}): $(($(wc -l <"$out/${ab_steps[0]}/results.csv") - 1)) points a step, done in $((SECONDS - t_start)) s"
 	echo "$out"
 	exit 0
 fi

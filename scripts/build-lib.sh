@@ -8,6 +8,7 @@
 #   kbuild_arch ARCH          kbuild's name for ARCH (x86_64 -> x86)
 #   cross_for ARCH            the CROSS_COMPILE prefix for ARCH on this host
 #                             (empty for the host's own architecture)
+#   kernel_ops_of ARGS        the kernel ops a cmheap-bench --ops asks for
 #   build_module KDIR ARCH DIR [make args...]
 #                             cmheap.ko against KDIR, in a private copy of
 #                             the sources under DIR/src (so that concurrent
@@ -53,6 +54,26 @@ build_module() {
 		return 1
 	fi
 	cp "$src/kernel/cmheap.ko" "$dir/cmheap.ko"
+}
+
+# kernel_ops_of ARGS: the kernel-timed ops that cmheap-bench options ARGS
+# ask for (--ops, the last one winning), as a comma list: "kernel" when
+# ARGS has no --ops, nothing when its --ops has no kernel op.
+kernel_ops_of() {
+	local words i op listed kept=(kernel)
+	read -r -a words <<<"$1"
+	for i in "${!words[@]}"; do
+		[ "${words[$i]}" = --ops ] || continue
+		kept=()
+		IFS=, read -r -a listed <<<"${words[$((i + 1))]:-}"
+		for op in "${listed[@]}"; do
+			case $op in
+			map | unmap | map_unmap | sync_dev | sync_cpu | dmabuf_sync | range_sync* | kernel) kept+=("$op") ;;
+			all) kept+=(kernel) ;;
+			esac
+		done
+	done
+	(IFS=,; echo "${kept[*]}")
 }
 
 # Carveouts in every guest, for the carveout heaps: 192 MiB the kernel is

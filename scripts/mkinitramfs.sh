@@ -47,10 +47,14 @@ esac
 
 # Debian's static busybox for the guest's architecture, unpacked once into the
 # cache (the host's own /bin/busybox only fits guests of the host's arch).
+# Under a lock: test.sh builds two guests' initramfs at once, and two
+# downloads of one package into one folder clash.
 busybox_for() {
-	local bb=$cache/busybox/$arch/busybox
+	local bb=$cache/busybox/$arch/busybox lock
+	mkdir -p "$cache/debs" "$cache/busybox/$arch"
+	exec {lock}>"$cache/busybox/$arch/.lock"
+	flock "$lock"
 	if [ ! -x "$bb" ]; then
-		mkdir -p "$cache/debs" "$cache/busybox/$arch"
 		if ! compgen -G "$cache/debs/busybox-static_*_$darch.deb" >/dev/null; then
 			echo "mkinitramfs: downloading busybox-static:$darch" >&2
 			(cd "$cache/debs" && apt-get download -q "busybox-static:$darch" >&2)
@@ -59,9 +63,11 @@ busybox_for() {
 		local tmp
 		tmp=$(mktemp -d)
 		dpkg-deb -x "${debs[-1]}" "$tmp"
-		cp "$tmp/bin/busybox" "$bb"
+		cp "$tmp/bin/busybox" "$bb.new"
+		mv "$bb.new" "$bb"
 		rm -rf "$tmp"
 	fi
+	exec {lock}>&-
 	echo "$bb"
 }
 

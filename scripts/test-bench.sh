@@ -342,7 +342,7 @@ gate_in_guest() {
 	fi
 	args="--sizes 4K,1M --ops map,unmap --max-orders none --iterations 11 --min-samples 11 --time-budget-ms 100000 --warmup 2 --exporters cmheap-system,system,udmabuf"
 	gate_guest() { # A B
-		A_TREE=$1 B_TREE=$2 CHECK_ARGS="$args" DMA_CONFIGS=direct CHECK_DIR=$tmp/check NO_DEPS=1 \
+		A_TREE=$1 B_TREE=$2 CHECK_ARGS="$args" DMA_CONFIGS=direct SIDE_BOOTS='' CHECK_DIR=$tmp/check NO_DEPS=1 \
 			"$scripts/bench-check.sh"
 	}
 	check "gate in a guest: ~60 instructions planted in the map path fail it" expect_rc 1 gate_guest "$a" "$b"
