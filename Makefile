@@ -39,7 +39,7 @@ test: deps
 	$(SCRIPTS)/test.sh test
 
 check:
-	$(SCRIPTS)/check.sh
+	bash .ci/run
 
 test-board: deps
 	$(SCRIPTS)/board.sh
