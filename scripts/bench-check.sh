@@ -215,6 +215,22 @@ trend() { # ARCH KRELEASE A1_DIR
 	say "trend: today's run is in $a1; UPDATE=1 records it as bench/baseline/$arch-$krel/"
 }
 
+# boot_and_judge NAME ORDER [EARLIER]: a boot (ORDER "" for A B A, swapped
+# for B A B) into $out/NAME, judged alone or with the EARLIER boot; a void
+# one is booted once more (NAME + b).  Sets rc (the verdict) and judged
+# (the boot that counted).
+boot_and_judge() {
+	local name=$1 order=$2 earlier=${3:-} b
+	for b in "$name" "${name}b"; do
+		boot "$arch" "$out/$b" "$order"
+		rc=0
+		judge "$out/$b.gate" ${earlier:+"$out/$earlier"} "$out/$b" || rc=$?
+		judged=$b
+		[ "$rc" -eq 3 ] || return 0
+		[ "$b" != "$name" ] || say "boot $b void (controls moved between A and B): booting again once"
+	done
+}
+
 overall=0
 for arch in $arches; do
 	if [ "${#boots_given[@]}" -gt 0 ]; then
@@ -227,30 +243,13 @@ for arch in $arches; do
 	mkdir -p "$out"
 	say "$arch $krel: judging $rev_b against $rev_a"
 
-	rc=0
-	boot "$arch" "$out/boot1"
-	judge "$out/boot1.gate" "$out/boot1" || rc=$?
-	first=boot1
-	if [ "$rc" -eq 3 ]; then
-		say "boot 1 void (a control moved between A and B): booting again once"
-		boot "$arch" "$out/boot1b"
-		rc=0
-		judge "$out/boot1b.gate" "$out/boot1b" || rc=$?
-		first=boot1b
-		[ "$rc" -ne 3 ] || { say "FAIL: noisy: the controls moved in two boots (logs in $out)"; overall=1; continue; }
-	fi
+	boot_and_judge boot1 ""
+	first=$judged
+	[ "$rc" -ne 3 ] || { say "FAIL: noisy: the controls moved in two boots (logs in $out)"; overall=1; continue; }
 	if [ "$rc" -eq 1 ] && [ "$update" != 1 ]; then
 		say "a point regressed or lost work in the first boot: a second boot, B A B, to confirm"
-		boot "$arch" "$out/boot2" swapped
-		rc=0
-		judge "$out/gate" "$out/$first" "$out/boot2" || rc=$?
-		if [ "$rc" -eq 3 ]; then
-			say "the confirming boot was void: booting again once"
-			boot "$arch" "$out/boot2b" swapped
-			rc=0
-			judge "$out/gate" "$out/$first" "$out/boot2b" || rc=$?
-			[ "$rc" -ne 3 ] || { say "FAIL: noisy: the controls moved in the confirming boots (logs in $out)"; overall=1; continue; }
-		fi
+		boot_and_judge boot2 swapped "$first"
+		[ "$rc" -ne 3 ] || { say "FAIL: noisy: the controls moved in the confirming boots (logs in $out)"; overall=1; continue; }
 	fi
 	[ "${#boots_given[@]}" -gt 0 ] || trend "$arch" "$krel" "$out/$first/a1"
 	case $rc in
