@@ -185,7 +185,8 @@ EOF
 
 # Count the tests of one KTAP file as run.sh prints it: one top-level result
 # per binary, the binary's own results nested two spaces deeper.  Prints
-# "pass fail skip notes".  A binary that failed without a failing test (crash,
+# "pass fail skip notes", the notes naming each failing test as
+# BINARY:TEST.  A binary that failed without a failing test (crash,
 # timeout), ran fewer tests than it planned, or printed none counts as one
 # failure; so does a binary that never got its top-level result line, and
 # one that never started although the top-level plan announced it.
@@ -204,7 +205,10 @@ count_ktap() {
 	/^  1\.\.[0-9]+/ { sub(/^  1\.\./, ""); plan = $1 + 0; next }
 	/^  (not )?ok [0-9]+/ {
 		res++
-		if ($0 ~ /^  not ok/) { f++; nf++ }
+		if ($0 ~ /^  not ok/) {
+			# name the failing test, so a summary read alone says which
+			f++; nf++; t = $4; sub(/^[^.]*\./, "", t); note = note " " name ":" t
+		}
 		else if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++
 		else p++
 		next
