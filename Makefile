@@ -1,10 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0
 # cmheap: top-level entry points.  The work is done by scripts/*.sh; this
 # file only names it.  Every target that builds or boots anything installs
 # what is missing first (scripts/deps.sh, quick when nothing is).
 #
 #   make test [ARCH=x86_64|arm64] [KVER=6.1|6.12] [CONFIGS=...]   selftests in
 #                       QEMU guests, every kernel mapped directly, and the
-#                       analysis and gate unit tests
+#                       analysis and gate unit tests; TESTS="pool_test
+#                       datapath_test:cpu_writes_device_reads" picks tests,
+#                       NO_BENCH_TEST=1 leaves the harness's tests out
 #   make check          everything CI runs: lint, every DMA configuration,
 #                       the bench harness in guests, the gate for both
 #                       architectures, the debug kernel, the board path
@@ -16,21 +19,35 @@
 #   make bench [ARCH=] [ICOUNT=1] [TARGET=local]   sweep, figures, report
 #   make bench-check [ARCH=] [UPDATE=1]   the A/B regression gate
 #   make plot RESULTS=dir   redraw a results folder's figures and report
+#   make lib            libcmheap_ctl (LGPL, static and shared) and its
+#                       pkg-config file, in build/lib
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the library, cmheap_ctl.h,
+#                       cmheap_ctl.pc and the uAPI header <linux/cmheap.h>
 #   make deps           install host packages (Debian, as root)
 #   make clean          remove build/;  make distclean: also .cache/
+#   make help           this text (also plain make)
 #
 # Variables for the guests (see scripts/qemu-run.sh): ACCEL=auto|kvm|tcg,
 # ICOUNT=1, MEM=2G, SMP=2, TIMEOUT=900 (s per guest), APPEND="...".
-# Command-line variables reach the scripts through the environment.
+# Command-line variables reach the scripts through the environment; so do
+# exported ones (as for Kbuild): each run names those it uses and where
+# each came from ("ARCH=arm64 (from the environment)").
 
 SCRIPTS := scripts
 
-.PHONY: all deps test check test-board modules lint bench bench-check plot clean distclean help
+# Kbuild's convention: a variable counts whether it is on the command line
+# or in the environment.  Which came from the environment goes to the
+# scripts, which name each one they use when they start (scripts/cli-lib.sh).
+PICKS := ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL RESULTS
+export CMHEAP_ENV_PICKS := $(strip $(foreach v,$(PICKS),$(if $(filter environment%,$(origin $(v))),$(v))))
+export CMHEAP_VIA_MAKE := 1
+
+.PHONY: all deps test check test-board modules lint lib install bench bench-check plot clean distclean help
 
 all: help
 
 help:
-	@sed -n '1,/^$$/{s/^# \{0,1\}//p}' Makefile
+	@sed -n '1,/^$$/{/SPDX-License-Identifier/d;s/^# \{0,1\}//p}' Makefile
 
 deps:
 	$(SCRIPTS)/deps.sh
@@ -49,6 +66,12 @@ modules: deps
 
 lint: deps
 	$(SCRIPTS)/lint.sh
+
+lib:
+	$(MAKE) -C lib
+
+install:
+	$(MAKE) -C lib install
 
 # make bench [ARCH=] [KVER=] [ICOUNT=1] [TARGET=local] [BENCH_ARGS=] [OUT=]:
 # sweep, plots and report (scripts/bench.sh; no ARCH: host and arm64 plus

@@ -84,7 +84,7 @@ static void probe_kernel(int ctl, struct exporter *exps, size_t n_exps,
 			 exps[i].name, strerror(-ret));
 		return;
 	}
-	ret = ctl_attach(ctl, buf.fd, CMHEAP_DEV_COHERENT, &at);
+	ret = cmheap_ctl_attach(ctl, buf.fd, CMHEAP_DEV_COHERENT, &at);
 	if (ret) {
 		snprintf(side->why, sizeof(side->why), "CMHEAP_IOC_ATTACH: %s",
 			 strerror(-ret));
@@ -97,7 +97,7 @@ static void probe_kernel(int ctl, struct exporter *exps, size_t n_exps,
 	b.warmup = 10;
 	b.iterations = CLOCK_SAMPLES;
 	b.samples_ptr = (__u64)(uintptr_t)v;
-	ret = ctl_bench(ctl, &b);
+	ret = cmheap_ctl_bench(ctl, &b);
 	if (ret)
 		/* EINVAL: a cmheap.ko older than the empty op */
 		snprintf(side->why, sizeof(side->why), "CMHEAP_IOC_BENCH empty op: %s",
@@ -106,7 +106,7 @@ static void probe_kernel(int ctl, struct exporter *exps, size_t n_exps,
 		snprintf(side->why, sizeof(side->why), "CMHEAP_IOC_BENCH empty op: no sample");
 	else
 		side_fill(side, v, b.done);
-	ctl_detach(ctl, at.handle);
+	cmheap_ctl_detach(ctl, at.handle);
 out_free:
 	buffer_free(&buf);
 }

@@ -129,7 +129,7 @@ static void exporter_probe(int ctl, struct exporter *e)
 			 "one-page allocation failed: %s", strerror(-ret));
 		goto err;
 	}
-	ret = ctl_attach(ctl, b.fd, CMHEAP_DEV_COHERENT, &at);
+	ret = cmheap_ctl_attach(ctl, b.fd, CMHEAP_DEV_COHERENT, &at);
 	if (ret) {
 		snprintf(e->reason, sizeof(e->reason),
 			 "the importer cannot attach its buffers: %s",
@@ -142,7 +142,7 @@ static void exporter_probe(int ctl, struct exporter *e)
 	if (e->kind == EXP_CMHEAP && !(at.flags & CMHEAP_ATTF_OURS))
 		e->kind = EXP_DMA_HEAP;	/* named like ours, but is not */
 	e->pooled = e->kind == EXP_CMHEAP && access(pool_path(e), R_OK) == 0;
-	ctl_detach(ctl, at.handle);
+	cmheap_ctl_detach(ctl, at.handle);
 	buffer_free(&b);
 	exporter_memory(e);
 	e->present = true;

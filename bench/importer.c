@@ -12,7 +12,7 @@ struct bench_device bench_devices[CMHEAP_MAX_DEVICES];
 
 int importer_open(void)
 {
-	int fd = ctl_open();
+	int fd = cmheap_ctl_open();
 
 	if (fd == -ENOENT)
 		die(CMHEAP_CTL_PATH " does not exist: load cmheap.ko first");
@@ -66,7 +66,7 @@ void importer_devices(int ctl)
 	for (index = 0; index < CMHEAP_MAX_DEVICES; index++) {
 		d = &bench_devices[index];
 		memset(d, 0, sizeof(*d));
-		ret = ctl_device_info(ctl, index, &info);
+		ret = cmheap_ctl_device_info(ctl, index, &info);
 		if (ret)
 			die("CMHEAP_IOC_DEVICE_INFO %u: %s", index,
 			    strerror(-ret));

@@ -36,7 +36,7 @@ static int run_bench(int ctl, struct cmheap_bench *b, __u32 warmup,
 	b->warmup = warmup;
 	b->iterations = iterations;
 	b->samples_ptr = (__u64)(uintptr_t)buf;
-	return ctl_bench(ctl, b);
+	return cmheap_ctl_bench(ctl, b);
 }
 
 int kop_measure(int ctl, const struct point *p, int fd, struct samples *s,
@@ -51,7 +51,7 @@ int kop_measure(int ctl, const struct point *p, int fd, struct samples *s,
 	int ret;
 
 	budget_start(&bud);
-	ret = ctl_attach(ctl, fd, (unsigned int)p->device, &at);
+	ret = cmheap_ctl_attach(ctl, fd, (unsigned int)p->device, &at);
 	if (ret) {
 		snprintf(why, why_len, "CMHEAP_IOC_ATTACH: %s", strerror(-ret));
 		return ret;
@@ -113,6 +113,6 @@ int kop_measure(int ctl, const struct point *p, int fd, struct samples *s,
 	x->instructions = perf[PERF_INSTRUCTIONS];
 	x->cache_misses = perf[PERF_CACHE_MISSES];
 out:
-	ctl_detach(ctl, at.handle);
+	cmheap_ctl_detach(ctl, at.handle);
 	return ret;
 }

@@ -37,6 +37,9 @@ struct options opt;
 #define QUICK_MIN_SAMPLES 3
 #define QUICK_BUDGET_MS	10
 
+/* the largest buffer a sweep asks for, as the help says */
+#define MAX_SIZE	(1ULL << 30)
+
 static const char usage_text[] =
 "usage: cmheap-bench [options]\n"
 "\n"
@@ -132,6 +135,7 @@ static const char usage_text[] =
 "  --git-rev STR, --label STR\n"
 "                       recorded in meta.json as given (default unknown)\n"
 "  -h, --help           this text\n"
+"  --version            the cmheap version this program belongs to\n"
 "\n"
 "Exit status: 0 success, 1 setup error (e.g. no /dev/cmheap), 2 bad usage,\n"
 "130 interrupted (partial results are kept).\n";
@@ -259,6 +263,8 @@ static bool size_item(const char *item, void *ctx)
 
 	if (!parse_size(item, &v) || !v)
 		bad_usage("bad size '%s'", item);
+	if (v > MAX_SIZE)
+		bad_usage("size '%s' is over the largest, 1G", item);
 	*l->v = xrealloc(*l->v, (*l->n + 1) * sizeof(**l->v));
 	(*l->v)[(*l->n)++] = v;
 	return true;
@@ -344,7 +350,7 @@ enum {
 	O_CACHE, O_PATHS, O_FULL, O_SG_SIZE, O_MAX_ORDERS, O_SG_ENTRIES,
 	O_SG_OPS, O_SG_BUDGET, O_ITERATIONS, O_WARMUP, O_MIN_SAMPLES, O_BUDGET, O_QUICK,
 	O_CPU, O_PERF, O_OUT, O_RAW, O_DRY, O_PROGRESS, O_ACCEL, O_QEMU,
-	O_GIT, O_LABEL, O_POOLS,
+	O_GIT, O_LABEL, O_POOLS, O_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -379,6 +385,7 @@ static const struct option long_opts[] = {
 	{ "git-rev", required_argument, NULL, O_GIT },
 	{ "label", required_argument, NULL, O_LABEL },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -424,7 +431,9 @@ void options_parse(int argc, char **argv)
 	}
 	set_defaults(quick);
 
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+	/* one message, under one name, for a bad option: ours (below) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case O_EXPORTERS:
 			opt.n_exporters = 0;
@@ -552,8 +561,13 @@ void options_parse(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case O_VERSION:
+			printf("cmheap-bench %s\n", CMHEAP_VERSION);
+			exit(0);
+		case ':':
+			bad_usage("option '%s' needs a value", argv[optind - 1]);
 		default:
-			bad_usage("bad option");
+			bad_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

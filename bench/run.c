@@ -65,13 +65,13 @@ static long probe_nents(int ctl, const struct buffer *b)
 	struct cmheap_map m;
 	long nents = NA;
 
-	if (ctl_attach(ctl, b->fd, CMHEAP_DEV_COHERENT, &at))
+	if (cmheap_ctl_attach(ctl, b->fd, CMHEAP_DEV_COHERENT, &at))
 		return NA;
-	if (!ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, &m)) {
+	if (!cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, &m)) {
 		nents = m.orig_nents;
-		ctl_unmap(ctl, at.handle);
+		cmheap_ctl_unmap(ctl, at.handle);
 	}
-	ctl_detach(ctl, at.handle);
+	cmheap_ctl_detach(ctl, at.handle);
 	return nents;
 }
 

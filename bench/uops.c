@@ -196,12 +196,12 @@ static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 		c.len = p->op == OP_RANGE_SYNC_64TH ? b->size / 64 :
 			p->op == OP_RANGE_SYNC_8TH ? b->size / 8 : b->size;
 	}
-	ret = ctl_attach(ctl, b->fd, (unsigned int)p->device, &at);
+	ret = cmheap_ctl_attach(ctl, b->fd, (unsigned int)p->device, &at);
 	if (ret) {
 		snprintf(why, why_len, "CMHEAP_IOC_ATTACH: %s", strerror(-ret));
 		return ret;
 	}
-	ret = ctl_map(ctl, at.handle, dir_to_cmheap(p->dir), 0, 0, &m);
+	ret = cmheap_ctl_map(ctl, at.handle, dir_to_cmheap(p->dir), 0, 0, &m);
 	if (ret) {
 		snprintf(why, why_len, "CMHEAP_IOC_MAP: %s", strerror(-ret));
 		goto out_detach;
@@ -244,9 +244,9 @@ out_munmap:
 	if (map)
 		munmap(map, b->size);
 out_unmap:
-	ctl_unmap(ctl, at.handle);
+	cmheap_ctl_unmap(ctl, at.handle);
 out_detach:
-	ctl_detach(ctl, at.handle);
+	cmheap_ctl_detach(ctl, at.handle);
 	return ret;
 }
 

@@ -89,4 +89,6 @@ module_exit(cmheap_exit);
 
 MODULE_DESCRIPTION("dma-buf heaps with selectable CPU caching models, and a DMA test importer");
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The cmheap developers");
+MODULE_VERSION(CMHEAP_VERSION);
 MODULE_IMPORT_NS(DMA_BUF);

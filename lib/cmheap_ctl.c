@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libcmheap_ctl: the /dev/cmheap importer ioctls (see cmheap_ctl.h). */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 
 /*
  * The calls are short and restartable, so a signal is not a failure.
- * CMHEAP_IOC_BENCH is the exception, see ctl_bench().
+ * CMHEAP_IOC_BENCH is the exception, see cmheap_ctl_bench().
  */
 static int xioctl(int fd, unsigned long req, void *arg)
 {
@@ -23,30 +23,30 @@ static int xioctl(int fd, unsigned long req, void *arg)
 	return ret < 0 ? -errno : 0;
 }
 
-int ctl_open(void)
+int cmheap_ctl_open(void)
 {
 	int fd = open(CMHEAP_CTL_PATH, O_RDWR | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
 }
 
-int ctl_device_info(int ctl, __u32 index, struct cmheap_device_info *info)
+int cmheap_ctl_device_info(int ctl, __u32 index, struct cmheap_device_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->index = index;
 	return xioctl(ctl, CMHEAP_IOC_DEVICE_INFO, info);
 }
 
-__u32 ctl_device_flags(int ctl, __u32 index)
+__u32 cmheap_ctl_device_flags(int ctl, __u32 index)
 {
 	struct cmheap_device_info info;
 
-	if (ctl_device_info(ctl, index, &info))
+	if (cmheap_ctl_device_info(ctl, index, &info))
 		return 0;
 	return info.flags;
 }
 
-int ctl_attach(int ctl, int dmabuf_fd, __u32 device, struct cmheap_attach *at)
+int cmheap_ctl_attach(int ctl, int dmabuf_fd, __u32 device, struct cmheap_attach *at)
 {
 	struct cmheap_attach tmp;
 
@@ -58,12 +58,12 @@ int ctl_attach(int ctl, int dmabuf_fd, __u32 device, struct cmheap_attach *at)
 	return xioctl(ctl, CMHEAP_IOC_ATTACH, at);
 }
 
-int ctl_detach(int ctl, __u32 handle)
+int cmheap_ctl_detach(int ctl, __u32 handle)
 {
 	return xioctl(ctl, CMHEAP_IOC_DETACH, &handle);
 }
 
-int ctl_map(int ctl, __u32 handle, __u32 dir, __u32 attrs, __u32 flags,
+int cmheap_ctl_map(int ctl, __u32 handle, __u32 dir, __u32 attrs, __u32 flags,
 	    struct cmheap_map *out)
 {
 	struct cmheap_map tmp;
@@ -78,24 +78,24 @@ int ctl_map(int ctl, __u32 handle, __u32 dir, __u32 attrs, __u32 flags,
 	return xioctl(ctl, CMHEAP_IOC_MAP, out);
 }
 
-int ctl_unmap_raw(int ctl, struct cmheap_unmap *um)
+int cmheap_ctl_unmap_raw(int ctl, struct cmheap_unmap *um)
 {
 	return xioctl(ctl, CMHEAP_IOC_UNMAP, um);
 }
 
-int ctl_unmap(int ctl, __u32 handle)
+int cmheap_ctl_unmap(int ctl, __u32 handle)
 {
 	struct cmheap_unmap um = { .handle = handle };
 
-	return ctl_unmap_raw(ctl, &um);
+	return cmheap_ctl_unmap_raw(ctl, &um);
 }
 
-int ctl_sync_raw(int ctl, struct cmheap_sync *s)
+int cmheap_ctl_sync_raw(int ctl, struct cmheap_sync *s)
 {
 	return xioctl(ctl, CMHEAP_IOC_SYNC, s);
 }
 
-int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir)
+int cmheap_ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir)
 {
 	struct cmheap_sync s = {
 		.handle = handle,
@@ -103,17 +103,17 @@ int ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir)
 		.direction = dir,
 	};
 
-	return ctl_sync_raw(ctl, &s);
+	return cmheap_ctl_sync_raw(ctl, &s);
 }
 
-int ctl_placement(int ctl, __u32 handle, struct cmheap_placement *out)
+int cmheap_ctl_placement(int ctl, __u32 handle, struct cmheap_placement *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->handle = handle;
 	return xioctl(ctl, CMHEAP_IOC_PLACEMENT, out);
 }
 
-int ctl_bench(int ctl, struct cmheap_bench *b)
+int cmheap_ctl_bench(int ctl, struct cmheap_bench *b)
 {
 	/*
 	 * Not restarted on EINTR: a signal stops a timing loop on purpose
@@ -123,7 +123,7 @@ int ctl_bench(int ctl, struct cmheap_bench *b)
 	return ioctl(ctl, CMHEAP_IOC_BENCH, b) < 0 ? -errno : 0;
 }
 
-int ctl_segments(int ctl, __u32 handle, __u32 flags,
+int cmheap_ctl_segments(int ctl, __u32 handle, __u32 flags,
 		 struct cmheap_segment *segs, __u32 *count)
 {
 	struct cmheap_segments s = {
@@ -137,7 +137,7 @@ int ctl_segments(int ctl, __u32 handle, __u32 flags,
 	return ret;
 }
 
-int ctl_dma(int ctl, __u32 handle, __u32 dir,
+int cmheap_ctl_dma(int ctl, __u32 handle, __u32 dir,
 	    const struct cmheap_dma_piece *pieces, __u32 count, void *data)
 {
 	struct cmheap_dma d = {
@@ -149,7 +149,7 @@ int ctl_dma(int ctl, __u32 handle, __u32 dir,
 	return xioctl(ctl, CMHEAP_IOC_DMA, &d);
 }
 
-int ctl_dma_raw(int ctl, struct cmheap_dma *d)
+int cmheap_ctl_dma_raw(int ctl, struct cmheap_dma *d)
 {
 	return xioctl(ctl, CMHEAP_IOC_DMA, d);
 }

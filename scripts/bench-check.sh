@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench-check.sh: the benchmark regression gate (what `make bench-check` runs).
 #
 # An A/B comparison in one boot, immune to the kernel Debian serves: the
@@ -45,6 +46,10 @@
 # Exit status: 0 pass; 1 regression or lost work confirmed, noisy, or a
 # failure; 2 bad usage.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 0 "$@"
+cli_picks ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL
 export PATH=$PATH:/usr/sbin:/sbin
 
 root=$(cd "$(dirname "$0")/.." && pwd)

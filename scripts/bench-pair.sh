@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench-pair.sh: what a plain `make bench` runs: the sweep on the host's
 # architecture and on arm64, one after the other, each in its own QEMU guest
 # and results folder (scripts/bench.sh), then index.md side by side.
@@ -12,6 +13,10 @@
 # bench.sh (given to both runs); OUT=dir (default out/bench/<date>/) gets
 # <arch>-<kver>/ per run and index.md.  The last line printed is OUT.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 0 "$@"
+cli_picks ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 scripts=$root/scripts

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # bench.sh: run cmheap-bench on one target and publish a results folder.
 #
 #   bench.sh            (what `make bench` runs; settings from the environment)
@@ -49,6 +50,10 @@
 #                      side in a boot of its own (the IOMMU route's way).
 # Exit status: 0 success; 1 build, boot or benchmark failure; 2 bad usage.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 0 "$@"
+cli_picks ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL
 export PATH=$PATH:/usr/sbin:/sbin
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -122,7 +127,7 @@ follow_progress() { # LOG PID
 	while kill -0 "$2" 2>/dev/null; do
 		sleep 5
 		[ -r "$1" ] || continue
-		line=$(tr '\r' '\n' <"$1" | sed 's/\x1b\[K//g' | grep -a -E '^\[[0-9]+/[0-9]+\] |cmheap-init: ' | tail -n 1 || true)
+		line=$(tr '\r' '\n' <"$1" | sed 's/\x1b\[K//g' | grep -a -E '^\[[0-9]+/[0-9]+( [^]]*)?\] |cmheap-init: ' | tail -n 1 || true)
 		if [ -n "$line" ] && [ "$line" != "$last" ]; then
 			say "  $line"
 			last=$line

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # board-image.sh ARCH: a Debian 12 root filesystem that stands in for a
 # board running Debian, for scripts/board.sh: its own kernel (Debian's
 # linux-image for ARCH, from bookworm), the headers of that kernel, a
@@ -22,6 +23,9 @@
 # Environment: DEBIAN_MIRROR (default http://deb.debian.org/debian),
 # TIMEOUT for the second stage's guest (s, default 3600).
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 1 "$@"
 export PATH=$PATH:/usr/sbin:/sbin
 
 arch=${1:?usage: board-image.sh x86_64|arm64}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # board.sh [ARCH]: the README's real-hardware commands, run as written on a
 # Debian 12 system standing in for a board (`make test-board`).
 #
@@ -18,6 +19,10 @@
 # cache.  Environment: TIMEOUT (s, default 5400), MEM (default 2G), SMP,
 # ACCEL as for qemu-run.sh.  Exit status: 0 when every check passed.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 1 "$@"
+cli_picks ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL
 export PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # build-lib.sh: how cmheap's parts are built for a target architecture,
 # sourced by test.sh, bench.sh and lint.sh so that they build alike.
@@ -48,6 +49,7 @@ build_module() {
 	rm -rf "$src"
 	mkdir -p "$src"
 	cp -a "${module_tree:-$root}/kernel" "${module_tree:-$root}/include" "$src/"
+	cp "${module_tree:-$root}/VERSION" "$src/" 2>/dev/null || true
 	if ! make -C "$src/kernel" -j"$(nproc)" KDIR="$kdir" ARCH="$(kbuild_arch "$arch")" \
 		CROSS_COMPILE="$(cross_for "$arch")" "$@" >"$dir/module.log" 2>&1; then
 		tail -n 30 "$dir/module.log" >&2

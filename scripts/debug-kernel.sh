@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # debug-kernel.sh ARCH: build Debian's 6.12 kernel source with the judges of
 # kernel code switched on (DMA-API debugging, KASAN, lockdep, kmemleak,
 # DEBUG_VM, atomic-sleep checks, DMABUF_DEBUG), for `make test KERNEL=debug`.
@@ -18,6 +19,9 @@
 # Prints the path of a target.env (ARCH KVER KRELEASE KERNEL KDIR MODDIR)
 # for scripts/test.sh.  Progress and timings go to stderr.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 1 "$@"
 export PATH=$PATH:/usr/sbin:/sbin
 
 arch=${1:?usage: debug-kernel.sh x86_64|arm64}
@@ -54,7 +58,9 @@ if [ ! -f "$src/.complete" ]; then
 	touch "$src/.complete"
 fi
 
-key=$(cat "${frags[@]}" | sha256sum | cut -c1-12)
+# The options decide the build ("# CONFIG_X is not set" is one), not the
+# comments around them.
+key=$(grep -hE '^(CONFIG_|# CONFIG_.* is not set)' "${frags[@]}" | sha256sum | cut -c1-12)
 out=$base/build-$arch
 stamp=$out/.built-$srcver-$key
 if [ -f "$stamp" ] && [ -f "$out/target.env" ]; then

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # deps.sh: install the host packages the rig needs, only those missing.
 #
 # Runs before every make target that builds or boots anything, so the
 # everything-present path must be quick: it asks dpkg-query (local, ~50 ms)
 # and never touches the network unless something is missing.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 0 "$@"
 
 # gcc-12/gcc-12-aarch64-linux-gnu: Debian's headers hard-code $(CROSS_COMPILE)gcc-12.
 # dwarves: pahole, for the BTF step of 6.12 module builds.
@@ -12,6 +16,7 @@ set -euo pipefail
 # device-tree-compiler: dtc, for the arm64 guests' reserved-memory nodes.
 # debootstrap, e2fsprogs: the board root filesystem (scripts/board-image.sh).
 # python3, python3-flake8: the analysis layer (scripts/cmbench) and its lint.
+# pkgconf, g++: the installed library checked as a user builds with it.
 pkgs=(
 	make gcc gcc-12 libc6-dev perl tar
 	gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross
@@ -21,6 +26,7 @@ pkgs=(
 	gnuplot-nox shellcheck python3 python3-flake8
 	device-tree-compiler
 	debootstrap e2fsprogs
+	pkgconf g++
 )
 
 sudo=

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # fetch-kernel.sh ARCH KVER [CACHE]
 #
 # Download Debian's kernel image, modules and headers for one target into a
@@ -9,6 +10,9 @@
 # ARCH: x86_64 | arm64        KVER: 6.1 | 6.12
 # Prints the target folder; writes ${dir}/target.env describing it.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 3 "$@"
 
 arch=${1:?usage: fetch-kernel.sh ARCH KVER [CACHE]}
 kver=${2:?usage: fetch-kernel.sh ARCH KVER [CACHE]}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # fetch-source.sh [CACHE]
 #
 # Extract the parts of Debian's linux-source-6.12 we build with or read:
@@ -6,6 +7,9 @@
 # reference drivers.  Nothing from it is committed to this repository.
 # Prints the extracted source root.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 1 "$@"
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/build-lib.sh
 . "$root/scripts/build-lib.sh"

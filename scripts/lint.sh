@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # lint.sh: every static check the project holds itself to; fails on any finding.
 #
 #   - cmheap.ko built for every target with W=1 and sparse (C=2): any warning
@@ -6,12 +7,19 @@
 #   - checkpatch --strict on kernel/* and include/uapi/linux/cmheap.h: any
 #     ERROR, WARNING or CHECK fails;
 #   - shellcheck on scripts/*.sh, scripts/guest/*.sh and .ci/run; flake8 on the analysis layer
-#     (scripts/cmbench, scripts/compare);
-#   - the selftests and cmheap-bench built for both architectures (their
-#     Makefiles have -Wall -Wextra -Werror).
+#     (scripts/cmbench, scripts/compare), scripts/spdx-check, scripts/doc-check;
+#   - scripts/spdx-check: every source file's SPDX line names a licence of
+#     LICENSES/; scripts/doc-check: make help lists every target, and the
+#     make commands and variables the READMEs show exist;
+#   - the selftests, cmheap-bench and libcmheap_ctl built for both
+#     architectures (their Makefiles have -Wall -Wextra -Werror).
 #
 # ARCH= and KVER= narrow the kernel targets, as for test.sh.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 0 "$@"
+cli_picks ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL
 export PATH=$PATH:/usr/sbin:/sbin
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,8 +97,23 @@ fi
 
 # 3b. the analysis layer: Python 3's standard library only, flake8 clean.
 step "flake8 on scripts/cmbench..."
-if ! (cd "$root" && /usr/bin/python3 -m flake8 --max-line-length 110 scripts/cmbench scripts/compare) >&2; then
+if ! (cd "$root" && /usr/bin/python3 -m flake8 --max-line-length 110 scripts/cmbench scripts/compare \
+	scripts/spdx-check scripts/doc-check) >&2; then
 	fail "flake8"
+fi
+
+# 3c. every source file names its licence, one of LICENSES/.
+step "spdx-check..."
+if ! "$root/scripts/spdx-check" >"$build/spdx.txt" 2>&1; then
+	cat "$build/spdx.txt" >&2
+	fail "spdx-check: $(grep -vc '^spdx-check:' "$build/spdx.txt") files without a valid licence line"
+fi
+
+# 3d. the documented make commands and variables are the Makefile's.
+step "doc-check..."
+if ! "$root/scripts/doc-check" >"$build/doc.txt" 2>&1; then
+	cat "$build/doc.txt" >&2
+	fail "doc-check: $(grep -vc '^doc-check:' "$build/doc.txt") findings"
 fi
 
 # 4. userspace: the selftests' and the benchmark's own Makefiles enforce
@@ -103,6 +126,12 @@ for a in x86_64 arm64; do
 		KSFT_DIR="$ksft" >"$out.log" 2>&1; then
 		tail -n 30 "$out.log" >&2
 		fail "selftests do not build cleanly for $a ($out.log)"
+	fi
+	out=$build/lib-$a
+	if ! make -C "$root/lib" -j"$jobs" OUTPUT="$out" CROSS_COMPILE="$(cross_for "$a")" \
+		>"$out.log" 2>&1; then
+		tail -n 30 "$out.log" >&2
+		fail "libcmheap_ctl does not build cleanly for $a ($out.log)"
 	fi
 	out=$build/bench-$a
 	if ! make -C "$root/bench" -j"$jobs" OUTPUT="$out" CROSS_COMPILE="$(cross_for "$a")" \

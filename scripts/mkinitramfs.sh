@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # mkinitramfs.sh: build the guest's whole root filesystem as one initramfs.
 #
 #   mkinitramfs.sh --arch ARCH --out FILE [--payload DIR] [--moddir DIR]
@@ -14,6 +15,8 @@
 # The archive is left uncompressed: under TCG, decompressing in the guest costs
 # more than QEMU copying a few more MiB into guest memory.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
 export PATH=$PATH:/usr/sbin:/sbin
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,12 +28,15 @@ cache=$cmheap_cache
 arch='' out='' payload='' moddir='' modules=''
 while [ $# -gt 0 ]; do
 	case $1 in
+	-h | --help) cli_help; exit 0 ;;
+	--arch | --out | --payload | --moddir | --modules)
+		[ $# -ge 2 ] || cli_refuse "$1 needs a value" ;;&
 	--arch) arch=$2 ;;
 	--out) out=$2 ;;
 	--payload) payload=$2 ;;
 	--moddir) moddir=$2 ;;
 	--modules) modules=$2 ;;
-	*) echo "mkinitramfs: unknown argument '$1'" >&2; exit 2 ;;
+	*) cli_refuse "unknown argument '$1'" ;;
 	esac
 	shift 2
 done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # qemu-run.sh: boot one guest, wait for it, bring its results back as files.
 #
 #   qemu-run.sh ARCH KERNEL INITRD OUTDIR [TIMEOUT_S]
@@ -51,6 +52,9 @@
 # Exit status: 0 results came back (the job's own verdict is in them),
 # 124 the guest ran past TIMEOUT_S and was killed, 1 anything else.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 5 "$@"
 
 usage="usage: qemu-run.sh ARCH KERNEL INITRD OUTDIR [TIMEOUT_S]"
 arch=${1:?$usage}

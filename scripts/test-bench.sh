@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # test-bench.sh: tests of the benchmark harness.
 #
 #   test-bench.sh              quick sweep (cmheap-bench --quick) in a guest
@@ -18,29 +19,28 @@
 # Prints "ok N - what" / "not ok N - what"; exit status 1 if any failed.
 # Environment: as bench.sh (ARCH, KVER, ACCEL, ...) for the guest run.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 scripts=$root/scripts
 mode=guest dir=''
 while [ $# -gt 0 ]; do
 	case $1 in
-	--dir) mode=dir; dir=${2:?--dir needs a folder}; shift ;;
+	--dir) [ $# -ge 2 ] || cli_refuse "--dir needs a folder"; mode=dir; dir=$2; shift ;;
 	--no-guest) mode=none ;;
-	*) echo "usage: test-bench.sh [--dir RESULTS_DIR | --no-guest]" >&2; exit 2 ;;
+	-h | --help) cli_help; exit 0 ;;
+	*) cli_refuse "unknown argument '$1'" ;;
 	esac
 	shift
 done
 
-n=0 failed=0
+# shellcheck source=scripts/tap-lib.sh
+. "$(dirname "$0")/tap-lib.sh"
+# TAP 13: the version first; the plan last, once the count is known.
+tap_begin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -z "${2:-}" ] || echo "# $2" | head -n 20; }
-check() { # DESCRIPTION COMMAND...
-	local d=$1 msg
-	shift
-	if msg=$("$@" 2>&1); then ok "$d"; else nok "$d" "$msg"; fi
-}
 
 header='exporter,caching,device,coherent,dma,op,path,size,max_order,pool,nents,direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op'
 
@@ -368,6 +368,33 @@ unit_tests() {
 }
 unit_tests
 
+# cmheap-bench's own command line, on the host (no module needed): one
+# message under one name for a bad option, values checked, --version.
+one_message() { # BIN: its complaint about a bad option, and the pointer to --help
+	local out
+	out=$("$1" --no-such-option 2>&1) || true
+	if [ "$(printf '%s\n' "$out" | wc -l)" -ne 2 ] ||
+		! grep -q "^cmheap-bench: unknown option '--no-such-option'$" <<<"$out"; then
+		echo "$out"
+		return 1
+	fi
+}
+bench_cli() {
+	local bin=$tmp/cli/cmheap-bench
+	if ! make -s -C "$root/bench" OUTPUT="$tmp/cli" >"$tmp/cli.log" 2>&1; then
+		nok "cmheap-bench builds on the host" "$(tail -n 15 "$tmp/cli.log")"
+		return
+	fi
+	check "cmheap-bench --help: its usage, exit 0" expect_out '^usage: cmheap-bench' "$bin" --help
+	check "cmheap-bench --version: the project's VERSION" \
+		expect_out "^cmheap-bench $(cat "$root/VERSION")\$" "$bin" --version
+	check "cmheap-bench --no-such-option: exit 2" expect_rc 2 "$bin" --no-such-option
+	check "  with one message, naming the option, under one name" one_message "$bin"
+	check "cmheap-bench --sizes with no value: exit 2" expect_rc 2 "$bin" --sizes
+	check "cmheap-bench --sizes 2G (over the 1G the help says): exit 2" expect_rc 2 "$bin" --sizes 2G
+}
+bench_cli
+
 case $mode in
 none) compare_selftests ;;
 dir)
@@ -391,5 +418,4 @@ guest)
 	gate_in_guest
 	;;
 esac
-echo "# test-bench: $((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_end test-bench

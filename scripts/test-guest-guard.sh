@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # test-guest-guard.sh: the guests' PID 1 scripts (scripts/guest/*.sh) do
 # nothing on a host.  Run by hand they would mount over /tmp, install
 # busybox links, rename the machine and power it off, so each must refuse
@@ -21,13 +22,12 @@
 # Needs unshare and setpriv (util-linux), user namespaces and
 # busybox-static; without them it prints one skipped result.  TAP on stdout; exit status 1 if any check failed.
 set -euo pipefail
+# shellcheck source=scripts/tap-lib.sh
+. "$(dirname "$0")/tap-lib.sh"
+tap_setup "$@"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -z "${2:-}" ] || echo "$2" | sed 's/^/# /' | head -n 20; }
 
-echo "TAP version 13"
 busybox=/bin/busybox
 # As root, drop to nobody first: root in the sandbox must be nobody outside.
 as_user=()
@@ -41,8 +41,6 @@ if ! command -v unshare >/dev/null || ! command -v setpriv >/dev/null ||
 	exit 0
 fi
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 
 # A fresh sandbox root: busybox, sh, the script as /init, a file in /tmp.
@@ -140,6 +138,4 @@ for script in "$root"/scripts/guest/*.sh; do
 		ok "$name is not executable"
 	fi
 done
-echo "1..$n"
-echo "# guest guard: $((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_end "guest guard"

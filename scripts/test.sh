@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # test.sh: build cmheap for each target kernel, boot it in QEMU, run the
 # selftests there, print their KTAP and one closing summary line.
 #
@@ -28,28 +29,50 @@
 # there.
 #
 # Each kernel's module and the selftests are built once, then the guests
-# run GUESTS at a time (default 2), each target's output printed whole when
-# it ends.  Host-side checks come first (the guests' scripts refuse to run
-# on a host), the benchmark harness last (BENCH_TEST, below).
+# run GUESTS at a time (default 2): each binary's result is printed as the
+# guest prints it ("[TARGET] ok 3 caching_test"), each target's whole
+# output when it ends.  Host-side checks come first (the guests' scripts refuse to run
+# on a host, make install, the licence check, every command's --help), the
+# benchmark harness last (BENCH_TEST, below).
+#
+# TESTS="BINARY[:NAME] ..." runs only those selftests, in every guest
+# (e.g. TESTS=pool_test, TESTS="datapath_test:cpu_writes_device_reads"),
+# with the kernel's log still judged: NAME is passed to the binary's
+# kselftest harness as -t NAME (selftests/run.sh).
 #
 # Environment: TIMEOUT (per guest, s, default 900), TEST_TIMEOUT (per test
 # binary inside the guest, s, default 300), GUEST_MODULES (default vgem),
-# GUESTS (default 2), BENCH_TEST (unit, guest or none), and ACCEL ICOUNT
+# GUESTS (default 2), BENCH_TEST (unit, guest or none; NO_BENCH_TEST=1 is
+# none), TESTS (above), and ACCEL ICOUNT
 # MEM SMP APPEND as for scripts/qemu-run.sh.
 #
 # Exit status: non-zero when any test failed, or a build, boot, module load,
 # guest deadline or the results themselves failed; such a target failure
 # counts as one failed test in the closing line.
 set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 1 "$@"
+cli_picks ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL
 export PATH=$PATH:/usr/sbin:/sbin
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 scripts=$root/scripts
 build=$root/build
 mode=${1:-test}
+case $mode in test | modules) ;; *) cli_refuse "unknown mode '$mode': test or modules" ;; esac
 
 want_arch=${ARCH:-}
 want_kver=${KVER:-}
+# TESTS="BINARY[:NAME] ...": only those (selftests/run.sh says how)
+want_tests=${TESTS:-}
+for t in $want_tests; do
+	case $t in
+	*[!a-z0-9_:-]* | :* | *: | *:*:*) cli_refuse "TESTS: bad test '$t': BINARY or BINARY:NAME" ;;
+	kernel_log | kmemleak | dmabuf-heap) ;;
+	*) [ -f "$root/selftests/${t%%:*}.c" ] || cli_refuse "TESTS: no selftest '${t%%:*}' (selftests/*.c)" ;;
+	esac
+done
 custom_kdir=${KDIR:-}
 custom_kernel=${KERNEL:-}
 custom_moddir=${MODDIR:-}
@@ -172,6 +195,9 @@ write_job() {
 	direct | nopools) ;;
 	*) tests='datapath_test bind_test sync_range_test $leaks kernel_log' ;;
 	esac
+	# TESTS= picks, in every configuration; the kernel's log is judged too
+	# shellcheck disable=SC2016 # $leaks is the guest's
+	[ -z "$want_tests" ] || tests="$want_tests"' $leaks kernel_log'
 	cat >"$1" <<EOF
 # Written by scripts/test.sh: the selftests job for scripts/guest/init.sh.
 export CMHEAP_TIMEOUT=$test_timeout
@@ -207,7 +233,10 @@ count_ktap() {
 		res++
 		if ($0 ~ /^  not ok/) {
 			# name the failing test, so a summary read alone says which
-			f++; nf++; t = $4; sub(/^[^.]*\./, "", t); note = note " " name ":" t
+			f++; nf++; t = $0
+			sub(/^  not ok [0-9]+ /, "", t); sub(/ *#.*$/, "", t)
+			sub(/^[^. ]*\./, "", t); gsub(/ /, "_", t)
+			note = note " " name ":" t
 		}
 		else if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++
 		else p++
@@ -361,7 +390,12 @@ tally() {
 	[ "$2" -eq 0 ] || overall=1
 }
 # Host-side checks that need no guest, first: the guests' PID 1 scripts
-# refuse to run on a host (scripts/test-guest-guard.sh, in a sandbox).
+# refuse to run on a host (scripts/test-guest-guard.sh, in a sandbox), make
+# install gives a user's program the library (scripts/test-install.sh), and
+# lint's licence and documentation checks find what they are for
+# (scripts/test-spdx-check.sh, test-doc-check.sh),
+# every command answers --help and refuses what it does not know, without
+# side effects (scripts/test-help.sh).
 if [ "$mode" = test ]; then
 	echo
 	echo "=== host checks ==="
@@ -369,7 +403,10 @@ if [ "$mode" = test ]; then
 	hc_log=$build/test-host.log
 	mkdir -p "$build"
 	hc_rc=0
-	"$scripts/test-guest-guard.sh" 2>&1 | tee "$hc_log" || hc_rc=$?
+	: >"$hc_log"
+	for hc in test-guest-guard test-install test-spdx-check test-doc-check test-help; do
+		"$scripts/$hc.sh" 2>&1 | tee -a "$hc_log" || hc_rc=$?
+	done
 	read -r hc_p hc_f hc_s < <(count_tap "$hc_log" "$hc_rc")
 	tally "$hc_p" "$hc_f" "$hc_s"
 	line="host-checks: $hc_p passed, $hc_f failed, $hc_s skipped ($((SECONDS - t0)) s)"
@@ -392,14 +429,26 @@ done
 # test.log and printed whole when it ends, in the order of the targets.
 # A target's counts come back in build/<target>/outcome.
 guest_job() { # TARGET
-	local t=$1 rc=0 t0=$SECONDS
+	local t=$1 rc=0 t0=$SECONDS tail_pid
 	target_error='' target_notes='' target_p=0 target_f=0 target_s=0
+	# Progress while the guest runs: each binary's result, and any failing
+	# test, as the guest prints them, to make test's own output (fd 7); the
+	# target's whole KTAP follows when it ends.
+	exec 8> >(awk -v t="$t" '{ sub(/\r$/, "") }
+		/^(not )?ok [0-9]+ |^  not ok / { print "[" t "] " $0; fflush() }' >&7)
+	rm -f "$build/$t/results/console.log"	# not the last run's lines
+	tail -n +1 -F "$build/$t/results/console.log" >&8 2>/dev/null &
+	tail_pid=$!
 	run_target "$t" || rc=1
+	sleep 2	# tail polls each second where inotify is missing: its last lines
+	kill "$tail_pid" 2>/dev/null || true
+	exec 8>&-
 	# fields apart by US (0x1f): not whitespace, so empty ones stay
 	printf '%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\n' "$rc" "$target_p" "$target_f" "$target_s" \
 		"$((SECONDS - t0))" "$target_notes" "$target_error" >"$build/$t/outcome"
 }
 if [ "$mode" = test ]; then
+	exec 7>&1
 	guests=${GUESTS:-2}
 	declare -A pid_of=()
 	next=0

@@ -127,13 +127,13 @@ FIXTURE_SETUP(ctl)
 	self->ctl = self->fd = self->other_fd = -1;
 	heap_variant_check(&variant->heap);
 	self->heap = variant->heap.name;
-	self->ctl = ctl_open();
+	self->ctl = cmheap_ctl_open();
 	ASSERT_LE(0, self->ctl);
 	self->fd = alloc_on(self->heap, 64 * 1024);
 	ASSERT_LE(0, self->fd);
 	self->other_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->other_fd);
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	self->h = at.handle;
 }
 
@@ -167,7 +167,7 @@ TEST_F(ctl, attach_table)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		EXPECT_EQ(-cases[i].err, ctl_attach(self->ctl, cases[i].fd, cases[i].device, NULL))
+		EXPECT_EQ(-cases[i].err, cmheap_ctl_attach(self->ctl, cases[i].fd, cases[i].device, NULL))
 			TH_LOG("%s", cases[i].what);
 	}
 }
@@ -182,18 +182,18 @@ TEST_F(ctl, placement_table)
 {
 	struct cmheap_placement pl;
 
-	EXPECT_EQ(-ENOENT, ctl_placement(self->ctl, 0, &pl));
-	EXPECT_EQ(-ENOENT, ctl_placement(self->ctl, self->h + 1000, &pl));
-	EXPECT_EQ(-ENOENT, ctl_placement(self->ctl, ~0U, &pl));
-	EXPECT_EQ(-EINVAL, ctl_placement(self->ctl, self->h, &pl)) TH_LOG("not mapped");
+	EXPECT_EQ(-ENOENT, cmheap_ctl_placement(self->ctl, 0, &pl));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_placement(self->ctl, self->h + 1000, &pl));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_placement(self->ctl, ~0U, &pl));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_placement(self->ctl, self->h, &pl)) TH_LOG("not mapped");
 	if (!variant->heap.pageless) {
-		ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0,
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0,
 				     CMHEAP_MAP_RAW, NULL));
-		EXPECT_EQ(-EINVAL, ctl_placement(self->ctl, self->h, &pl))
+		EXPECT_EQ(-EINVAL, cmheap_ctl_placement(self->ctl, self->h, &pl))
 			TH_LOG("mapped raw, not through the exporter");
-		ASSERT_EQ(0, ctl_unmap(self->ctl, self->h));
+		ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 	}
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
 	memset(&pl, 0, sizeof(pl));
 	pl.handle = self->h;
 	pl.reserved[1] = 1;
@@ -202,7 +202,7 @@ TEST_F(ctl, placement_table)
 	EXPECT_EQ(-1, ioctl(self->ctl, CMHEAP_IOC_PLACEMENT, NULL));
 	EXPECT_EQ(EFAULT, errno);
 
-	ASSERT_EQ(0, ctl_placement(self->ctl, self->h, &pl));
+	ASSERT_EQ(0, cmheap_ctl_placement(self->ctl, self->h, &pl));
 	EXPECT_EQ(variant->heap.carveout, !!(pl.flags & CMHEAP_PLACEF_REGIONS));
 	EXPECT_EQ(variant->heap.pageless ? 0 : 64 * 1024 / page_size(), pl.pages);
 	EXPECT_EQ(0, pl.pages_bad);
@@ -210,7 +210,7 @@ TEST_F(ctl, placement_table)
 	EXPECT_TRUE(pl.flags & CMHEAP_PLACEF_DIRECT) TH_LOG("the coherent test device maps directly");
 	EXPECT_LE(1, pl.segments);
 	EXPECT_EQ(0, pl.segments_bad);
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(ctl, map_table)
@@ -232,41 +232,41 @@ TEST_F(ctl, map_table)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		EXPECT_EQ(-cases[i].err, ctl_map(self->ctl, cases[i].handle, cases[i].dir,
+		EXPECT_EQ(-cases[i].err, cmheap_ctl_map(self->ctl, cases[i].handle, cases[i].dir,
 						 cases[i].attrs, cases[i].flags, NULL))
 			TH_LOG("%s", cases[i].what);
 	}
 	/* nothing was left mapped by any of them */
-	EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(ctl, unmap_sync_sequences)
 {
 	struct cmheap_unmap um = { .handle = self->h, .reserved = 1 };
 
-	EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, self->h));	/* never mapped */
-	EXPECT_EQ(-EINVAL, ctl_sync(self->ctl, self->h, CMHEAP_SYNC_FOR_CPU,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, self->h));	/* never mapped */
+	EXPECT_EQ(-EINVAL, cmheap_ctl_sync(self->ctl, self->h, CMHEAP_SYNC_FOR_CPU,
 				    CMHEAP_DIR_TO_DEVICE));
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(-EINVAL, ctl_unmap_raw(self->ctl, &um));	/* reserved */
-	EXPECT_EQ(-EINVAL, ctl_sync(self->ctl, self->h, 0, CMHEAP_DIR_TO_DEVICE));
-	EXPECT_EQ(-EINVAL, ctl_sync(self->ctl, self->h,
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap_raw(self->ctl, &um));	/* reserved */
+	EXPECT_EQ(-EINVAL, cmheap_ctl_sync(self->ctl, self->h, 0, CMHEAP_DIR_TO_DEVICE));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_sync(self->ctl, self->h,
 				    CMHEAP_SYNC_FOR_CPU | CMHEAP_SYNC_FOR_DEVICE,
 				    CMHEAP_DIR_TO_DEVICE));
-	EXPECT_EQ(-EINVAL, ctl_sync(self->ctl, self->h, CMHEAP_SYNC_FOR_CPU,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_sync(self->ctl, self->h, CMHEAP_SYNC_FOR_CPU,
 				    CMHEAP_DIR_FROM_DEVICE));	/* not as mapped */
-	EXPECT_EQ(-EBUSY, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
-	EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, self->h));	/* double unmap */
+	EXPECT_EQ(-EBUSY, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, self->h));	/* double unmap */
 	/* detach while mapped, then close while mapped */
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
-	EXPECT_EQ(0, ctl_detach(self->ctl, self->h));
-	EXPECT_EQ(-ENOENT, ctl_detach(self->ctl, self->h));
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, self->h));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_detach(self->ctl, self->h));
 	{
 		struct cmheap_attach at;
 
-		ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
-		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0,
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0,
 				     RAW_MAP_OF(&variant->heap), NULL));
 	}
 	close(self->ctl);
@@ -303,18 +303,18 @@ TEST_F(ctl, bench_table)
 		b.handle = self->h;
 		if (cases[i].err != EFAULT)
 			b.samples_ptr = (__u64)(uintptr_t)samples;
-		EXPECT_EQ(-cases[i].err, ctl_bench(self->ctl, &b)) TH_LOG("%s", cases[i].what);
+		EXPECT_EQ(-cases[i].err, cmheap_ctl_bench(self->ctl, &b)) TH_LOG("%s", cases[i].what);
 	}
 	/* handle checks come after field checks */
 	{
 		struct cmheap_bench b = { .handle = 0, .iterations = 1,
 					  .samples_ptr = (__u64)(uintptr_t)samples };
 
-		EXPECT_EQ(-ENOENT, ctl_bench(self->ctl, &b));
+		EXPECT_EQ(-ENOENT, cmheap_ctl_bench(self->ctl, &b));
 	}
 	/* the handle is not left mapped by a failed loop */
-	EXPECT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(ctl, null_arguments_efault)

@@ -202,7 +202,7 @@ static int bind_device(struct __test_metadata *_metadata,
 	EXPECT_STREQ("cmheap", drv);
 	self->bound = true;
 	for (i = CMHEAP_FIRST_BUS_DEVICE; i < CMHEAP_MAX_DEVICES; i++) {
-		ASSERT_EQ(0, ctl_device_info(self->ctl, i, &info));
+		ASSERT_EQ(0, cmheap_ctl_device_info(self->ctl, i, &info));
 		if ((info.flags & CMHEAP_DEVF_PRESENT) &&
 		    !strcmp(info.name, self->name))
 			return (int)i;
@@ -241,7 +241,7 @@ TEST_F(bind, bound_device_maps)
 
 	index = bind_device(_metadata, self);
 	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, index) TH_LOG("not among the importer's devices");
-	ASSERT_EQ(0, ctl_device_info(self->ctl, (__u32)index, &info));
+	ASSERT_EQ(0, cmheap_ctl_device_info(self->ctl, (__u32)index, &info));
 	EXPECT_EQ(CMHEAP_DEVF_PRESENT | CMHEAP_DEVF_BUS,
 		  info.flags & (CMHEAP_DEVF_PRESENT | CMHEAP_DEVF_BUS |
 				CMHEAP_DEVF_ENGINE));
@@ -259,12 +259,12 @@ TEST_F(bind, bound_device_maps)
 
 	buf = alloc_on("cmheap-system", BIND_SIZE);
 	ASSERT_LE(0, buf);
-	ASSERT_EQ(0, ctl_attach(self->ctl, buf, (__u32)index, &at));
-	ASSERT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL,
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, buf, (__u32)index, &at));
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL,
 			     0, 0, NULL));
 	segs = calloc(BIND_MAX_SEGS, sizeof(*segs));
 	ASSERT_NE(NULL, segs);
-	ASSERT_EQ(0, ctl_segments(self->ctl, at.handle, 0, segs, &count));
+	ASSERT_EQ(0, cmheap_ctl_segments(self->ctl, at.handle, 0, segs, &count));
 	ASSERT_GE(BIND_MAX_SEGS, count);
 	limit = info.dma_mask_bits >= 64 ? ~0ULL :
 		(1ULL << info.dma_mask_bits) - 1;
@@ -277,18 +277,18 @@ TEST_F(bind, bound_device_maps)
 	}
 	EXPECT_EQ((__u64)BIND_SIZE, covered);
 	if (!(info.flags & (CMHEAP_DEVF_IOMMU | CMHEAP_DEVF_BOUNCE))) {
-		ASSERT_EQ(0, ctl_placement(self->ctl, at.handle, &pl));
+		ASSERT_EQ(0, cmheap_ctl_placement(self->ctl, at.handle, &pl));
 		EXPECT_EQ(count, pl.segments);
 		EXPECT_EQ(0U, pl.segments_bad);
 	}
-	EXPECT_EQ(-EOPNOTSUPP, ctl_dma(self->ctl, at.handle,
+	EXPECT_EQ(-EOPNOTSUPP, cmheap_ctl_dma(self->ctl, at.handle,
 				       CMHEAP_DIR_TO_DEVICE, &piece, 1, data));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
-	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 	free(segs);
 	close(buf);
 	unbind_device(_metadata, self);
-	ASSERT_EQ(0, ctl_device_info(self->ctl, (__u32)index, &info));
+	ASSERT_EQ(0, cmheap_ctl_device_info(self->ctl, (__u32)index, &info));
 	EXPECT_EQ(0U, info.flags & CMHEAP_DEVF_PRESENT);
 }
 
@@ -330,9 +330,9 @@ static pid_t attached_then_unbinding(struct __test_metadata *_metadata,
 	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, *index);
 	*buf = alloc_on("cmheap-system", BIND_SIZE);
 	ASSERT_LE(0, *buf);
-	ASSERT_EQ(0, ctl_attach(self->ctl, *buf, (__u32)*index, at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, *buf, (__u32)*index, at));
 	if (map)
-		ASSERT_EQ(0, ctl_map(self->ctl, at->handle,
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at->handle,
 				     CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
 	pid = unbind_in_child(self);
 	ASSERT_LT(0, pid);
@@ -354,12 +354,12 @@ TEST_F(bind, unbind_waits_for_handles)
 	pid_t pid;
 
 	pid = attached_then_unbinding(_metadata, self, true, &index, &buf, &at);
-	ASSERT_EQ(0, ctl_device_info(self->ctl, (__u32)index, &info));
+	ASSERT_EQ(0, cmheap_ctl_device_info(self->ctl, (__u32)index, &info));
 	EXPECT_EQ(0U, info.flags & CMHEAP_DEVF_PRESENT);
-	EXPECT_EQ(-ENODEV, ctl_attach(self->ctl, buf, (__u32)index, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+	EXPECT_EQ(-ENODEV, cmheap_ctl_attach(self->ctl, buf, (__u32)index, NULL));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
 	EXPECT_TRUE(still_running(pid, 200)) TH_LOG("unbind went on with the handle still attached");
-	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close(buf);
@@ -382,7 +382,7 @@ TEST_F(bind, killed_unbind_goes_on)
 	EXPECT_TRUE(WIFSIGNALED(status));
 	driver_of(self->devices, self->name, drv, sizeof(drv));
 	EXPECT_STREQ("", drv);
-	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 	close(buf);
 }
 

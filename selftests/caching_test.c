@@ -30,7 +30,7 @@ TEST(coherent_device_reports_coherent)
 	int ctl;
 
 	CTL_OPEN_OR_SKIP(ctl);
-	ASSERT_EQ(0, ctl_device_info(ctl, CMHEAP_DEV_COHERENT, &info));
+	ASSERT_EQ(0, cmheap_ctl_device_info(ctl, CMHEAP_DEV_COHERENT, &info));
 	EXPECT_EQ(CMHEAP_DEV_COHERENT, info.index);
 	EXPECT_EQ(CMHEAP_DEVF_PRESENT | CMHEAP_DEVF_COHERENT, info.flags);
 	EXPECT_NE(0, info.name[0]);
@@ -45,7 +45,7 @@ TEST(noncoherent_device_per_arch)
 	int ctl;
 
 	CTL_OPEN_OR_SKIP(ctl);
-	ASSERT_EQ(0, ctl_device_info(ctl, CMHEAP_DEV_NONCOHERENT, &info));
+	ASSERT_EQ(0, cmheap_ctl_device_info(ctl, CMHEAP_DEV_NONCOHERENT, &info));
 #if defined(__x86_64__) || defined(__i386__)
 	EXPECT_EQ(0, info.flags & CMHEAP_DEVF_PRESENT);
 #elif defined(__aarch64__)
@@ -76,10 +76,10 @@ FIXTURE_SETUP(caching)
 	self->ctl = self->fd = -1;
 	heap_variant_check(&variant->heap);
 	self->heap = variant->heap.name;
-	self->ctl = ctl_open();
+	self->ctl = cmheap_ctl_open();
 	ASSERT_LE(0, self->ctl) TH_LOG("open " CMHEAP_CTL_PATH ": %s",
 				       strerror(-self->ctl));
-	self->noncoherent = ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
+	self->noncoherent = cmheap_ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
 			    CMHEAP_DEVF_PRESENT;
 	self->fd = alloc_on(self->heap, BUF_SIZE);
 	ASSERT_LE(0, self->fd) TH_LOG("alloc: %s", strerror(-self->fd));
@@ -100,11 +100,11 @@ static __u32 attach_mapped(struct __test_metadata *_metadata, int ctl, int fd,
 	struct cmheap_attach at;
 	struct cmheap_map m;
 
-	ASSERT_EQ(0, ctl_attach(ctl, fd, dev, &at));
-	ASSERT_EQ(0, ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, &m));
+	ASSERT_EQ(0, cmheap_ctl_attach(ctl, fd, dev, &at));
+	ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, &m));
 	ASSERT_LE(1, m.orig_nents);
 	*orig_nents = m.orig_nents;
-	ASSERT_EQ(0, ctl_unmap(ctl, at.handle));
+	ASSERT_EQ(0, cmheap_ctl_unmap(ctl, at.handle));
 	return at.handle;
 }
 
@@ -113,11 +113,11 @@ TEST_F(caching, attach_reports_model)
 {
 	struct cmheap_attach at;
 
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	EXPECT_TRUE(at.flags & CMHEAP_ATTF_OURS);
 	EXPECT_EQ(variant->heap.uncached, !!(at.flags & CMHEAP_ATTF_UNCACHED))
 		TH_LOG("%s: flags %#x", self->heap, at.flags);
-	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 }
 
 /*
@@ -172,9 +172,9 @@ TEST_F(caching, noncoherent_map_maintains_cached_only)
 		__u64 want = variant->heap.uncached ? 0 : nents;
 
 		ASSERT_EQ(0, stats_read(self->heap, &a));
-		ASSERT_EQ(0, ctl_map(self->ctl, h, cmheap_dirs[i], 0, 0, NULL));
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, h, cmheap_dirs[i], 0, 0, NULL));
 		ASSERT_EQ(0, stats_read(self->heap, &b));
-		ASSERT_EQ(0, ctl_unmap(self->ctl, h));
+		ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, h));
 		ASSERT_EQ(0, stats_read(self->heap, &c));
 
 		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
@@ -189,7 +189,7 @@ TEST_F(caching, noncoherent_map_maintains_cached_only)
 				TH_LOG("unmap dir %u", cmheap_dirs[i]);
 		}
 	}
-	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h));
 }
 
 /*
@@ -204,8 +204,8 @@ static void maps_without_maint(struct __test_metadata *_metadata,
 
 	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
 		ASSERT_EQ(0, stats_read(heap, &a));
-		ASSERT_EQ(0, ctl_map(ctl, h, cmheap_dirs[i], attrs, 0, NULL));
-		ASSERT_EQ(0, ctl_unmap(ctl, h));
+		ASSERT_EQ(0, cmheap_ctl_map(ctl, h, cmheap_dirs[i], attrs, 0, NULL));
+		ASSERT_EQ(0, cmheap_ctl_unmap(ctl, h));
 		ASSERT_EQ(0, stats_read(heap, &b));
 		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
 		EXPECT_EQ(a.v[ST_UNMAPS] + 1, b.v[ST_UNMAPS]);
@@ -222,7 +222,7 @@ TEST_F(caching, coherent_map_no_maint)
 	h = attach_mapped(_metadata, self->ctl, self->fd,
 			  CMHEAP_DEV_COHERENT, &nents);
 	maps_without_maint(_metadata, self->heap, self->ctl, h, 0);
-	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h));
 }
 
 /* CMHEAP_ATTR_SKIP_CPU_SYNC reaches the exporter: no maintenance. */
@@ -239,12 +239,12 @@ TEST_F(caching, skip_cpu_sync_no_maint)
 			   CMHEAP_ATTR_SKIP_CPU_SYNC);
 	/* and the attribute does not stick to the next plain map */
 	ASSERT_EQ(0, stats_read(self->heap, &a));
-	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
 	ASSERT_EQ(0, stats_read(self->heap, &b));
 	EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS] + (variant->heap.uncached ? 0 : nents),
 		  b.v[ST_CACHE_MAINT_OPS]);
-	EXPECT_EQ(0, ctl_unmap(self->ctl, h));
-	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h));
 }
 
 /*
@@ -261,17 +261,17 @@ TEST_F(caching, raw_map_bypasses_heap)
 
 	h = attach_mapped(_metadata, self->ctl, self->fd, dev, &nents);
 	if (variant->heap.pageless) {
-		EXPECT_EQ(-EOPNOTSUPP, ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0,
+		EXPECT_EQ(-EOPNOTSUPP, cmheap_ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0,
 					       CMHEAP_MAP_RAW, &m));
 		SKIP(return, NO_RAW_PAGELESS);
 	}
 	ASSERT_EQ(0, stats_read(self->heap, &ha));
 	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ia));
-	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0,
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0,
 			     CMHEAP_MAP_RAW, &m));
 	EXPECT_EQ(nents, m.orig_nents);
 	EXPECT_LE(1, m.nents);
-	ASSERT_EQ(0, ctl_unmap(self->ctl, h));
+	ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, h));
 	ASSERT_EQ(0, stats_read(self->heap, &hb));
 	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ib));
 
@@ -283,7 +283,7 @@ TEST_F(caching, raw_map_bypasses_heap)
 	/* the raw baseline maintains whatever the buffer's model: map+unmap */
 	EXPECT_EQ(ia.v[ST_CACHE_MAINT_OPS] + (self->noncoherent ? 2 * nents : 0),
 		  ib.v[ST_CACHE_MAINT_OPS]);
-	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h));
 }
 
 /*
@@ -302,7 +302,7 @@ TEST_F(caching, cpu_access_syncs_mapped_attachments)
 
 	h = attach_mapped(_metadata, self->ctl, self->fd, dev, &nents);
 	want = (self->noncoherent && !variant->heap.uncached) ? nents : 0;
-	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
 	p = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 
@@ -320,8 +320,8 @@ TEST_F(caching, cpu_access_syncs_mapped_attachments)
 	EXPECT_EQ(-1, bytes_check(p, BUF_SIZE, 0x3c));
 
 	munmap(p, BUF_SIZE);
-	EXPECT_EQ(0, ctl_unmap(self->ctl, h));
-	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h));
 }
 
 /* Attached but unmapped, an attachment needs no sync. */
@@ -339,7 +339,7 @@ TEST_F(caching, cpu_access_skips_unmapped_attachments)
 	ASSERT_EQ(0, stats_read(self->heap, &b));
 	EXPECT_EQ(a.v[ST_CPU_SYNCS] + 2, b.v[ST_CPU_SYNCS]);
 	EXPECT_EQ(a.v[ST_CACHE_MAINT_OPS], b.v[ST_CACHE_MAINT_OPS]);
-	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h));
 }
 
 /*
@@ -358,12 +358,12 @@ TEST_F(caching, importer_sync_counted_by_importer)
 	unsigned int syncs = want ? 0 : 2;
 
 	h = attach_mapped(_metadata, self->ctl, self->fd, dev, &nents);
-	ASSERT_EQ(0, ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
 	ASSERT_EQ(0, stats_read(self->heap, &ha));
 	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ia));
-	ASSERT_EQ(want, ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_CPU,
+	ASSERT_EQ(want, cmheap_ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_CPU,
 				 CMHEAP_DIR_BIDIRECTIONAL));
-	ASSERT_EQ(want, ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_DEVICE,
+	ASSERT_EQ(want, cmheap_ctl_sync(self->ctl, h, CMHEAP_SYNC_FOR_DEVICE,
 				 CMHEAP_DIR_BIDIRECTIONAL));
 	ASSERT_EQ(0, stats_read(self->heap, &hb));
 	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ib));
@@ -373,8 +373,8 @@ TEST_F(caching, importer_sync_counted_by_importer)
 		  ib.v[ST_CACHE_MAINT_OPS]);
 	EXPECT_EQ(ha.v[ST_CPU_SYNCS], hb.v[ST_CPU_SYNCS]);
 	EXPECT_EQ(ha.v[ST_CACHE_MAINT_OPS], hb.v[ST_CACHE_MAINT_OPS]);
-	EXPECT_EQ(0, ctl_unmap(self->ctl, h));
-	EXPECT_EQ(0, ctl_detach(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, h));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h));
 }
 
 /* Data written by the CPU reads back through any caching model. */

@@ -122,12 +122,12 @@ TEST_F(carveout, one_contiguous_segment)
 	CTL_OPEN_OR_SKIP(ctl);
 	fd = alloc_on(self->heap, 16 * SZ_1M);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ctl_attach(ctl, fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(ctl, fd, CMHEAP_DEV_COHERENT, &at));
 	EXPECT_EQ(variant->heap.pageless, !!(at.flags & CMHEAP_ATTF_PAGELESS));
-	ASSERT_EQ(0, ctl_map(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, &m));
+	ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, &m));
 	EXPECT_EQ(1, m.nents);
 	EXPECT_EQ(1, m.orig_nents);
-	EXPECT_EQ(0, ctl_unmap(ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_unmap(ctl, at.handle));
 	close(ctl);
 	close(fd);
 }
@@ -153,13 +153,13 @@ TEST_F(carveout, placement_in_region)
 	fd = alloc_on(self->heap, len);
 	ASSERT_LE(0, fd);
 	for (d = 0; d < 2; d++) {
-		if (!(ctl_device_flags(ctl, devs[d]) & CMHEAP_DEVF_PRESENT))
+		if (!(cmheap_ctl_device_flags(ctl, devs[d]) & CMHEAP_DEVF_PRESENT))
 			continue;
-		ASSERT_EQ(0, ctl_attach(ctl, fd, devs[d], &at));
+		ASSERT_EQ(0, cmheap_ctl_attach(ctl, fd, devs[d], &at));
 		/* not mapped yet */
-		EXPECT_EQ(-EINVAL, ctl_placement(ctl, at.handle, &pl));
-		ASSERT_EQ(0, ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
-		ASSERT_EQ(0, ctl_placement(ctl, at.handle, &pl));
+		EXPECT_EQ(-EINVAL, cmheap_ctl_placement(ctl, at.handle, &pl));
+		ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+		ASSERT_EQ(0, cmheap_ctl_placement(ctl, at.handle, &pl));
 		EXPECT_TRUE(pl.flags & CMHEAP_PLACEF_REGIONS);
 		EXPECT_EQ(variant->heap.pageless ? 0 : len / page_size(), pl.pages);
 		EXPECT_EQ(0, pl.pages_bad);
@@ -168,8 +168,8 @@ TEST_F(carveout, placement_in_region)
 			TH_LOG("device %u maps through an IOMMU or bounces", devs[d]);
 		EXPECT_EQ(1, pl.segments);
 		EXPECT_EQ(0, pl.segments_bad) TH_LOG("device %u", devs[d]);
-		EXPECT_EQ(0, ctl_unmap(ctl, at.handle));
-		EXPECT_EQ(0, ctl_detach(ctl, at.handle));
+		EXPECT_EQ(0, cmheap_ctl_unmap(ctl, at.handle));
+		EXPECT_EQ(0, cmheap_ctl_detach(ctl, at.handle));
 	}
 	close(ctl);
 	close(fd);

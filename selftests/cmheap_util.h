@@ -5,7 +5,7 @@
  * wrappers (ctl_*) come from lib/cmheap_ctl.h, shared with cmheap-bench.
  *
  * Every wrapper returns 0 (or an fd) on success and -errno on failure, so a
- * test can say ASSERT_EQ(-EINVAL, ctl_map(...)).
+ * test can say ASSERT_EQ(-EINVAL, cmheap_ctl_map(...)).
  *
  * Mind the harness: ASSERT_*()/EXPECT_*() expand to two statements (the
  * check, then a loop for an optional TH_LOG), so in an if, else or for body
@@ -203,7 +203,7 @@ __u64 stat_get(const char *dir, enum cmheap_stat key);
  * loaded, fail on any other error.  Needs kselftest_harness.h.
  */
 #define CTL_OPEN_OR_SKIP(ctl) do {					\
-	(ctl) = ctl_open();						\
+	(ctl) = cmheap_ctl_open();						\
 	if ((ctl) == -ENOENT)						\
 		SKIP(return, "cmheap module not loaded");		\
 	ASSERT_LE(0, (ctl));						\

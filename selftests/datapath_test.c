@@ -120,7 +120,7 @@ static int pick_pieces(int ctl, __u32 handle, __u64 size,
 	int ret;
 
 	memset(l, 0, sizeof(*l));
-	ret = ctl_segments(ctl, handle, CMHEAP_SEGF_CPU, segs, &n);
+	ret = cmheap_ctl_segments(ctl, handle, CMHEAP_SEGF_CPU, segs, &n);
 	if (ret)
 		return ret;
 	*orig_nents = n;
@@ -138,7 +138,7 @@ static int pick_pieces(int ctl, __u32 handle, __u64 size,
 	}
 
 	n = DP_MAX_SEGS;
-	ret = ctl_segments(ctl, handle, 0, segs, &n);
+	ret = cmheap_ctl_segments(ctl, handle, 0, segs, &n);
 	if (ret)
 		return ret;
 	*nents = n;
@@ -157,7 +157,7 @@ static int engine_devices(int ctl, __u32 *idx, struct cmheap_device_info *info)
 	int i, n = 0;
 
 	for (i = 0; i < CMHEAP_MAX_DEVICES; i++) {
-		if (ctl_device_info(ctl, i, &info[n]))
+		if (cmheap_ctl_device_info(ctl, i, &info[n]))
 			continue;
 		if (info[n].flags & CMHEAP_DEVF_ENGINE)
 			idx[n++] = i;
@@ -304,25 +304,25 @@ static int dp_map(FIXTURE_DATA(datapath) *self, int d, __u32 dir,
 	struct cmheap_attach at;
 	int ret;
 
-	ret = ctl_attach(self->ctl, self->fd, self->dev[d], &at);
+	ret = cmheap_ctl_attach(self->ctl, self->fd, self->dev[d], &at);
 	if (ret)
 		return ret;
 	*handle = at.handle;
-	ret = ctl_map(self->ctl, at.handle, dir, 0, 0, NULL);
+	ret = cmheap_ctl_map(self->ctl, at.handle, dir, 0, 0, NULL);
 	if (ret && (self->info[d].flags & CMHEAP_DEVF_BOUNCE)) {
 		if (ret == -EOPNOTSUPP && self->uncached_ours) {
-			ctl_detach(self->ctl, at.handle);
+			cmheap_ctl_detach(self->ctl, at.handle);
 			return 1;
 		}
 		if (self->system_heap) {
 			fprintf(stderr, "# system heap map: %s\n",
 				strerror(-ret));
-			ctl_detach(self->ctl, at.handle);
+			cmheap_ctl_detach(self->ctl, at.handle);
 			return 2;
 		}
 	}
 	if (ret)
-		ctl_detach(self->ctl, at.handle);
+		cmheap_ctl_detach(self->ctl, at.handle);
 	return ret;
 }
 
@@ -345,7 +345,7 @@ static void device_reads(struct __test_metadata *_metadata,
 	unsigned int i, at = 0;
 	long bad;
 
-	ASSERT_EQ(0, ctl_dma(self->ctl, handle, CMHEAP_DIR_TO_DEVICE, l->p,
+	ASSERT_EQ(0, cmheap_ctl_dma(self->ctl, handle, CMHEAP_DIR_TO_DEVICE, l->p,
 			     l->n, data));
 	for (i = 0; i < l->n; at += l->p[i++].length) {
 		bad = pattern_check(data + at, l->p[i].length, l->p[i].offset,
@@ -378,10 +378,10 @@ static void device_writes(struct __test_metadata *_metadata,
 		pattern_fill(self->expect + l->p[i].offset, l->p[i].length,
 			     l->p[i].offset, seed);
 	}
-	ASSERT_EQ(0, ctl_dma(self->ctl, handle, CMHEAP_DIR_FROM_DEVICE, l->p,
+	ASSERT_EQ(0, cmheap_ctl_dma(self->ctl, handle, CMHEAP_DIR_FROM_DEVICE, l->p,
 			     l->n, data));
 	if (detach_first)
-		ASSERT_EQ(0, ctl_detach(self->ctl, handle));
+		ASSERT_EQ(0, cmheap_ctl_detach(self->ctl, handle));
 	ASSERT_EQ(0, cpu_sync(self, DMA_BUF_SYNC_START, DMA_BUF_SYNC_READ));
 	for (off = 0; off < self->size; off++)
 		if (((unsigned char *)self->map)[off] != self->expect[off])
@@ -419,7 +419,7 @@ TEST_F_TIMEOUT(datapath, cpu_writes_device_reads, DP_TIMEOUT)
 		if (!late)
 			ASSERT_EQ(0, cpu_fill(self, 0xc0 + d));
 		device_reads(_metadata, self, d, handle, &l, 0xc0 + d);
-		ASSERT_EQ(0, ctl_detach(self->ctl, handle));
+		ASSERT_EQ(0, cmheap_ctl_detach(self->ctl, handle));
 	}
 }
 
@@ -442,7 +442,7 @@ TEST_F_TIMEOUT(datapath, device_writes_cpu_reads, DP_TIMEOUT)
 		if (_metadata->exit_code == KSFT_SKIP)
 			return;
 		if (!late)
-			ASSERT_EQ(0, ctl_detach(self->ctl, handle));
+			ASSERT_EQ(0, cmheap_ctl_detach(self->ctl, handle));
 	}
 }
 
@@ -481,14 +481,14 @@ TEST_F_TIMEOUT(datapath, remap_each_direction, DP_TIMEOUT)
 					return;
 				/* one pattern again for the next mapping */
 				if (!late)
-					ASSERT_EQ(0, ctl_unmap(self->ctl,
+					ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl,
 							       handle));
 				ASSERT_EQ(0, cpu_fill(self, next));
 				cur = next;
 			}
 			/* device_writes() detached it when late */
 			if (!late || dirs[i] == CMHEAP_DIR_TO_DEVICE)
-				ASSERT_EQ(0, ctl_detach(self->ctl, handle));
+				ASSERT_EQ(0, cmheap_ctl_detach(self->ctl, handle));
 		}
 	}
 }
@@ -520,7 +520,7 @@ TEST_F_TIMEOUT(datapath, iommu_merged_segments, DP_TIMEOUT)
 			SKIP(return, UDMABUF_BOUNCE_NOTE);
 		ASSERT_EQ(0, cpu_fill(self, 0xf0));
 		device_reads(_metadata, self, d, handle, &l, 0xf0);
-		ASSERT_EQ(0, ctl_detach(self->ctl, handle));
+		ASSERT_EQ(0, cmheap_ctl_detach(self->ctl, handle));
 	}
 	if (!seen)
 		SKIP(return, "no engine device behind an IOMMU (x86: -device intel-iommu, arm64: -M virt,iommu=smmuv3)");
@@ -555,14 +555,14 @@ TEST(uncached_refused)
 			if (fd == -EOPNOTSUPP)
 				continue;
 			ASSERT_LE(0, fd);
-			ASSERT_EQ(0, ctl_attach(ctl, fd, dev[d], &at));
-			ret = ctl_map(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0,
+			ASSERT_EQ(0, cmheap_ctl_attach(ctl, fd, dev[d], &at));
+			ret = cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0,
 				      0, NULL);
 			EXPECT_EQ(-EOPNOTSUPP, ret) {
 				TH_LOG("%s mapped for %s, which bounces",
 				       heaps[h].name, dev_props(&info[d]));
 			}
-			ASSERT_EQ(0, ctl_detach(ctl, at.handle));
+			ASSERT_EQ(0, cmheap_ctl_detach(ctl, at.handle));
 			close(fd);
 		}
 	}
@@ -591,58 +591,58 @@ TEST(dma_bad_input)
 		p[i].length = 8;
 
 	/* a device without an engine: the test device */
-	ASSERT_EQ(0, ctl_attach(ctl, fd, CMHEAP_DEV_COHERENT, &at));
-	EXPECT_EQ(-EINVAL, ctl_dma(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, p, 1,
+	ASSERT_EQ(0, cmheap_ctl_attach(ctl, fd, CMHEAP_DEV_COHERENT, &at));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_dma(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, p, 1,
 				   data));		/* not mapped */
 	n = 1;
-	EXPECT_EQ(-EINVAL, ctl_segments(ctl, at.handle, 0, &seg, &n));
-	ASSERT_EQ(0, ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_segments(ctl, at.handle, 0, &seg, &n));
+	ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
-	EXPECT_EQ(-EOPNOTSUPP, ctl_dma(ctl, at.handle, CMHEAP_DIR_TO_DEVICE,
+	EXPECT_EQ(-EOPNOTSUPP, cmheap_ctl_dma(ctl, at.handle, CMHEAP_DIR_TO_DEVICE,
 				       p, 1, data));
 	n = 1;
-	EXPECT_EQ(-EINVAL, ctl_segments(ctl, at.handle, 2, &seg, &n));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_segments(ctl, at.handle, 2, &seg, &n));
 	n = 0;
-	EXPECT_EQ(0, ctl_segments(ctl, at.handle, 0, NULL, &n));
+	EXPECT_EQ(0, cmheap_ctl_segments(ctl, at.handle, 0, NULL, &n));
 	EXPECT_LE(1, n);
-	EXPECT_EQ(-ENOENT, ctl_dma(ctl, 999, CMHEAP_DIR_TO_DEVICE, p, 1, data));
-	ASSERT_EQ(0, ctl_detach(ctl, at.handle));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_dma(ctl, 999, CMHEAP_DIR_TO_DEVICE, p, 1, data));
+	ASSERT_EQ(0, cmheap_ctl_detach(ctl, at.handle));
 
 	if (!engine_devices(ctl, dev, info)) {
 		close(fd);
 		close(ctl);
 		SKIP(return, NO_ENGINE);
 	}
-	ASSERT_EQ(0, ctl_attach(ctl, fd, dev[0], &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(ctl, fd, dev[0], &at));
 	handle = at.handle;
-	ASSERT_EQ(0, ctl_map(ctl, handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(-EINVAL, ctl_dma(ctl, handle, CMHEAP_DIR_BIDIRECTIONAL, p, 1,
+	ASSERT_EQ(0, cmheap_ctl_map(ctl, handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_BIDIRECTIONAL, p, 1,
 				   data));
-	EXPECT_EQ(-EINVAL, ctl_dma(ctl, handle, CMHEAP_DIR_FROM_DEVICE, p, 1,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_FROM_DEVICE, p, 1,
 				   data));	/* mapped TO_DEVICE only */
-	EXPECT_EQ(-EINVAL, ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 0,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 0,
 				   data));
-	EXPECT_EQ(-EINVAL, ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p,
 				   CMHEAP_DMA_MAX_PIECES + 1, data));
 	p[0].length = 0;
-	EXPECT_EQ(-EINVAL, ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1,
 				   data));
 	p[0].length = CMHEAP_DMA_MAX_BYTES;
-	EXPECT_EQ(-EINVAL, ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 2,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 2,
 				   data));	/* CMHEAP_DMA_MAX_BYTES + 8 */
 	p[0].length = 8;
 	p[0].reserved = 1;
-	EXPECT_EQ(-EINVAL, ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1,
 				   data));
 	p[0].reserved = 0;
 	p[0].offset = SZ_1M - 4;
-	EXPECT_EQ(-ERANGE, ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1,
+	EXPECT_EQ(-ERANGE, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1,
 				   data));
 	p[0].offset = ~0ULL - 4;
-	EXPECT_EQ(-ERANGE, ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1,
+	EXPECT_EQ(-ERANGE, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1,
 				   data));	/* offset + length wraps */
 	p[0].offset = 0;
-	EXPECT_EQ(-EFAULT, ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, NULL, 1,
+	EXPECT_EQ(-EFAULT, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, NULL, 1,
 				   data));
 	memset(&raw, 0, sizeof(raw));
 	raw.handle = handle;
@@ -651,10 +651,10 @@ TEST(dma_bad_input)
 	raw.pieces_ptr = (__u64)(uintptr_t)p;
 	raw.data_ptr = (__u64)(uintptr_t)data;
 	raw.reserved = 1;
-	EXPECT_EQ(-EINVAL, ctl_dma_raw(ctl, &raw));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_dma_raw(ctl, &raw));
 	/* and a good one still works after all that */
-	EXPECT_EQ(0, ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1, data));
-	ASSERT_EQ(0, ctl_detach(ctl, handle));
+	EXPECT_EQ(0, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE, p, 1, data));
+	ASSERT_EQ(0, cmheap_ctl_detach(ctl, handle));
 	close(fd);
 	close(ctl);
 }

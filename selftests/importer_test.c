@@ -24,9 +24,9 @@ TEST(device_info_bad_index_einval)
 	int ctl;
 
 	CTL_OPEN_OR_SKIP(ctl);
-	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, CMHEAP_MAX_DEVICES, &info));
-	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, 0xffffffff, &info));
-	EXPECT_EQ(-EINVAL, ctl_device_info(ctl, 0x80000000, &info));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_device_info(ctl, CMHEAP_MAX_DEVICES, &info));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_device_info(ctl, 0xffffffff, &info));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_device_info(ctl, 0x80000000, &info));
 	close(ctl);
 }
 
@@ -70,12 +70,12 @@ FIXTURE_SETUP(importer)
 	self->ctl = self->fd = -1;
 	heap_variant_check(&variant->heap);
 	self->heap = variant->heap.name;
-	self->ctl = ctl_open();
+	self->ctl = cmheap_ctl_open();
 	ASSERT_LE(0, self->ctl) TH_LOG("open " CMHEAP_CTL_PATH ": %s",
 				       strerror(-self->ctl));
 	self->fd = alloc_on(self->heap, BUF_SIZE);
 	ASSERT_LE(0, self->fd) TH_LOG("alloc: %s", strerror(-self->fd));
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	self->h = at.handle;
 }
 
@@ -92,7 +92,7 @@ TEST_F(importer, attach_reports_buffer)
 	struct cmheap_attach at;
 	char exp[64];
 
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	EXPECT_TRUE(at.flags & CMHEAP_ATTF_OURS);
 	EXPECT_EQ(variant->heap.uncached, !!(at.flags & CMHEAP_ATTF_UNCACHED));
 	EXPECT_EQ(variant->heap.pageless, !!(at.flags & CMHEAP_ATTF_PAGELESS));
@@ -107,7 +107,7 @@ TEST_F(importer, attach_reports_buffer)
 	ASSERT_EQ(0, dmabuf_exp_name(self->fd, exp, sizeof(exp)));
 	EXPECT_STREQ(exp, at.exp_name);
 	EXPECT_NE(self->h, at.handle);
-	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 }
 
 /* Each attach is its own attachment with its own handle. */
@@ -120,7 +120,7 @@ TEST_F(importer, attach_many_distinct_handles)
 	for (i = 0; i < N; i++) {
 		struct cmheap_attach at;
 
-		ASSERT_EQ(0, ctl_attach(self->ctl, self->fd,
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd,
 					CMHEAP_DEV_COHERENT, &at));
 		h[i] = at.handle;
 		EXPECT_NE(self->h, h[i]);
@@ -135,33 +135,33 @@ TEST_F(importer, attach_many_distinct_handles)
 	 * without coherency.
 	 */
 	for (i = 0; i < N; i += 2) {
-		ASSERT_EQ(0, ctl_map(self->ctl, h[i], CMHEAP_DIR_TO_DEVICE,
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, h[i], CMHEAP_DIR_TO_DEVICE,
 				     0, 0, NULL));
 	}
 	for (i = 0; i < N; i++) {
 		if (i % 2 == 0) {
-			EXPECT_EQ(0, ctl_unmap(self->ctl, h[i]));
+			EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, h[i]));
 		} else {
-			EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, h[i]));
+			EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, h[i]));
 		}
-		EXPECT_EQ(0, ctl_detach(self->ctl, h[i]));
+		EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h[i]));
 	}
 }
 
 TEST_F(importer, attach_bad_device_einval)
 {
-	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, self->fd, CMHEAP_MAX_DEVICES, NULL));
-	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, self->fd, 0xffffffff, NULL));
-	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, self->fd, 0x80000000, NULL));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_MAX_DEVICES, NULL));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_attach(self->ctl, self->fd, 0xffffffff, NULL));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_attach(self->ctl, self->fd, 0x80000000, NULL));
 }
 
 /* A valid index whose device this machine does not have: ENODEV. */
 TEST_F(importer, attach_absent_device_enodev)
 {
-	if (ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
+	if (cmheap_ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
 	    CMHEAP_DEVF_PRESENT)
 		SKIP(return, "the non-coherent device is present here");
-	EXPECT_EQ(-ENODEV, ctl_attach(self->ctl, self->fd,
+	EXPECT_EQ(-ENODEV, cmheap_ctl_attach(self->ctl, self->fd,
 				      CMHEAP_DEV_NONCOHERENT, NULL));
 }
 
@@ -178,13 +178,13 @@ TEST_F(importer, attach_not_a_dmabuf)
 	ASSERT_EQ(0, ftruncate(mfd, BUF_SIZE));
 	close(dead);
 
-	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, null, CMHEAP_DEV_COHERENT, NULL));
-	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, mfd, CMHEAP_DEV_COHERENT, NULL));
-	EXPECT_EQ(-EINVAL, ctl_attach(self->ctl, self->ctl, CMHEAP_DEV_COHERENT,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_attach(self->ctl, null, CMHEAP_DEV_COHERENT, NULL));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_attach(self->ctl, mfd, CMHEAP_DEV_COHERENT, NULL));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_attach(self->ctl, self->ctl, CMHEAP_DEV_COHERENT,
 				      NULL));
-	EXPECT_EQ(-EBADF, ctl_attach(self->ctl, dead, CMHEAP_DEV_COHERENT, NULL));
-	EXPECT_EQ(-EBADF, ctl_attach(self->ctl, -1, CMHEAP_DEV_COHERENT, NULL));
-	EXPECT_EQ(-EBADF, ctl_attach(self->ctl, 1 << 20, CMHEAP_DEV_COHERENT,
+	EXPECT_EQ(-EBADF, cmheap_ctl_attach(self->ctl, dead, CMHEAP_DEV_COHERENT, NULL));
+	EXPECT_EQ(-EBADF, cmheap_ctl_attach(self->ctl, -1, CMHEAP_DEV_COHERENT, NULL));
+	EXPECT_EQ(-EBADF, cmheap_ctl_attach(self->ctl, 1 << 20, CMHEAP_DEV_COHERENT,
 				     NULL));
 	close(null);
 	close(mfd);
@@ -201,7 +201,7 @@ TEST_F(importer, map_unmap_each_direction)
 		struct cmheap_unmap um = { .handle = self->h };
 
 		ASSERT_EQ(0, stats_read(self->heap, &a));
-		ASSERT_EQ(0, ctl_map(self->ctl, self->h, cmheap_dirs[i], 0, 0, &m))
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, cmheap_dirs[i], 0, 0, &m))
 			TH_LOG("dir %u", cmheap_dirs[i]);
 		ASSERT_EQ(0, stats_read(self->heap, &b));
 		EXPECT_LE(1, m.nents);
@@ -210,7 +210,7 @@ TEST_F(importer, map_unmap_each_direction)
 		EXPECT_LT(0, m.ns);
 		EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
 		EXPECT_EQ(a.v[ST_UNMAPS], b.v[ST_UNMAPS]);
-		ASSERT_EQ(0, ctl_unmap_raw(self->ctl, &um));
+		ASSERT_EQ(0, cmheap_ctl_unmap_raw(self->ctl, &um));
 		ASSERT_EQ(0, stats_read(self->heap, &c));
 		EXPECT_EQ(b.v[ST_UNMAPS] + 1, c.v[ST_UNMAPS]);
 		EXPECT_EQ(b.v[ST_MAPS], c.v[ST_MAPS]);
@@ -223,7 +223,7 @@ TEST_F(importer, map_raw_each_direction)
 	unsigned int i;
 
 	if (variant->heap.pageless) {
-		EXPECT_EQ(-EOPNOTSUPP, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE,
+		EXPECT_EQ(-EOPNOTSUPP, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE,
 					       0, CMHEAP_MAP_RAW, NULL));
 		SKIP(return, NO_RAW_PAGELESS);
 	}
@@ -233,11 +233,11 @@ TEST_F(importer, map_raw_each_direction)
 
 		ASSERT_EQ(0, stats_read(self->heap, &ha));
 		ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ia));
-		ASSERT_EQ(0, ctl_map(self->ctl, self->h, cmheap_dirs[i],
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, cmheap_dirs[i],
 				     CMHEAP_ATTR_SKIP_CPU_SYNC, CMHEAP_MAP_RAW, &m));
 		EXPECT_LE(1, m.nents);
 		EXPECT_LE(1, m.orig_nents);
-		ASSERT_EQ(0, ctl_unmap(self->ctl, self->h));
+		ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 		ASSERT_EQ(0, stats_read(self->heap, &hb));
 		ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ib));
 		EXPECT_EQ(ha.v[ST_MAPS], hb.v[ST_MAPS]);
@@ -249,32 +249,32 @@ TEST_F(importer, map_raw_each_direction)
 
 TEST_F(importer, map_twice_ebusy)
 {
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
-	EXPECT_EQ(-EBUSY, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL,
+	EXPECT_EQ(-EBUSY, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL,
 				  0, 0, NULL));
-	EXPECT_EQ(-EBUSY, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0,
+	EXPECT_EQ(-EBUSY, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0,
 				  CMHEAP_MAP_RAW, NULL));
-	ASSERT_EQ(0, ctl_unmap(self->ctl, self->h));
+	ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 	/* and mappable again once unmapped */
-	EXPECT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0,
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0,
 			     RAW_MAP_OF(&variant->heap), NULL));
-	EXPECT_EQ(-EBUSY, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0,
+	EXPECT_EQ(-EBUSY, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0,
 				  0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(importer, unmap_sync_not_mapped_einval)
 {
-	EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, self->h));
-	EXPECT_EQ(-EINVAL, ctl_sync(self->ctl, self->h, CMHEAP_SYNC_FOR_CPU,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_sync(self->ctl, self->h, CMHEAP_SYNC_FOR_CPU,
 				    CMHEAP_DIR_BIDIRECTIONAL));
-	EXPECT_EQ(-EINVAL, ctl_sync(self->ctl, self->h, CMHEAP_SYNC_FOR_DEVICE,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_sync(self->ctl, self->h, CMHEAP_SYNC_FOR_DEVICE,
 				    CMHEAP_DIR_BIDIRECTIONAL));
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
-	ASSERT_EQ(0, ctl_unmap(self->ctl, self->h));
-	EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, self->h));
+	ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(importer, bad_handle_enoent)
@@ -291,39 +291,39 @@ TEST_F(importer, bad_handle_enoent)
 		__u64 sample;
 
 		b.samples_ptr = (uintptr_t)&sample;
-		EXPECT_EQ(-ENOENT, ctl_map(self->ctl, bad[i],
+		EXPECT_EQ(-ENOENT, cmheap_ctl_map(self->ctl, bad[i],
 					   CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL))
 			TH_LOG("handle %#x", bad[i]);
-		EXPECT_EQ(-ENOENT, ctl_unmap(self->ctl, bad[i]));
-		EXPECT_EQ(-ENOENT, ctl_sync(self->ctl, bad[i],
+		EXPECT_EQ(-ENOENT, cmheap_ctl_unmap(self->ctl, bad[i]));
+		EXPECT_EQ(-ENOENT, cmheap_ctl_sync(self->ctl, bad[i],
 					    CMHEAP_SYNC_FOR_CPU,
 					    CMHEAP_DIR_BIDIRECTIONAL));
-		EXPECT_EQ(-ENOENT, ctl_detach(self->ctl, bad[i]));
-		EXPECT_EQ(-ENOENT, ctl_bench(self->ctl, &b));
+		EXPECT_EQ(-ENOENT, cmheap_ctl_detach(self->ctl, bad[i]));
+		EXPECT_EQ(-ENOENT, cmheap_ctl_bench(self->ctl, &b));
 	}
 }
 
 TEST_F(importer, detach_twice_enoent)
 {
-	ASSERT_EQ(0, ctl_detach(self->ctl, self->h));
-	EXPECT_EQ(-ENOENT, ctl_detach(self->ctl, self->h));
-	EXPECT_EQ(-ENOENT, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL,
+	ASSERT_EQ(0, cmheap_ctl_detach(self->ctl, self->h));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_detach(self->ctl, self->h));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL,
 				   0, 0, NULL));
 }
 
 /* Handles belong to the open file that made them. */
 TEST_F(importer, handles_private_to_file)
 {
-	int other = ctl_open();
+	int other = cmheap_ctl_open();
 
 	ASSERT_LE(0, other);
-	EXPECT_EQ(-ENOENT, ctl_map(other, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0,
+	EXPECT_EQ(-ENOENT, cmheap_ctl_map(other, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0,
 				   0, NULL));
-	EXPECT_EQ(-ENOENT, ctl_detach(other, self->h));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_detach(other, self->h));
 	close(other);
-	EXPECT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(importer, map_bad_args_einval)
@@ -339,28 +339,28 @@ TEST_F(importer, map_bad_args_einval)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		EXPECT_EQ(-EINVAL, ctl_map(self->ctl, self->h, bad[i].dir,
+		EXPECT_EQ(-EINVAL, cmheap_ctl_map(self->ctl, self->h, bad[i].dir,
 					   bad[i].attrs, bad[i].flags, NULL))
 			TH_LOG("dir %#x attrs %#x flags %#x", bad[i].dir,
 			       bad[i].attrs, bad[i].flags);
 	}
 	/* none of them left a mapping behind */
-	EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(importer, unmap_reserved_einval)
 {
 	struct cmheap_unmap um = { .handle = self->h, .reserved = 1 };
 
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
-	EXPECT_EQ(-EINVAL, ctl_unmap_raw(self->ctl, &um));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap_raw(self->ctl, &um));
 	um.reserved = 0x80000000;
-	EXPECT_EQ(-EINVAL, ctl_unmap_raw(self->ctl, &um));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap_raw(self->ctl, &um));
 	/* still mapped */
-	EXPECT_EQ(-EBUSY, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL,
+	EXPECT_EQ(-EBUSY, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL,
 				  0, 0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(importer, sync_bad_args_einval)
@@ -381,17 +381,17 @@ TEST_F(importer, sync_bad_args_einval)
 	};
 	unsigned int i;
 
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct cmheap_sync s = bad[i];
 
 		s.handle = self->h;
-		EXPECT_EQ(-EINVAL, ctl_sync_raw(self->ctl, &s))
+		EXPECT_EQ(-EINVAL, cmheap_ctl_sync_raw(self->ctl, &s))
 			TH_LOG("case %u: flags %#x dir %#x reserved %#x", i,
 			       bad[i].flags, bad[i].direction, bad[i].reserved);
 	}
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 /* The DMA API syncs a mapping in the direction it was mapped with. */
@@ -400,22 +400,22 @@ TEST_F(importer, sync_direction_as_mapped)
 	unsigned int i, j;
 
 	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
-		ASSERT_EQ(0, ctl_map(self->ctl, self->h, cmheap_dirs[i], 0, 0, NULL));
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, cmheap_dirs[i], 0, 0, NULL));
 		for (j = 0; j < ARRAY_SIZE(cmheap_dirs); j++) {
 			/* page-less memory: no DMA API sync for its addresses */
 			int want = i != j ? -EINVAL :
 				   variant->heap.pageless ? -EOPNOTSUPP : 0;
 
-			EXPECT_EQ(want, ctl_sync(self->ctl, self->h,
+			EXPECT_EQ(want, cmheap_ctl_sync(self->ctl, self->h,
 						 CMHEAP_SYNC_FOR_CPU, cmheap_dirs[j]))
 				TH_LOG("mapped %u, sync for cpu %u", cmheap_dirs[i],
 				       cmheap_dirs[j]);
-			EXPECT_EQ(want, ctl_sync(self->ctl, self->h,
+			EXPECT_EQ(want, cmheap_ctl_sync(self->ctl, self->h,
 						 CMHEAP_SYNC_FOR_DEVICE, cmheap_dirs[j]))
 				TH_LOG("mapped %u, sync for device %u",
 				       cmheap_dirs[i], cmheap_dirs[j]);
 		}
-		ASSERT_EQ(0, ctl_unmap(self->ctl, self->h));
+		ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 	}
 }
 
@@ -426,18 +426,18 @@ TEST_F(importer, detach_while_mapped)
 	int ret;
 
 	ASSERT_EQ(0, stats_read(self->heap, &a));
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
-	ret = ctl_detach(self->ctl, self->h);
+	ret = cmheap_ctl_detach(self->ctl, self->h);
 	EXPECT_TRUE(ret == 0 || ret == -EBUSY) TH_LOG("detach: %d", ret);
 	if (ret == -EBUSY) {
-		EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
-		EXPECT_EQ(0, ctl_detach(self->ctl, self->h));
+		EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
+		EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, self->h));
 	}
 	ASSERT_EQ(0, stats_read(self->heap, &b));
 	EXPECT_EQ(a.v[ST_MAPS] + 1, b.v[ST_MAPS]);
 	EXPECT_EQ(a.v[ST_UNMAPS] + 1, b.v[ST_UNMAPS]);
-	EXPECT_EQ(-ENOENT, ctl_detach(self->ctl, self->h));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_detach(self->ctl, self->h));
 }
 
 /* An attachment holds its buffer: closing the fd does not free it. */
@@ -449,10 +449,10 @@ TEST_F(importer, attachment_holds_buffer)
 	close(self->fd);
 	self->fd = -1;
 	EXPECT_EQ(live0, stat_get(self->heap, ST_BUFFERS_LIVE));
-	EXPECT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
-	EXPECT_EQ(0, ctl_detach(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, self->h));
 	EXPECT_EQ(live0 - 1, stat_get(self->heap, ST_BUFFERS_LIVE));
 }
 
@@ -468,24 +468,24 @@ TEST_F(importer, close_with_live_attachments)
 	int ctl, fds[N], i;
 
 	ASSERT_EQ(0, stats_read(self->heap, &a));
-	ctl = ctl_open();
+	ctl = cmheap_ctl_open();
 	ASSERT_LE(0, ctl);
 	for (i = 0; i < N; i++) {
 		struct cmheap_attach at;
 
 		fds[i] = alloc_on(self->heap, (i + 1) * page_size());
 		ASSERT_LE(0, fds[i]);
-		ASSERT_EQ(0, ctl_attach(ctl, fds[i], CMHEAP_DEV_COHERENT, &at));
+		ASSERT_EQ(0, cmheap_ctl_attach(ctl, fds[i], CMHEAP_DEV_COHERENT, &at));
 		if (i % 3 == 1) {
-			ASSERT_EQ(0, ctl_map(ctl, at.handle, cmheap_dirs[i % 3], 0, 0,
+			ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, cmheap_dirs[i % 3], 0, 0,
 					     NULL));
 		}
 		if (i % 3 == 2) {
-			ASSERT_EQ(0, ctl_map(ctl, at.handle, cmheap_dirs[i % 3], 0,
+			ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, cmheap_dirs[i % 3], 0,
 					     RAW_MAP_OF(&variant->heap), NULL));
 		}
 		/* a second attachment of the same buffer */
-		ASSERT_EQ(0, ctl_attach(ctl, fds[i], CMHEAP_DEV_COHERENT, NULL));
+		ASSERT_EQ(0, cmheap_ctl_attach(ctl, fds[i], CMHEAP_DEV_COHERENT, NULL));
 	}
 	/* the fds go first: the attachments alone hold the buffers */
 	for (i = 0; i < N; i++)
@@ -516,7 +516,7 @@ static void bench_run(struct __test_metadata *_metadata, int ctl, __u32 h,
 	unsigned int i, nonzero = 0;
 
 	memset(samples, 0xff, sizeof(samples));
-	ASSERT_EQ(0, ctl_bench(ctl, &b))
+	ASSERT_EQ(0, cmheap_ctl_bench(ctl, &b))
 		TH_LOG("op %u dir %u flags %#x attrs %#x", op, dir, flags, attrs);
 	for (i = 0; i < ITER; i++) {
 		EXPECT_NE(~0ULL, samples[i]) TH_LOG("op %u: sample %u not written",
@@ -527,7 +527,7 @@ static void bench_run(struct __test_metadata *_metadata, int ctl, __u32 h,
 	if (op != CMHEAP_BENCH_EMPTY)
 		EXPECT_LT(0, nonzero) TH_LOG("op %u: all samples 0 ns", op);
 	/* the bench leaves the attachment as it found it: unmapped */
-	EXPECT_EQ(-EINVAL, ctl_unmap(ctl, h));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(ctl, h));
 	*out = b;
 }
 
@@ -549,7 +549,7 @@ static bool bench_sync_refused(struct __test_metadata *_metadata, int ctl,
 	if (!heap->pageless ||
 	    (op != CMHEAP_BENCH_SYNC_CPU && op != CMHEAP_BENCH_SYNC_DEV))
 		return false;
-	EXPECT_EQ(-EOPNOTSUPP, ctl_bench(ctl, &b))
+	EXPECT_EQ(-EOPNOTSUPP, cmheap_ctl_bench(ctl, &b))
 		TH_LOG("op %u: no DMA API sync of page-less memory", op);
 	return true;
 }
@@ -580,8 +580,8 @@ TEST_F(importer, bench_every_op)
 	EXPECT_LT(a.v[ST_MAPS], b.v[ST_MAPS]);
 	EXPECT_EQ(b.v[ST_MAPS] - a.v[ST_MAPS], b.v[ST_UNMAPS] - a.v[ST_UNMAPS]);
 	/* and the attachment still works */
-	EXPECT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(importer, bench_with_attrs_and_directions)
@@ -610,9 +610,9 @@ TEST_F(importer, bench_reports_nents)
 	struct cmheap_map m;
 	unsigned int f;
 
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     &m));
-	ASSERT_EQ(0, ctl_unmap(self->ctl, self->h));
+	ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 	for (f = 0; f < ARRAY_SIZE(flags); f++) {
 		bench_run(_metadata, self->ctl, self->h, CMHEAP_BENCH_MAP,
 			  CMHEAP_DIR_BIDIRECTIONAL, flags[f], 0, &out);
@@ -632,7 +632,7 @@ static __u64 bench_median(struct __test_metadata *_metadata, int ctl,
 	};
 	unsigned int i, j;
 
-	EXPECT_EQ(0, ctl_bench(ctl, &b)) TH_LOG("op %u", op);
+	EXPECT_EQ(0, cmheap_ctl_bench(ctl, &b)) TH_LOG("op %u", op);
 	EXPECT_EQ(ITER, b.done);
 	for (i = 1; i < ITER; i++)
 		for (j = i; j > 0 && samples[j - 1] > samples[j]; j--) {
@@ -664,7 +664,7 @@ TEST_F(importer, bench_empty_times_only_the_clock)
 		TH_LOG("p50 empty %llu ns, map+unmap %llu ns",
 		       (unsigned long long)empty, (unsigned long long)map_unmap);
 	/* and the attachment is left unmapped */
-	EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, self->h));
 }
 
 TEST_F(importer, bench_errors)
@@ -681,22 +681,22 @@ TEST_F(importer, bench_errors)
 
 	ASSERT_NE(NULL, samples);
 	b = ok;
-	ASSERT_EQ(0, ctl_bench(self->ctl, &b));
+	ASSERT_EQ(0, cmheap_ctl_bench(self->ctl, &b));
 
 	b = ok; b.iterations = 0;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.iterations = CMHEAP_BENCH_MAX_ITERATIONS + 1;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.iterations = 0xffffffff;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.op = CMHEAP_BENCH_OP_COUNT;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.direction = 3;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.flags = 1U << 2;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.attrs = 1U << 1;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 
 	/* samples_ptr must be writable user memory */
 	ro = mmap(NULL, page_size(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -706,25 +706,25 @@ TEST_F(importer, bench_errors)
 	ASSERT_NE(MAP_FAILED, ro);
 	ASSERT_NE(MAP_FAILED, none);
 	b = ok; b.samples_ptr = 0;
-	EXPECT_EQ(-EFAULT, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EFAULT, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.samples_ptr = 8;
-	EXPECT_EQ(-EFAULT, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EFAULT, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.samples_ptr = (uintptr_t)ro;
-	EXPECT_EQ(-EFAULT, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EFAULT, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.samples_ptr = (uintptr_t)none;
-	EXPECT_EQ(-EFAULT, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EFAULT, cmheap_ctl_bench(self->ctl, &b));
 	b = ok; b.samples_ptr = ~0ULL - 7;
-	EXPECT_EQ(-EFAULT, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EFAULT, cmheap_ctl_bench(self->ctl, &b));
 	/* none of the failures left the attachment mapped */
-	EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, self->h));
 
 	/* a mapped attachment cannot be benchmarked */
-	ASSERT_EQ(0, ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, self->h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
 	b = ok;
-	ret = ctl_bench(self->ctl, &b);
+	ret = cmheap_ctl_bench(self->ctl, &b);
 	EXPECT_TRUE(ret == -EBUSY || ret == -EINVAL) TH_LOG("got %d", ret);
-	EXPECT_EQ(0, ctl_unmap(self->ctl, self->h));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, self->h));
 
 	munmap(ro, page_size());
 	munmap(none, page_size());

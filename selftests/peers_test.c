@@ -153,9 +153,9 @@ FIXTURE_SETUP(peer)
 	ASSERT_LE(0, self->fd) TH_LOG("%s", why);
 	self->size = dmabuf_size(self->fd);
 	ASSERT_LT(0, self->size);
-	self->ctl = ctl_open();
+	self->ctl = cmheap_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->noncoherent = ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
+	self->noncoherent = cmheap_ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
 			    CMHEAP_DEVF_PRESENT;
 }
 
@@ -174,7 +174,7 @@ static void peer_cycle(struct __test_metadata *_metadata, int ctl, int fd,
 	unsigned int i;
 	char exp[64];
 
-	ASSERT_EQ(0, ctl_attach(ctl, fd, dev, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(ctl, fd, dev, &at));
 	EXPECT_EQ(0, at.flags) TH_LOG("a peer's buffer is not ours");
 	EXPECT_EQ((__u64)size, at.size);
 	ASSERT_EQ(0, dmabuf_exp_name(fd, exp, sizeof(exp)));
@@ -184,18 +184,18 @@ static void peer_cycle(struct __test_metadata *_metadata, int ctl, int fd,
 	for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
 		struct cmheap_map m;
 
-		ASSERT_EQ(0, ctl_map(ctl, at.handle, cmheap_dirs[i], 0, 0, &m))
+		ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, cmheap_dirs[i], 0, 0, &m))
 			TH_LOG("dir %u", cmheap_dirs[i]);
 		EXPECT_LE(1, m.nents);
 		EXPECT_LE(1, m.orig_nents);
-		EXPECT_EQ(0, ctl_sync(ctl, at.handle, CMHEAP_SYNC_FOR_CPU,
+		EXPECT_EQ(0, cmheap_ctl_sync(ctl, at.handle, CMHEAP_SYNC_FOR_CPU,
 				      cmheap_dirs[i]));
-		EXPECT_EQ(0, ctl_sync(ctl, at.handle, CMHEAP_SYNC_FOR_DEVICE,
+		EXPECT_EQ(0, cmheap_ctl_sync(ctl, at.handle, CMHEAP_SYNC_FOR_DEVICE,
 				      cmheap_dirs[i]));
-		ASSERT_EQ(0, ctl_unmap(ctl, at.handle));
+		ASSERT_EQ(0, cmheap_ctl_unmap(ctl, at.handle));
 	}
-	EXPECT_EQ(0, ctl_detach(ctl, at.handle));
-	EXPECT_EQ(-ENOENT, ctl_detach(ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(ctl, at.handle));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_detach(ctl, at.handle));
 }
 
 TEST_F(peer, attach_map_sync_unmap_detach)
@@ -220,29 +220,29 @@ TEST_F(peer, raw_map)
 	struct cmheap_attach at;
 	unsigned int i;
 
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	if (!raw_peers_supported()) {
 		/* refused, with its errno, and nothing mapped */
-		EXPECT_EQ(-EOPNOTSUPP, ctl_map(self->ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL,
+		EXPECT_EQ(-EOPNOTSUPP, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL,
 					       0, CMHEAP_MAP_RAW, NULL));
-		EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, at.handle));
+		EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, at.handle));
 		SKIP(return, NO_RAW_PEERS);
 	}
 	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &a));
 	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
 		struct cmheap_map m;
 
-		ASSERT_EQ(0, ctl_map(self->ctl, at.handle,
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at.handle,
 				     CMHEAP_DIR_BIDIRECTIONAL, attrs[i],
 				     CMHEAP_MAP_RAW, &m))
 			TH_LOG("attrs %#x", attrs[i]);
 		EXPECT_LE(1, m.nents);
-		EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+		EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
 	}
 	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &b));
 	EXPECT_EQ(a.v[ST_MAPS] + ARRAY_SIZE(attrs), b.v[ST_MAPS]);
 	EXPECT_EQ(a.v[ST_UNMAPS] + ARRAY_SIZE(attrs), b.v[ST_UNMAPS]);
-	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 }
 
 /*
@@ -263,21 +263,21 @@ TEST_F(peer, raw_and_exporter_maps_interleave)
 		__u32 other = cmheap_dirs[(i + 1) % ARRAY_SIZE(cmheap_dirs)];
 		struct cmheap_attach at;
 
-		ASSERT_EQ(0, ctl_attach(self->ctl, self->fd,
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd,
 					CMHEAP_DEV_COHERENT, &at));
-		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, cmheap_dirs[i], 0, 0, NULL))
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, cmheap_dirs[i], 0, 0, NULL))
 			TH_LOG("exporter map, dir %u", cmheap_dirs[i]);
-		ASSERT_EQ(0, ctl_unmap(self->ctl, at.handle));
-		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, other, 0,
+		ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, other, 0,
 				     CMHEAP_MAP_RAW, NULL))
 			TH_LOG("raw map after exporter map, dir %u", other);
-		ASSERT_EQ(0, ctl_unmap(self->ctl, at.handle));
-		ASSERT_EQ(0, ctl_map(self->ctl, at.handle, cmheap_dirs[i], 0, 0, NULL))
+		ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, cmheap_dirs[i], 0, 0, NULL))
 			TH_LOG("exporter map after raw map, dir %u", cmheap_dirs[i]);
-		EXPECT_EQ(0, ctl_sync(self->ctl, at.handle, CMHEAP_SYNC_FOR_CPU,
+		EXPECT_EQ(0, cmheap_ctl_sync(self->ctl, at.handle, CMHEAP_SYNC_FOR_CPU,
 				      cmheap_dirs[i]));
-		ASSERT_EQ(0, ctl_unmap(self->ctl, at.handle));
-		EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+		ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
+		EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 	}
 }
 
@@ -286,16 +286,16 @@ TEST_F(peer, attrs_without_raw_eopnotsupp)
 {
 	struct cmheap_attach at;
 
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
-	EXPECT_EQ(-EOPNOTSUPP, ctl_map(self->ctl, at.handle,
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	EXPECT_EQ(-EOPNOTSUPP, cmheap_ctl_map(self->ctl, at.handle,
 				       CMHEAP_DIR_BIDIRECTIONAL,
 				       CMHEAP_ATTR_SKIP_CPU_SYNC, 0, NULL));
 	/* nothing was left mapped */
-	EXPECT_EQ(-EINVAL, ctl_unmap(self->ctl, at.handle));
-	EXPECT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0,
+	EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0,
 			     0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
-	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 }
 
 TEST_F(peer, bench)
@@ -305,7 +305,7 @@ TEST_F(peer, bench)
 	struct cmheap_attach at;
 	__u32 op;
 
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	for (op = 0; op < CMHEAP_BENCH_OP_COUNT; op++) {
 		struct cmheap_bench b = {
 			.handle = at.handle, .op = op,
@@ -315,24 +315,24 @@ TEST_F(peer, bench)
 		};
 
 		memset(samples, 0xff, sizeof(samples));
-		EXPECT_EQ(0, ctl_bench(self->ctl, &b)) TH_LOG("op %u", op);
+		EXPECT_EQ(0, cmheap_ctl_bench(self->ctl, &b)) TH_LOG("op %u", op);
 		EXPECT_NE(~0ULL, samples[ITER - 1]);
 	}
-	EXPECT_EQ(0, ctl_detach(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 }
 
 /* Closing /dev/cmheap with a peer's buffer mapped releases it cleanly. */
 TEST_F(peer, close_ctl_while_mapped)
 {
 	struct cmheap_attach at;
-	int ctl = ctl_open();
+	int ctl = cmheap_ctl_open();
 
 	ASSERT_LE(0, ctl);
-	ASSERT_EQ(0, ctl_attach(ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
-	ASSERT_EQ(0, ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
+	ASSERT_EQ(0, cmheap_ctl_attach(ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
 			     NULL));
-	ASSERT_EQ(0, ctl_attach(ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
-	ASSERT_EQ(0, ctl_map(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0,
+	ASSERT_EQ(0, cmheap_ctl_attach(ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0,
 			     raw_peers_supported() ? CMHEAP_MAP_RAW : 0, NULL));
 	close(ctl);
 	/* the buffer is still good for a new attachment */

@@ -157,7 +157,7 @@ TEST(refused_while_devices_open)
 	EXPECT_REFUSED(delete_module(MODNAME));
 	close(fd);
 
-	fd = ctl_open();
+	fd = cmheap_ctl_open();
 	ASSERT_LE(0, fd);
 	EXPECT_REFUSED(delete_module(MODNAME));
 	close(fd);

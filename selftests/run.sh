@@ -5,26 +5,46 @@
 # print KTAP on stdout: one top-level result per test binary, with the
 # binary's own results nested (indented two spaces) above it.
 #
+# TEST is a binary (pool_test), or BINARY:NAME for one test of a
+# kselftest-harness binary (pool_test:pressure_takes_pool_back, passed to
+# it as -t NAME; several for one binary add up), or kernel_log / kmemleak;
+# without any, all of them.  (make test TESTS="..." passes them here.)
+#
 # POSIX sh (busybox ash).  rmmod_test unloads (and, with CMHEAP_KO set to
 # the module's path, reloads) the module, so it runs last of the binaries;
 # after it, when dmesg is readable, "kernel_log" fails if the kernel logged
 # a warning, BUG, oops, sanitizer, lockdep or DMA-API debugging report while
 # the tests ran, and on a kernel with kmemleak, "kmemleak" fails on any leak
-# it finds in a forced scan after the tests.
+# it finds in a forced scan after the tests.  "dmabuf-heap" is upstream's
+# own test of the dma-heap uAPI (tools/testing/selftests/dmabuf-heaps),
+# run against every heap in /dev/dma_heap.
 # Environment: CMHEAP_STRESS_THREADS, CMHEAP_STRESS_SECONDS (stress_test,
 # default 2 threads for 20 s), CMHEAP_KO (passed to rmmod_test), CMHEAP_TIMEOUT (seconds
 # per binary, default 900, needs a timeout command).
 # Exit status: 0 when no test failed, 1 otherwise.
 
 dir=$(cd "$(dirname "$0")" && pwd)
-order="heap_alloc_test heap_mmap_test caching_test importer_test peers_test lifetime_test trust_test badinput_test memory_test carveout_test datapath_test bind_test pool_test sync_range_test stress_test"
+order="heap_alloc_test heap_mmap_test dmabuf-heap caching_test importer_test peers_test lifetime_test trust_test badinput_test memory_test carveout_test datapath_test bind_test pool_test sync_range_test stress_test"
 
 if [ $# -gt 0 ]; then
-	tests="$*"
+	# each binary once, in the order first named; its -t filters apart
+	tests=""
+	for a in "$@"; do
+		case $a in
+		-h|--help) sed -n '4,/^# Exit status/{s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+		*[!a-z0-9_:-]*|:*|*:|*:*:*) echo "run.sh: bad test '$a': BINARY or BINARY:NAME" >&2; exit 2 ;;
+		stress_test:*|dmabuf-heap:*|kernel_log:*|kmemleak:*)
+			echo "run.sh: ${a%%:*} has no tests to pick from" >&2; exit 2 ;;
+		esac
+		t=${a%%:*}
+		case " $tests " in *" $t "*) ;; *) tests="$tests $t" ;; esac
+		[ "$t" = "$a" ] || eval "filter_$t=\"\${filter_$t:-} -t ${a#*:}\""
+	done
 else
 	tests=""
 	for t in $order; do
-		[ -x "$dir/$t" ] && tests="$tests $t"
+		# upstream's test is not built without <drm/drm.h>: a SKIP below
+		[ -x "$dir/$t" ] || [ "$t" = dmabuf-heap ] && tests="$tests $t"
 	done
 	# any other test binary, before rmmod_test
 	for f in "$dir"/*_test; do
@@ -111,11 +131,17 @@ run_one() {
 		kmemleak
 	elif [ "$1" = kernel_log ]; then
 		kernel_log
+	elif [ "$1" = dmabuf-heap ]; then
+		# it imports into vgem when a card is there (its config fragment
+		# builds vgem in); load the module, as peers_test does
+		modprobe vgem >/dev/null 2>&1
+		(cd "$dir" && $tmo ./dmabuf-heap)
 	elif [ "$1" = stress_test ]; then
 		(cd "$dir" && $tmo ./stress_test -t "${CMHEAP_STRESS_THREADS:-2}" \
 			-s "${CMHEAP_STRESS_SECONDS:-20}")
 	else
-		(cd "$dir" && $tmo "./$1")
+		# shellcheck disable=SC2046 # the -t filters split into words
+		(cd "$dir" && $tmo "./$1" $(eval "echo \${filter_$1:-}"))
 	fi
 }
 
@@ -133,7 +159,10 @@ for t in $tests; do
 	log="$tmp/$t.log"
 	echo "# selftests: cmheap: $t"
 	t0=$(date +%s)
-	if [ "$t" = kernel_log ] || [ "$t" = kmemleak ] || [ -x "$dir/$t" ]; then
+	if [ "$t" = dmabuf-heap ] && [ ! -x "$dir/$t" ]; then
+		echo "  # not built: the toolchain has no <drm/drm.h> (selftests/Makefile)" | tee "$log"
+		rc=4
+	elif [ "$t" = kernel_log ] || [ "$t" = kmemleak ] || [ -x "$dir/$t" ]; then
 		{ run_one "$t" 2>&1; echo $? >"$tmp/rc"; } |
 			tee "$log" | sed 's/^/  /'
 		rc=$(cat "$tmp/rc")

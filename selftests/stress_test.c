@@ -211,7 +211,7 @@ static void do_import(struct worker *w)
 
 	if (!b)
 		return;
-	ret = ctl_attach(w->ctl, b->fd, dev, &at);
+	ret = cmheap_ctl_attach(w->ctl, b->fd, dev, &at);
 	if (ret) {
 		fail("CMHEAP_IOC_ATTACH", -ret);
 		return;
@@ -220,14 +220,14 @@ static void do_import(struct worker *w)
 	flags = (rand_r(&w->seed) & 1) && !(at.flags & CMHEAP_ATTF_PAGELESS) &&
 		((at.flags & CMHEAP_ATTF_OURS) || raw_peers_supported()) ?
 		CMHEAP_MAP_RAW : 0;
-	ret = ctl_map(w->ctl, at.handle, dir, 0, flags, NULL);
+	ret = cmheap_ctl_map(w->ctl, at.handle, dir, 0, flags, NULL);
 	if (ret) {
 		fail("CMHEAP_IOC_MAP", -ret);
 	} else {
 		/* page-less memory has no DMA API sync (EOPNOTSUPP) */
 		if (!(at.flags & CMHEAP_ATTF_PAGELESS) &&
-		    (ctl_sync(w->ctl, at.handle, CMHEAP_SYNC_FOR_CPU, dir) ||
-		     ctl_sync(w->ctl, at.handle, CMHEAP_SYNC_FOR_DEVICE, dir)))
+		    (cmheap_ctl_sync(w->ctl, at.handle, CMHEAP_SYNC_FOR_CPU, dir) ||
+		     cmheap_ctl_sync(w->ctl, at.handle, CMHEAP_SYNC_FOR_DEVICE, dir)))
 			fail("CMHEAP_IOC_SYNC", errno);
 		/*
 		 * Sometimes leave an exporter mapping for the device to read
@@ -242,10 +242,10 @@ static void do_import(struct worker *w)
 		 */
 		if ((flags || dir != CMHEAP_DIR_TO_DEVICE ||
 		     !(at.flags & CMHEAP_ATTF_OURS) || rand_r(&w->seed) % 4) &&
-		    ctl_unmap(w->ctl, at.handle))
+		    cmheap_ctl_unmap(w->ctl, at.handle))
 			fail("CMHEAP_IOC_UNMAP", errno);
 	}
-	if (rand_r(&w->seed) % 4 && ctl_detach(w->ctl, at.handle))
+	if (rand_r(&w->seed) % 4 && cmheap_ctl_detach(w->ctl, at.handle))
 		fail("CMHEAP_IOC_DETACH", errno);
 }
 
@@ -374,7 +374,7 @@ static void *work(void *arg)
 		/* now and then, tear everything down at once */
 		if (rand_r(&w->seed) % 512 == 0) {
 			close(w->ctl);
-			w->ctl = ctl_open();
+			w->ctl = cmheap_ctl_open();
 			if (w->ctl < 0) {
 				fail("open " CMHEAP_CTL_PATH, -w->ctl);
 				break;
@@ -418,13 +418,13 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n1..2\n");
-	ctl = ctl_open();
+	ctl = cmheap_ctl_open();
 	if (ctl == -ENOENT) {
 		printf("ok 1 stress # SKIP cmheap module not loaded\n");
 		printf("ok 2 counters_back_to_zero # SKIP cmheap module not loaded\n");
 		return 4;
 	}
-	have_noncoherent = ctl_device_flags(ctl, CMHEAP_DEV_NONCOHERENT) &
+	have_noncoherent = cmheap_ctl_device_flags(ctl, CMHEAP_DEV_NONCOHERENT) &
 			   CMHEAP_DEVF_PRESENT;
 	close(ctl);
 	n = cmheap_heaps(&heaps);
@@ -446,7 +446,7 @@ int main(int argc, char **argv)
 		struct worker *w = &workers[i];
 
 		w->seed = seed + i;
-		w->ctl = ctl_open();
+		w->ctl = cmheap_ctl_open();
 		if (w->ctl < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, w->sock)) {
 			fail("worker setup", errno);
 			return 1;

@@ -113,7 +113,7 @@ FIXTURE_SETUP(sync_range)
 	self->ctl = self->heap_fd = self->fd = -1;
 	heap_variant_check(&variant->heap);
 	self->heap = variant->heap.name;
-	self->ctl = ctl_open();
+	self->ctl = cmheap_ctl_open();
 	ASSERT_LE(0, self->ctl);
 	self->heap_fd = heap_open(self->heap);
 	ASSERT_LE(0, self->heap_fd);
@@ -143,13 +143,13 @@ static __u32 map_entries(int ctl, int fd, __u32 dev, __u32 *handle,
 	struct cmheap_attach at;
 	__u32 count = max;
 
-	if (ctl_attach(ctl, fd, dev, &at))
+	if (cmheap_ctl_attach(ctl, fd, dev, &at))
 		return 0;
 	*handle = at.handle;
-	if (ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL) ||
-	    ctl_segments(ctl, at.handle, CMHEAP_SEGF_CPU, segs, &count) ||
+	if (cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL) ||
+	    cmheap_ctl_segments(ctl, at.handle, CMHEAP_SEGF_CPU, segs, &count) ||
 	    count > max) {
-		ctl_detach(ctl, at.handle);
+		cmheap_ctl_detach(ctl, at.handle);
 		return 0;
 	}
 	return count;
@@ -166,7 +166,7 @@ TEST_F(sync_range, maintains_the_entries_of_the_range)
 	__u32 handle, n;
 	__u64 cut;
 
-	if (!(ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
+	if (!(cmheap_ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
 	      CMHEAP_DEVF_PRESENT))
 		SKIP(return, "no non-coherent test device (x86): nothing to count");
 	n = map_entries(self->ctl, self->fd, CMHEAP_DEV_NONCOHERENT, &handle,
@@ -197,7 +197,7 @@ TEST_F(sync_range, maintains_the_entries_of_the_range)
 		EXPECT_EQ(n > 1 ? 2 : 1, c - b);
 		EXPECT_EQ(n, d - c);
 	}
-	EXPECT_EQ(0, ctl_detach(self->ctl, handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, handle));
 }
 
 /* Odd ranges on every engine's mapping: DMA-API debugging checks them. */
@@ -211,7 +211,7 @@ TEST_F(sync_range, every_engine_takes_ranges)
 	for (i = 0; i < CMHEAP_MAX_DEVICES; i++) {
 		__u64 cut;
 
-		if (ctl_device_info(self->ctl, i, &info) ||
+		if (cmheap_ctl_device_info(self->ctl, i, &info) ||
 		    !(info.flags & CMHEAP_DEVF_ENGINE))
 			continue;
 		n = map_entries(self->ctl, self->fd, i, &handle, segs, 1024);
@@ -235,7 +235,7 @@ TEST_F(sync_range, every_engine_takes_ranges)
 		EXPECT_EQ(0, sync_range(self->heap_fd, self->fd,
 					DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ,
 					BUF_SIZE - 1, 1));
-		EXPECT_EQ(0, ctl_detach(self->ctl, handle));
+		EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, handle));
 	}
 	if (!engines && refused)
 		SKIP(return, "uncached buffers are refused where DMA bounces (uncached_refused)");
@@ -260,7 +260,7 @@ TEST_F(sync_range, bounced_range_brings_only_the_range)
 	long bad = -1;
 
 	for (dev = 0; dev < CMHEAP_MAX_DEVICES; dev++)
-		if (!ctl_device_info(self->ctl, dev, &info) &&
+		if (!cmheap_ctl_device_info(self->ctl, dev, &info) &&
 		    (info.flags & CMHEAP_DEVF_ENGINE) &&
 		    (info.flags & CMHEAP_DEVF_BOUNCE))
 			break;
@@ -282,13 +282,13 @@ TEST_F(sync_range, bounced_range_brings_only_the_range)
 		for (i = 0; i < 16; i++)
 			pieces[i] = (struct cmheap_dma_piece){
 				.offset = at + i * 64 * 1024, .length = 128 };
-		ASSERT_EQ(0, ctl_dma(self->ctl, handle, CMHEAP_DIR_FROM_DEVICE,
+		ASSERT_EQ(0, cmheap_ctl_dma(self->ctl, handle, CMHEAP_DIR_FROM_DEVICE,
 				     pieces, 16, data));
 	}
 	/* ...and 2 KiB right across the first entry boundary */
 	pieces[0] = (struct cmheap_dma_piece){ .offset = segs[1].offset - 1024,
 					       .length = sizeof(data) };
-	ASSERT_EQ(0, ctl_dma(self->ctl, handle, CMHEAP_DIR_FROM_DEVICE,
+	ASSERT_EQ(0, cmheap_ctl_dma(self->ctl, handle, CMHEAP_DIR_FROM_DEVICE,
 			     pieces, 1, data));
 	/* a range from inside one written piece to inside the next entry */
 	from = segs[1].offset - 700;
@@ -310,7 +310,7 @@ TEST_F(sync_range, bounced_range_brings_only_the_range)
 				DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ,
 				from, to - from));
 	munmap(p, BUF_SIZE);
-	EXPECT_EQ(0, ctl_detach(self->ctl, handle));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, handle));
 }
 
 TEST_HARNESS_MAIN

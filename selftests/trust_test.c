@@ -64,7 +64,7 @@ static int as_nobody(const char *path, int (*fn)(const char *arg),
 /* 0 when opening /dev/cmheap fails with EPERM, as it must for nobody. */
 static int open_ctl_as_nobody(const char *unused)
 {
-	int ret = ctl_open();
+	int ret = cmheap_ctl_open();
 
 	(void)unused;
 	return ret == -EPERM ? 0 : 1;
@@ -136,9 +136,9 @@ FIXTURE_SETUP(trust)
 
 	self->ctl = self->fd = self->ro_fd = -1;
 	heap_variant_check(&variant->heap);
-	self->ctl = ctl_open();
+	self->ctl = cmheap_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->noncoherent = ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
+	self->noncoherent = cmheap_ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
 			    CMHEAP_DEVF_PRESENT;
 	heap = heap_open(variant->heap.name);
 	ASSERT_LE(0, heap);
@@ -177,26 +177,26 @@ TEST_F(trust, readonly_dmabuf_device_writes_eacces)
 	struct cmheap_bench b;
 	__u64 samples[2];
 
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->ro_fd, dev, &at));
-	EXPECT_EQ(-EACCES, ctl_map(self->ctl, at.handle, CMHEAP_DIR_FROM_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(-EACCES, ctl_map(self->ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
-	EXPECT_EQ(-EACCES, ctl_map(self->ctl, at.handle, CMHEAP_DIR_FROM_DEVICE,
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->ro_fd, dev, &at));
+	EXPECT_EQ(-EACCES, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_FROM_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(-EACCES, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+	EXPECT_EQ(-EACCES, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_FROM_DEVICE,
 				   CMHEAP_ATTR_SKIP_CPU_SYNC, CMHEAP_MAP_RAW, NULL));
 	/* the device may read it */
-	EXPECT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
 
 	short_bench(&b, at.handle, samples);
-	EXPECT_EQ(0, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(0, cmheap_ctl_bench(self->ctl, &b));
 	b.flags = CMHEAP_BENCH_DIRTY;
-	EXPECT_EQ(-EACCES, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EACCES, cmheap_ctl_bench(self->ctl, &b));
 	b.flags = 0;
 	b.direction = CMHEAP_DIR_FROM_DEVICE;
-	EXPECT_EQ(-EACCES, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EACCES, cmheap_ctl_bench(self->ctl, &b));
 	/* the same buffer opened for writing is writable */
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, dev, &at));
-	EXPECT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_FROM_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, dev, &at));
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_FROM_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
 }
 
 TEST_F(trust, handle_zero_never_used)
@@ -205,17 +205,17 @@ TEST_F(trust, handle_zero_never_used)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 		EXPECT_NE(0, at.handle);
-		EXPECT_EQ(-ENOENT, ctl_detach(self->ctl, 0));
-		EXPECT_EQ(-ENOENT, ctl_map(self->ctl, 0, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
-		EXPECT_EQ(-ENOENT, ctl_unmap(self->ctl, 0));
+		EXPECT_EQ(-ENOENT, cmheap_ctl_detach(self->ctl, 0));
+		EXPECT_EQ(-ENOENT, cmheap_ctl_map(self->ctl, 0, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+		EXPECT_EQ(-ENOENT, cmheap_ctl_unmap(self->ctl, 0));
 	}
 	/* the next handle is still not 0 */
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	EXPECT_NE(0, at.handle);
-	EXPECT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
 }
 
 TEST_F(trust, handles_per_file_capped_emfile)
@@ -225,22 +225,22 @@ TEST_F(trust, handles_per_file_capped_emfile)
 	int i;
 
 	for (i = 0; i < CMHEAP_MAX_HANDLES; i++) {
-		ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at))
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at))
 			TH_LOG("attach %d of %d", i + 1, CMHEAP_MAX_HANDLES);
 		if (!first)
 			first = at.handle;
 	}
-	EXPECT_EQ(-EMFILE, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	EXPECT_EQ(-EMFILE, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	/* one freed, one more fits */
-	EXPECT_EQ(0, ctl_detach(self->ctl, first));
-	EXPECT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
-	EXPECT_EQ(-EMFILE, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, first));
+	EXPECT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	EXPECT_EQ(-EMFILE, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	/* the cap is per file: another file has its own */
 	{
-		int other = ctl_open();
+		int other = cmheap_ctl_open();
 
 		ASSERT_LE(0, other);
-		EXPECT_EQ(0, ctl_attach(other, self->fd, CMHEAP_DEV_COHERENT, &at));
+		EXPECT_EQ(0, cmheap_ctl_attach(other, self->fd, CMHEAP_DEV_COHERENT, &at));
 		close(other);
 	}
 }
@@ -262,18 +262,18 @@ TEST_F(trust, reserved_fields_einval)
 
 	short_bench(&b, at.handle, samples);
 	b.reserved = 1;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b.reserved = 0;
 	b.reserved2[0] = 1;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b.reserved2[0] = 0;
 	b.reserved2[1] = 1;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b.reserved2[1] = 0;
 	b.budget_ns = CMHEAP_BENCH_MAX_NS + 1;
-	EXPECT_EQ(-EINVAL, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINVAL, cmheap_ctl_bench(self->ctl, &b));
 	b.budget_ns = 0;
-	EXPECT_EQ(0, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(0, cmheap_ctl_bench(self->ctl, &b));
 	EXPECT_EQ(2, b.done);
 }
 
@@ -304,11 +304,11 @@ TEST_F(trust, bench_stops_at_time_budget)
 	__u64 *samples;
 	double t0, took;
 
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	samples = long_bench(&b, at.handle, 50 * 1000 * 1000);
 	ASSERT_NE(NULL, samples);
 	t0 = now_s();
-	ASSERT_EQ(0, ctl_bench(self->ctl, &b));
+	ASSERT_EQ(0, cmheap_ctl_bench(self->ctl, &b));
 	took = now_s() - t0;
 	EXPECT_LE(1, b.done);
 	EXPECT_GT(CMHEAP_BENCH_MAX_ITERATIONS, b.done);
@@ -332,19 +332,19 @@ TEST_F(trust, bench_interrupted_by_signal)
 	__u64 *samples;
 	double t0, took;
 
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
 	samples = long_bench(&b, at.handle, CMHEAP_BENCH_MAX_NS);
 	ASSERT_NE(NULL, samples);
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
 	t0 = now_s();
-	EXPECT_EQ(-EINTR, ctl_bench(self->ctl, &b));
+	EXPECT_EQ(-EINTR, cmheap_ctl_bench(self->ctl, &b));
 	took = now_s() - t0;
 	EXPECT_GT(10.0, took) TH_LOG("a signal took %.2f s to stop the loop", took);
 	signal(SIGALRM, SIG_DFL);
 	/* the handle is usable again: the loop left nothing mapped */
-	EXPECT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
-	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
 	free(samples);
 }
 
@@ -363,8 +363,8 @@ TEST_F(trust, cpu_access_syncs_in_mapped_direction)
 	struct cmheap_attach at;
 	__u64 before, after;
 
-	ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, dev, &at));
-	ASSERT_EQ(0, ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, dev, &at));
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
 	before = stat_get(heap, ST_CACHE_MAINT_OPS);
 	EXPECT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW));
 	after = stat_get(heap, ST_CACHE_MAINT_OPS);
@@ -376,7 +376,7 @@ TEST_F(trust, cpu_access_syncs_in_mapped_direction)
 	} else {
 		EXPECT_LT(after, stat_get(heap, ST_CACHE_MAINT_OPS));
 	}
-	EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
 }
 
 #if defined(__x86_64__)
@@ -393,23 +393,23 @@ TEST_F(trust, uncached_map_refused_when_bouncing)
 	unsigned int d, i, bouncing = 0;
 
 	for (d = 0; d < CMHEAP_MAX_DEVICES; d++)
-		if (ctl_device_flags(self->ctl, d) & CMHEAP_DEVF_BOUNCE)
+		if (cmheap_ctl_device_flags(self->ctl, d) & CMHEAP_DEVF_BOUNCE)
 			bouncing++;
 	if (!bouncing)
 		SKIP(return, "no bouncing DMA here (boot with swiotlb=force)");
 	for (d = 0; d < CMHEAP_MAX_DEVICES; d++) {
-		if (!(ctl_device_flags(self->ctl, d) & CMHEAP_DEVF_BOUNCE))
+		if (!(cmheap_ctl_device_flags(self->ctl, d) & CMHEAP_DEVF_BOUNCE))
 			continue;
-		ASSERT_EQ(0, ctl_attach(self->ctl, self->fd, d, &at));
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, d, &at));
 		for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
-			int ret = ctl_map(self->ctl, at.handle, cmheap_dirs[i], 0, 0, NULL);
+			int ret = cmheap_ctl_map(self->ctl, at.handle, cmheap_dirs[i], 0, 0, NULL);
 
 			/* page-less memory is mapped without bouncing */
 			if (variant->heap.uncached && !variant->heap.pageless) {
 				EXPECT_EQ(-EOPNOTSUPP, ret) TH_LOG("device %u dir %u", d, cmheap_dirs[i]);
 			} else {
 				EXPECT_EQ(0, ret) TH_LOG("device %u dir %u", d, cmheap_dirs[i]);
-				EXPECT_EQ(0, ctl_unmap(self->ctl, at.handle));
+				EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
 			}
 		}
 	}

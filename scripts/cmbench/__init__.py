@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """cmbench: the analysis of cmheap-bench runs.
 
 Figures (drawn by gnuplot), report.md, an index of several runs, and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """python3 -m cmbench {plot,report,compare,gate,index,meta} ..."""
 
 import argparse
@@ -36,19 +37,19 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog="cmbench", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     sp = sub.add_parser("plot", help="draw a results folder's figures (plots/)")
-    sp.add_argument("dir")
-    sp.add_argument("plots_dir", nargs="?")
+    sp.add_argument("dir", help="a results folder (results.csv, meta.json)")
+    sp.add_argument("plots_dir", nargs="?", help="where the figures go (default: DIR/plots)")
     sp = sub.add_parser("report", help="draw the figures and write report.md")
-    sp.add_argument("dir")
+    sp.add_argument("dir", help="a results folder (results.csv, meta.json); report.md goes there")
     sub.add_parser("compare", help="compare two runs (see compare --help)", add_help=False)
     sub.add_parser("gate", help="the A/B gate's verdict on one or two boots (see gate --help)",
                    add_help=False)
     sp = sub.add_parser("index", help="write an index.md of several results folders")
-    sp.add_argument("out")
-    sp.add_argument("dirs", nargs="+")
+    sp.add_argument("out", help="the index.md to write")
+    sp.add_argument("dirs", nargs="+", help="results folders, each with its report.md")
     sp = sub.add_parser("meta", help="print a meta.json value, or check it is valid")
-    sp.add_argument("file")
-    sp.add_argument("key", nargs="?")
+    sp.add_argument("file", help="a meta.json")
+    sp.add_argument("key", nargs="?", help="a top-level key to print (without: check the file is valid)")
     if argv is None:
         argv = sys.argv[1:]
     if argv and argv[0] == "compare":

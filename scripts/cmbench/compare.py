@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """compare: regression comparison of two cmheap-bench runs.
 
   scripts/compare OLD NEW [--threshold PCT] [--metric COL] [--min-ns NS]
@@ -165,9 +166,10 @@ def nonneg(text):
 
 def parser():
     p = argparse.ArgumentParser(prog="compare", description=__doc__.split("\n\n")[0],
+                                epilog=[t for t in __doc__.split("\n\n") if t.startswith("Exit status")][0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("old")
-    p.add_argument("new")
+    p.add_argument("old", help="the earlier run: a results folder or its results.csv")
+    p.add_argument("new", help="the later run, the same way")
     p.add_argument("--threshold", type=nonneg, default=None,
                    help="percent slower that fails (default 10, or $THRESHOLD)")
     p.add_argument("--metric", default="p50_ns", help="another *_ns column, e.g. min_ns")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """A cmheap-bench results folder: results.csv, meta.json, and what they say.
 
 Everything the figures, the report, the index and compare need to know

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """The figures of a run, as data: which rows each one shows, and how.
 
 A figure is chosen row by row, explicitly: one cache state (the one the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """gate: the verdict of the A/B regression gate (make bench-check).
 
   python3 -m cmbench gate BOOT [BOOT2] [--threshold PCT] [--noise K]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """Drawing a Figure with gnuplot: data files, a script, PNG and SVG.
 
 Each figure gets data/<id>-<panel>.dat (one block per series: x, y,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """index.md: several runs side by side (make bench's host and arm64 runs).
 
 Each column is one results folder; each row one question the caching

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """report.md of a run: where it was measured and what that place can show,
 the run's metadata, every figure with a reading computed from its data,
 and a table of key points chosen row by row."""

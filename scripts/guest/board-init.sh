@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # scripts/guest/board-init.sh: PID 1 of the board guest (scripts/board.sh),
 # started by the image's launcher (scripts/board-image.sh) from the
 # repository it unpacked into /root/cmheap.  POSIX sh, on the Debian system

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # scripts/guest/init.sh: PID 1 of the cmheap test guest (busybox sh, POSIX
 # only), installed as /init of the initramfs by scripts/mkinitramfs.sh.
 #

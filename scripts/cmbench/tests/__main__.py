@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """python3 -m cmbench.tests: the analysis layer's unit tests, one TAP line
 each ("ok - module.Class.test" / "not ok - ..."), then the failures' reports.
 Run from scripts/ (or with scripts/ on PYTHONPATH); exit status 1 if any

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """Small hand-made runs whose right answers are known."""
 
 import csv

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """compare: the gate's verdicts on hand-made runs."""
 
 import io

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """The figures choose the right rows: each of issue #7's figure defects as a
 regression test on a small run whose right answer is known."""
 

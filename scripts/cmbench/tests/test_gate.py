@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """gate: the A/B verdicts on hand-made boots whose right answers are known.
 
 A boot is a folder of three runs (a1, b, a2); every test plants one change

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """index.md: runs side by side."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """report.md: scope, metadata, readings and the key-points table."""
 
 import contextlib
