@@ -216,7 +216,8 @@ trend() { # ARCH KRELEASE A1_DIR
 	fi
 	rev=$(PYTHONPATH=$scripts python3 -m cmbench meta "$last/meta.json" git_rev 2>/dev/null || echo unknown)
 	say "trend: the kernel moved, $(basename "$last") -> $arch-$krel; the accepted revision on today's kernel against the last recorded run (of $rev; not a verdict):"
-	"$scripts/compare" "$last" "$a1" --resolution auto --allow-missing --quiet | grep '^compare: ' >&2 || true
+	"$scripts/compare" "$last" "$a1" --resolution auto --allow-missing --quiet --by-op |
+		sed -n "s/^compare: by op, median change of \([a-z0-9_]*\) (points): /trend: ${last##*/"$arch"-} -> $krel, median change of \1 (points): /p" >&2 || true
 	say "trend: today's run is in $a1; UPDATE=1 records it as bench/baseline/$arch-$krel/"
 }
 

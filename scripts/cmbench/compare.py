@@ -27,6 +27,7 @@ or missing point, 2 usage or input error.
 import argparse
 import math
 import os
+import statistics
 import sys
 
 from .data import DIMS, ResultsError, fmt_size, maintains, number, read_csv
@@ -141,6 +142,19 @@ def judge(old, new, metric, threshold, min_ns, resolution, lost):
     return v
 
 
+def by_op(old, new, metric):
+    """op -> (median of new/old - 1 over its paired points, how many), in
+    the order the ops first appear in NEW: what a kernel's own change did
+    to each operation, in one line (the trend of make bench-check)."""
+    pairs, _ = pair(old, new)
+    changes = {}
+    for j in sorted(pairs):
+        o, n = number(old[pairs[j]].get(metric)), number(new[j].get(metric))
+        if o and o > 0 and n is not None:
+            changes.setdefault(new[j]["op"], []).append(n / o - 1)
+    return {op: (statistics.median(v), len(v)) for op, v in changes.items()}
+
+
 def duplicates(rows):
     seen, dup = set(), 0
     for r in rows:
@@ -183,6 +197,9 @@ def parser():
     p.add_argument("--allow-missing", action="store_true",
                    help="points of OLD missing from NEW are listed, not failed")
     p.add_argument("--quiet", action="store_true", help="only the summary and the regressions")
+    p.add_argument("--by-op", action="store_true",
+                   help="add a line of each op's median change over its points "
+                        "(\"map -0.2%% (120)\"): a kernel's own change at a glance")
     return p
 
 
@@ -277,6 +294,10 @@ def main(argv=None, out=sys.stdout, err=sys.stderr):
             w(f"compare: spread max |new/old - 1| = {v.spread[0] * 100:.2f}% at {v.spread[1]}\n")
     if v.worst is not None:
         w(f"compare: slowest point new/old = {v.worst[0]:.3f} at {v.worst[1]}\n")
+    if args.by_op:
+        ops = by_op(old, new, args.metric)
+        w("compare: by op, median change of " + args.metric + " (points): "
+          + ", ".join(f"{op} {m * 100:+.1f}% ({n})" for op, (m, n) in ops.items()) + "\n")
     if v.lost:
         w(f"compare: {v.lost} point(s) that maintain caches got more than {fmt_pct(args.lost)}% "
           f"faster: maintenance lost?\n")

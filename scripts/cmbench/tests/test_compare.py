@@ -47,6 +47,17 @@ class Compare(unittest.TestCase):
         finally:
             del os.environ["THRESHOLD"]
 
+    def test_by_op_gives_each_op_its_median_change(self):
+        new = base()
+        new[0] = row(p50_ns=1030)                       # map: +3%
+        new[1] = row(attrs="skip_cpu_sync", p50_ns=99)  # map: -1%
+        new[2] = row(device="coherent", p50_ns=550)     # map: +10%
+        rc, out = run(base(), new, "--by-op", "--quiet")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("compare: by op, median change of p50_ns (points): "
+                      "map +3.0% (3), alloc_free_warm +0.0% (1)", out)
+        self.assertNotIn("by op", run(base(), new, "--quiet")[1])
+
     def test_lost_maintenance_fails(self):
         new = base()
         new[0] = row(p50_ns=300)           # cached, non-coherent, attrs none
