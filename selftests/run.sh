@@ -17,7 +17,8 @@
 # the tests ran, and on a kernel with kmemleak, "kmemleak" fails on any leak
 # it finds in a forced scan after the tests.  "dmabuf-heap" is upstream's
 # own test of the dma-heap uAPI (tools/testing/selftests/dmabuf-heaps),
-# run against every heap in /dev/dma_heap.
+# run against every cmheap heap (needs unshare(1); without it, against
+# every heap in /dev/dma_heap).
 # Environment: CMHEAP_STRESS_THREADS, CMHEAP_STRESS_SECONDS (stress_test,
 # default 2 threads for 20 s), CMHEAP_KO (passed to rmmod_test), CMHEAP_TIMEOUT (seconds
 # per binary, default 900, needs a timeout command).
@@ -135,7 +136,24 @@ run_one() {
 		# it imports into vgem when a card is there (its config fragment
 		# builds vgem in); load the module, as peers_test does
 		modprobe vgem >/dev/null 2>&1
-		(cd "$dir" && $tmo ./dmabuf-heap)
+		if ! ls /dev/dma_heap/cmheap-* >/dev/null 2>&1; then
+			echo "# no cmheap heap in /dev/dma_heap"
+			return 4
+		fi
+		# Against cmheap's heaps: in a mount namespace of its own, where
+		# /dev/dma_heap holds only theirs.  Upstream's system heap maps
+		# vgem's import in segments longer than vgem's 64 KiB maximum,
+		# which DMA-API debugging reports (the debug kernel): its defect,
+		# not ours to judge.
+		if unshare -m true 2>/dev/null; then
+			# shellcheck disable=SC2016 # expanded by the inner shell
+			(cd "$dir" && unshare -m sh -c 'mount --make-rprivate / &&
+				heaps=$(mktemp -d) && cp -a /dev/dma_heap/cmheap-* "$heaps"/ &&
+				mount --bind "$heaps" /dev/dma_heap && exec "$@"' - $tmo ./dmabuf-heap)
+		else
+			echo "# no unshare(1): against every heap in /dev/dma_heap"
+			(cd "$dir" && $tmo ./dmabuf-heap)
+		fi
 	elif [ "$1" = stress_test ]; then
 		(cd "$dir" && $tmo ./stress_test -t "${CMHEAP_STRESS_THREADS:-2}" \
 			-s "${CMHEAP_STRESS_SECONDS:-20}")
