@@ -53,7 +53,7 @@ set -euo pipefail
 # shellcheck source=scripts/cli-lib.sh
 . "$(dirname "$0")/cli-lib.sh"
 cli_args 0 "$@"
-cli_picks ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL
+cli_picks
 export PATH=$PATH:/usr/sbin:/sbin
 
 root=$(cd "$(dirname "$0")/.." && pwd)

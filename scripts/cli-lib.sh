@@ -41,7 +41,11 @@ cli_args() {
 	[ "$n" -le "$max" ] || cli_refuse "takes at most $max argument(s), got $n: $*"
 }
 
-# cli_picks VAR...: say, once per run, which of the variables that pick
+# The variables that pick what a run does (the Makefile's PICKS, less
+# RESULTS, which only make plot reads).
+cli_pick_vars=(ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL)
+
+# cli_picks: say, once per run, which of the variables that pick
 # what a run does are set, and where each came from.  Kbuild's convention
 # holds (the environment counts as much as make's command line), so an
 # exported ARCH=arm64 left over in a shell must be seen, not guessed:
@@ -52,7 +56,7 @@ cli_picks() {
 	local v src line=''
 	[ -z "${CMHEAP_PICKS_SAID:-}" ] || return 0
 	export CMHEAP_PICKS_SAID=1
-	for v in "$@"; do
+	for v in "${cli_pick_vars[@]}"; do
 		[ -n "${!v:-}" ] || continue
 		src=environment
 		if [ -n "${CMHEAP_VIA_MAKE:-}" ] && [[ " ${CMHEAP_ENV_PICKS:-} " != *" $v "* ]]; then
