@@ -80,8 +80,10 @@ while IFS= read -r cmd; do
 done < <(cat "$res/commands.txt" 2>/dev/null)
 check "every step passed (status.txt: $(cat "$res/status.txt" 2>/dev/null || echo missing))" \
 	grep -qx ok "$res/status.txt"
-selftests=$(grep -l 'run_tests' "$res"/step-*.log 2>/dev/null | head -n 1 || true)
-if [ -n "$selftests" ]; then
+# the step that ran selftests/run.sh: its line of commands.txt
+step=$(grep -n 'selftests/run\.sh' "$res/commands.txt" 2>/dev/null | head -n 1 | cut -d: -f1 || true)
+selftests=${step:+$res/step-$step.log}
+if [ -n "$selftests" ] && [ -f "$selftests" ]; then
 	say "selftests on the board: $(grep -c '^ok ' "$selftests") ok, $(grep -c '^not ok ' "$selftests") not ok (top level)"
 fi
 check "make bench TARGET=local left a report" test -s "$res/bench/report.md"

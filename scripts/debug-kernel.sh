@@ -4,15 +4,17 @@
 # kernel code switched on (DMA-API debugging, KASAN, lockdep, kmemleak,
 # DEBUG_VM, atomic-sleep checks, DMABUF_DEBUG), for `make test KERNEL=debug`.
 #
-# The configuration is `make allnoconfig` plus the fragments in
-# scripts/debug-kernel/ (common.config and ARCH.config): only what the QEMU
-# rig, cmheap and its peers need, so that it builds in minutes, not hours.
+# The configuration is `make allnoconfig` plus the fragments
+# scripts/debug-kernel/common.config (the judges, the rig's guest),
+# selftests/config (what the selftests need, kselftest's fragment) and
+# scripts/debug-kernel/ARCH.config: only what the QEMU rig, cmheap and its
+# peers need, so that it builds in minutes, not hours.
 # Every option of the fragments is checked after olddefconfig; one that did
 # not stick (a missing dependency) fails the build with its name.
 #
 # Source and build live in the cache outside the clone
 # (${CMHEAP_CACHE:-${XDG_CACHE_HOME:-~/.cache}/cmheap}/debug-kernel/), keyed
-# by the source package's version and the fragments' contents: a warm cache
+# by the source package's version and the fragments' options: a warm cache
 # is reused as it is, a changed fragment or a new source version builds
 # afresh (incrementally where kbuild can).
 #
@@ -30,7 +32,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=scripts/build-lib.sh
 . "$root/scripts/build-lib.sh"
 cache=$cmheap_cache
-frags=("$here/debug-kernel/common.config" "$here/debug-kernel/$arch.config")
+frags=("$here/debug-kernel/common.config" "$root/selftests/config" "$here/debug-kernel/$arch.config")
 for f in "${frags[@]}"; do
 	[ -r "$f" ] || { echo "debug-kernel: no fragment $f (x86_64, arm64)" >&2; exit 2; }
 done
@@ -59,8 +61,8 @@ if [ ! -f "$src/.complete" ]; then
 fi
 
 # The options decide the build ("# CONFIG_X is not set" is one), not the
-# comments around them.
-key=$(grep -hE '^(CONFIG_|# CONFIG_.* is not set)' "${frags[@]}" | sha256sum | cut -c1-12)
+# comments around them nor which fragment holds them.
+key=$(grep -hE '^(CONFIG_|# CONFIG_.* is not set)' "${frags[@]}" | LC_ALL=C sort | sha256sum | cut -c1-12)
 out=$base/build-$arch
 stamp=$out/.built-$srcver-$key
 if [ -f "$stamp" ] && [ -f "$out/target.env" ]; then

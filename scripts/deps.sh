@@ -17,6 +17,7 @@ cli_args 0 "$@"
 # debootstrap, e2fsprogs: the board root filesystem (scripts/board-image.sh).
 # python3, python3-flake8: the analysis layer (scripts/cmbench) and its lint.
 # pkgconf, g++: the installed library checked as a user builds with it.
+# rsync: kselftest's install (the selftests dropped into a kernel tree).
 pkgs=(
 	make gcc gcc-12 libc6-dev perl tar
 	gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu libc6-dev-arm64-cross
@@ -26,7 +27,7 @@ pkgs=(
 	gnuplot-nox shellcheck python3 python3-flake8
 	device-tree-compiler
 	debootstrap e2fsprogs
-	pkgconf g++
+	pkgconf g++ rsync
 )
 
 sudo=

@@ -3,9 +3,11 @@
 # fetch-source.sh [CACHE]
 #
 # Extract the parts of Debian's linux-source-6.12 we build with or read:
-# kselftest_harness.h (selftests), scripts/checkpatch.pl (lint) and the
-# reference drivers.  Nothing from it is committed to this repository.
-# Prints the extracted source root.
+# kselftest's framework (the harness, lib.mk and runner the selftests build
+# and run with, and the tree a drop-in of them is tested in), upstream's
+# dmabuf-heaps test, scripts/checkpatch.pl (lint) and the reference
+# drivers.  Nothing from it is committed to this repository.  Prints the
+# extracted source root.
 set -euo pipefail
 # shellcheck source=scripts/cli-lib.sh
 . "$(dirname "$0")/cli-lib.sh"
@@ -15,7 +17,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/build-lib.sh"
 cache=${1:-$cmheap_cache}
 dst=$cache/linux-source
-if [ -f "$dst/.complete" ]; then
+# The stamp names what was extracted: a cache from an older list is redone.
+stamp=$dst/.complete-v2
+if [ -f "$stamp" ]; then
 	echo "$dst"
 	exit 0
 fi
@@ -32,6 +36,13 @@ mkdir -p "$dst"
 tar -xJf "$tarball" -C "$dst" --strip-components=1 \
 	"$top/tools/testing/selftests/kselftest_harness.h" \
 	"$top/tools/testing/selftests/kselftest.h" \
+	"$top/tools/testing/selftests/Makefile" \
+	"$top/tools/testing/selftests/lib.mk" \
+	"$top/tools/testing/selftests/kselftest" \
+	"$top/tools/testing/selftests/run_kselftest.sh" \
+	"$top/tools/testing/selftests/kselftest_install.sh" \
+	"$top/tools/testing/selftests/gen_kselftest_tar.sh" \
+	"$top/scripts/subarch.include" \
 	"$top/tools/testing/selftests/dmabuf-heaps" \
 	"$top/tools/testing/selftests/dma" \
 	"$top/scripts/checkpatch.pl" \
@@ -47,5 +58,5 @@ tar -xJf "$tarball" -C "$dst" --strip-components=1 \
 	"$top/Documentation/core-api/dma-attributes.rst" \
 	"$top/Documentation/driver-api/dma-buf.rst" \
 	"$top/Documentation/dev-tools/ktap.rst"
-touch "$dst/.complete"
+touch "$stamp"
 echo "$dst"

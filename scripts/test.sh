@@ -19,14 +19,20 @@
 # tests run under pressure there.
 #
 # DMA configurations: every target's guest has QEMU's edu DMA engine, and
-# each kernel boots in each configuration of CONFIGS (default "direct";
-# make check: "direct nopools iommu bounce"): direct runs every test with the device mapped
+# each kernel boots in each configuration of CONFIGS (default "direct", and
+# "direct kselftest" when nothing is picked; make check: "direct nopools
+# iommu bounce kselftest"): direct runs every test with the device mapped
 # directly; nopools (NAME-nopools) runs every test again, mapped directly,
 # with the system heaps' page pools off (pools=0); iommu (target NAME-iommu)
 # and bounce (NAME-bounce) boot it behind an IOMMU and with swiotlb=force
 # and run the data-path tests (datapath_test, sync_range_test) and the
 # driver_override binding of a device (bind_test, on QEMU's pci-testdev)
-# there.
+# there.  kselftest (NAME-kselftest) is the selftests as a kernel
+# developer runs them: dropped into a copy of the kselftest folder of
+# Debian's 6.12 source (make -C selftests dropin), built and installed
+# with its own Makefile and lib.mk, run in the guest by its
+# run_kselftest.sh; on one kernel only, the host architecture's 6.12 when
+# it is among those run, else the first 6.12, and not when TESTS= picks.
 #
 # Each kernel's module and the selftests are built once, then the guests
 # run GUESTS at a time (default 2): each binary's result is printed as the
@@ -79,10 +85,15 @@ custom_moddir=${MODDIR:-}
 timeout=${TIMEOUT:-900}
 test_timeout=${TEST_TIMEOUT:-300}
 guest_modules=${GUEST_MODULES:-vgem}
+# The whole default run (no ARCH=, KVER=, TESTS= or kernel of one's own)
+# adds the kselftest drop-in; a picked run boots only what was picked.
 configs=${CONFIGS:-direct}
+if [ -z "${CONFIGS:-}" ] && [ -z "$want_arch$want_kver$want_tests$custom_kdir$custom_kernel" ]; then
+	configs="direct kselftest"
+fi
 for c in $configs; do
-	case $c in direct | nopools | iommu | bounce) ;;
-	*) echo "test.sh: CONFIGS are direct, nopools, iommu and bounce, not '$c'" >&2; exit 2 ;;
+	case $c in direct | nopools | iommu | bounce | kselftest) ;;
+	*) echo "test.sh: CONFIGS are direct, nopools, iommu, bounce and kselftest, not '$c'" >&2; exit 2 ;;
 	esac
 done
 # Our callers' make variables must not leak into kbuild or the selftests'
@@ -115,26 +126,47 @@ if [ "${#targets[@]}" -eq 0 ]; then
 	exit 2
 fi
 # Each kernel in each DMA configuration: "direct" keeps the kernel's name.
+# The kselftest drop-in runs on one of Debian's 6.12 kernels (the source
+# its tree comes from): the host architecture's if it is run.
 kernels=("${targets[@]}")
+ksft_kernel=
+for t in "${kernels[@]}"; do
+	case $t in
+	"$(uname -m | sed 's/aarch64/arm64/')-6.12") ksft_kernel=$t ;;
+	*-6.12) [ -n "$ksft_kernel" ] || ksft_kernel=$t ;;
+	esac
+done
+[ -z "$want_tests" ] || ksft_kernel=
 if [ "$mode" = test ]; then
 	targets=()
 	for t in "${kernels[@]}"; do
 		for c in $configs; do
-			if [ "$c" = direct ]; then targets+=("$t"); else targets+=("$t-$c"); fi
+			case $c in
+			direct) targets+=("$t") ;;
+			kselftest) [ "$t" != "$ksft_kernel" ] || targets+=("$t-$c") ;;
+			*) targets+=("$t-$c") ;;
+			esac
 		done
 	done
+	if [ "${#targets[@]}" -eq 0 ]; then
+		echo "test.sh: CONFIGS='$configs' gives no target for ${kernels[*]} (kselftest: one 6.12 kernel, without TESTS=)" >&2
+		exit 2
+	fi
 fi
 # The kernel target and DMA configuration of a target name.
-target_kernel() { local k=${1%-iommu}; k=${k%-nopools}; echo "${k%-bounce}"; }
+target_kernel() { local k=${1%-iommu}; k=${k%-nopools}; k=${k%-kselftest}; echo "${k%-bounce}"; }
 target_config() {
 	case $1 in
 	*-iommu) echo iommu ;; *-bounce) echo bounce ;; *-nopools) echo nopools ;;
+	*-kselftest) echo kselftest ;;
 	*) echo direct ;;
 	esac
 }
 
 # shellcheck source=scripts/build-lib.sh
 . "$root/scripts/build-lib.sh"
+# shellcheck source=scripts/ktap-lib.sh
+. "$root/scripts/ktap-lib.sh"
 
 # Sets ARCH KVER KRELEASE KERNEL KDIR MODDIR (and DEB_VERSION) for a target.
 load_target() {
@@ -185,6 +217,27 @@ build_selftests() {
 	fi
 }
 
+# The selftests as a kernel tree's kselftest target, once per arch: a tree
+# of Debian's 6.12 kselftest folder (and the one kbuild file its Makefile
+# reads), the selftests dropped into it by their own Makefile, then
+# kselftest's install into build/kselftest-ARCH.
+build_kselftest() {
+	local arch=$1 tree=$build/kselftest-tree-$1 out=$build/kselftest-$1
+	rm -rf "$tree" "$out"
+	mkdir -p "$tree/tools/testing" "$tree/scripts"
+	cp -a "$ksft" "$tree/tools/testing/"
+	cp "$ksft/../../../scripts/subarch.include" "$tree/scripts/"
+	if ! {
+		make -C "$root/selftests" dropin KSRC="$tree" &&
+			make -C "$tree/tools/testing/selftests" -j"$jobs" TARGETS=cmheap \
+				ARCH="$(kbuild_arch "$arch")" CROSS_COMPILE="$(cross_for "$arch")" \
+				install INSTALL_PATH="$out"
+	} >"$out.log" 2>&1; then
+		tail -n 30 "$out.log" >&2
+		return 1
+	fi
+}
+
 # The guest's job: run the selftests, KTAP to the console and to ktap.txt:
 # all of them mapped directly; the data-path and binding tests (and the
 # kernel's log checks) in the other DMA configurations.
@@ -198,6 +251,24 @@ write_job() {
 	# TESTS= picks, in every configuration; the kernel's log is judged too
 	# shellcheck disable=SC2016 # $leaks is the guest's
 	[ -z "$want_tests" ] || tests="$want_tests"' $leaks kernel_log'
+	if [ "$2" = kselftest ]; then
+		# kselftest's runner exits 0 whatever failed: the KTAP decides
+		cat >"$1" <<EOF
+# Written by scripts/test.sh: the selftests as kselftest runs them.
+# Its runner calls GNU timeout's --foreground, which busybox's lacks.
+rm -f /usr/bin/timeout
+cat >/usr/bin/timeout <<'WRAPPER'
+#!/bin/sh
+[ "\$1" != --foreground ] || shift
+exec busybox timeout "\$@"
+WRAPPER
+chmod +x /usr/bin/timeout
+cd /cmheap/kselftest || exit 1
+./run_kselftest.sh --collection cmheap | tee "\$RESULTS/ktap.txt"
+echo 0 >"\$RESULTS/run-rc.txt"
+EOF
+		return
+	fi
 	cat >"$1" <<EOF
 # Written by scripts/test.sh: the selftests job for scripts/guest/init.sh.
 export CMHEAP_TIMEOUT=$test_timeout
@@ -209,51 +280,6 @@ exit "\$(cat "\$RESULTS/run-rc.txt")"
 EOF
 }
 
-# Count the tests of one KTAP file as run.sh prints it: one top-level result
-# per binary, the binary's own results nested two spaces deeper.  Prints
-# "pass fail skip notes", the notes naming each failing test as
-# BINARY:TEST.  A binary that failed without a failing test (crash,
-# timeout), ran fewer tests than it planned, or printed none counts as one
-# failure; so does a binary that never got its top-level result line, and
-# one that never started although the top-level plan announced it.
-count_ktap() {
-	awk '
-	function flush() {
-		if (!open) return
-		if (!top) { f++; note = note " " name ":no-result" }
-		else if (res < plan || (top == "fail" && nf == 0) || (res == 0 && top != "skip")) {
-			f++; note = note " " name ":" (top == "fail" ? "failed" : "incomplete")
-		} else if (res == 0 && top == "skip") s++
-		open = 0
-	}
-	NR <= 3 && /^1\.\.[0-9]+/ { sub(/^1\.\./, ""); nbins = $1 + 0; next }
-	/^# selftests: / { flush(); open = 1; seen++; name = $NF; top = ""; res = 0; nf = 0; plan = 0; next }
-	/^  1\.\.[0-9]+/ { sub(/^  1\.\./, ""); plan = $1 + 0; next }
-	/^  (not )?ok [0-9]+/ {
-		res++
-		if ($0 ~ /^  not ok/) {
-			# name the failing test, so a summary read alone says which
-			f++; nf++; t = $0
-			sub(/^  not ok [0-9]+ /, "", t); sub(/ *#.*$/, "", t)
-			sub(/^[^. ]*\./, "", t); gsub(/ /, "_", t)
-			note = note " " name ":" t
-		}
-		else if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++
-		else p++
-		next
-	}
-	/^(not )?ok [0-9]+/ {
-		if (!open) next
-		top = ($0 ~ /^not ok/) ? "fail" : ($0 ~ /# *SKIP/) ? "skip" : "pass"
-		flush(); next
-	}
-	END {
-		flush()
-		if (seen < nbins) { f += nbins - seen; note = note " " (nbins - seen) "-binaries-never-ran" }
-		printf "%d %d %d%s\n", p, f, s, note
-	}
-	' "$1"
-}
 
 ksft=
 if [ "$mode" = test ]; then
@@ -263,6 +289,7 @@ fi
 total_p=0 total_f=0 total_s=0
 summary=()
 declare -A selftests_ok=() kernel_error=()
+kselftest_error=
 
 # Builds what every configuration of one kernel boots, once: cmheap.ko for
 # it and the selftests for its architecture.  Sets kernel_error[KERNEL] on
@@ -288,6 +315,11 @@ prepare_kernel() {
 		kernel_error[$kt]="selftests did not build (build/selftests-$ARCH.log)"
 		return 1
 	fi
+	if [ "$kt" = "$ksft_kernel" ] && [[ " $configs " == *" kselftest "* ]]; then
+		log "$kt" "dropping the selftests into a kselftest tree, building them there..."
+		build_kselftest "$ARCH" ||
+			kselftest_error="the kselftest drop-in did not build (build/kselftest-$ARCH.log)"
+	fi
 }
 
 # Boots one target (a kernel prepared above, in one configuration) and
@@ -302,13 +334,21 @@ run_target() {
 		target_error=${kernel_error[$kt]}
 		return 1
 	fi
+	if [ "$cfg" = kselftest ] && [ -n "$kselftest_error" ]; then
+		target_error=$kselftest_error
+		return 1
+	fi
 	load_target "$kt" >/dev/null || { target_error="no kernel for $kt"; return 1; }
 	log "$t" "building initramfs..."
 	local payload=$dir/payload
 	rm -rf "$payload"
 	mkdir -p "$payload/selftests"
 	cp "$build/$kt/cmheap.ko" "$payload/"
-	(cd "$build/selftests-$ARCH" && find . -maxdepth 1 -type f -perm -u+x -exec cp {} "$payload/selftests/" \;)
+	if [ "$cfg" = kselftest ]; then
+		cp -a "$build/kselftest-$ARCH" "$payload/kselftest"
+	else
+		(cd "$build/selftests-$ARCH" && find . -maxdepth 1 -type f -perm -u+x -exec cp {} "$payload/selftests/" \;)
+	fi
 	write_job "$payload/job.sh" "$cfg"
 	# The debug kernel's guest is small (384 MiB of RAM besides the
 	# carveouts, unless MEM= says): its memory tests then exhaust a machine
@@ -330,7 +370,9 @@ run_target() {
 	fi
 
 	local rc=0
-	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" DMA_CONFIG=${cfg/nopools/direct} \
+	local dma_config=$cfg
+	case $cfg in nopools | kselftest) dma_config=direct ;; esac
+	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" DMA_CONFIG=$dma_config \
 		"$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
 	local res=$dir/results
 	if [ -f "$res/ktap.txt" ]; then
@@ -374,16 +416,6 @@ run_target() {
 }
 
 overall=0
-# count_tap LOG RC: "passed failed skipped" of a TAP log's top-level lines;
-# a script that failed without a failing line counts as one failure.
-count_tap() {
-	local p f s
-	p=$(grep -c '^ok ' "$1" || true)
-	f=$(grep -c '^not ok ' "$1" || true)
-	s=$(grep -c '^ok .*# SKIP' "$1" || true)
-	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	echo "$((p - s)) $f $s"
-}
 # tally P F S: add to the totals.
 tally() {
 	total_p=$((total_p + $1)) total_f=$((total_f + $2)) total_s=$((total_s + $3))
@@ -393,7 +425,8 @@ tally() {
 # refuse to run on a host (scripts/test-guest-guard.sh, in a sandbox), make
 # install gives a user's program the library (scripts/test-install.sh), and
 # lint's licence and documentation checks find what they are for
-# (scripts/test-spdx-check.sh, test-doc-check.sh),
+# (scripts/test-spdx-check.sh, test-doc-check.sh), make test's own counts
+# are right for both runners' KTAP (scripts/test-ktap-lib.sh),
 # every command answers --help and refuses what it does not know, without
 # side effects (scripts/test-help.sh).
 if [ "$mode" = test ]; then
@@ -404,7 +437,7 @@ if [ "$mode" = test ]; then
 	mkdir -p "$build"
 	hc_rc=0
 	: >"$hc_log"
-	for hc in test-guest-guard test-install test-spdx-check test-doc-check test-help; do
+	for hc in test-guest-guard test-install test-spdx-check test-doc-check test-ktap-lib test-help; do
 		"$scripts/$hc.sh" 2>&1 | tee -a "$hc_log" || hc_rc=$?
 	done
 	read -r hc_p hc_f hc_s < <(count_tap "$hc_log" "$hc_rc")
@@ -435,7 +468,7 @@ guest_job() { # TARGET
 	# test, as the guest prints them, to make test's own output (fd 7); the
 	# target's whole KTAP follows when it ends.
 	exec 8> >(awk -v t="$t" '{ sub(/\r$/, "") }
-		/^(not )?ok [0-9]+ |^  not ok / { print "[" t "] " $0; fflush() }' >&7)
+		/^(not )?ok [0-9]+ |^(  |# )not ok / { print "[" t "] " $0; fflush() }' >&7)
 	rm -f "$build/$t/results/console.log"	# not the last run's lines
 	tail -n +1 -F "$build/$t/results/console.log" >&8 2>/dev/null &
 	tail_pid=$!

@@ -73,7 +73,7 @@ results=/results
 rm -rf "$results"
 mkdir -p "$results"
 cd /root/cmheap || exit 1
-# The kselftest harness header comes from Debian's linux-source-6.12
+# kselftest's files (lib.mk, the harness) come from Debian's linux-source-6.12
 # (scripts/fetch-source.sh); the host seeds the cache the way a board that
 # fetched it once has it, as the guest has no network.
 if [ -d board-seed/cache ]; then
