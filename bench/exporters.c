@@ -184,6 +184,37 @@ size_t exporters_discover(int ctl, char **names, size_t n_names,
 	return n;
 }
 
+size_t exporters_assume(char **names, size_t n_names, struct exporter **out)
+{
+	static const char *const defaults[] = {
+		CMHEAP_HEAP_PREFIX "system", CMHEAP_HEAP_PREFIX "system-uncached",
+		"system", "udmabuf",
+	};
+	const char *const *list = (const char *const *)names;
+	struct exporter *exps, *e;
+	size_t i, n = n_names, len;
+
+	if (!names) {
+		list = defaults;
+		n = sizeof(defaults) / sizeof(defaults[0]);
+	}
+	exps = xcalloc(n, sizeof(*exps));
+	for (i = 0; i < n; i++) {
+		e = &exps[i];
+		exporter_init(e, list[i]);
+		e->present = true;
+		e->memory = "not probed (a preview)";
+		if (e->kind != EXP_CMHEAP)
+			continue;
+		len = strlen(e->name);
+		e->uncached = len > 9 && !strcmp(e->name + len - 9, "-uncached");
+		e->carveout = strstr(e->name, "carveout");
+		e->pooled = !e->carveout;
+	}
+	*out = exps;
+	return n;
+}
+
 const char *exporter_caching(const struct exporter *e)
 {
 	return e->uncached ? "uncached" : "cached";

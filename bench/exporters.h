@@ -51,6 +51,14 @@ struct buffer {
 size_t exporters_discover(int ctl, char **names, size_t n_names,
 			  struct exporter **out);
 
+/*
+ * Without the importer (a --dry-run's preview): the exporters asked for,
+ * or cmheap.ko's default heaps (cmheap-system, cmheap-system-uncached)
+ * plus "system" and "udmabuf", each taken as present with what its name
+ * says (-uncached, carveout), none probed.
+ */
+size_t exporters_assume(char **names, size_t n_names, struct exporter **out);
+
 const char *exporter_caching(const struct exporter *e);
 
 /* 0 and *b filled, or -errno */

@@ -10,10 +10,12 @@
 
 struct bench_device bench_devices[CMHEAP_MAX_DEVICES];
 
-int importer_open(void)
+int importer_open(bool preview)
 {
 	int fd = cmheap_ctl_open();
 
+	if (preview && (fd == -ENOENT || fd == -EACCES || fd == -EPERM))
+		return fd;
 	if (fd == -ENOENT)
 		die(CMHEAP_CTL_PATH " does not exist: load cmheap.ko first");
 	if (fd < 0)
@@ -83,6 +85,36 @@ void importer_devices(int ctl)
 		memcpy(d->kind, info.kind, sizeof(d->kind));
 		d->kind[sizeof(d->kind) - 1] = 0;
 		set_label(index);
+	}
+}
+
+void importer_assume_devices(void)
+{
+	static const struct {
+		unsigned int index;
+		bool coherent;
+		const char *name;
+	} test_devices[] = {
+		{ CMHEAP_DEV_COHERENT, true, "cmheap-coherent" },
+#ifdef __aarch64__
+		/* where DMA can be non-coherent (kernel/cmheap_testdev.c) */
+		{ CMHEAP_DEV_NONCOHERENT, false, "cmheap-noncoherent" },
+#endif
+	};
+	struct bench_device *d;
+	size_t i;
+
+	memset(bench_devices, 0, sizeof(bench_devices));
+	for (i = 0; i < sizeof(test_devices) / sizeof(test_devices[0]); i++) {
+		d = &bench_devices[test_devices[i].index];
+		d->present = true;
+		d->coherent = test_devices[i].coherent;
+		d->dma = "direct";
+		d->dma_mask_bits = 64;
+		snprintf(d->name, sizeof(d->name), "%s", test_devices[i].name);
+		snprintf(d->kind, sizeof(d->kind), "test");
+		snprintf(d->label, sizeof(d->label), "%s",
+			 d->coherent ? "coherent" : "noncoherent");
 	}
 }
 

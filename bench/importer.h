@@ -42,10 +42,20 @@ struct bench_device {
 /* every index of the importer, filled by importer_devices() */
 extern struct bench_device bench_devices[CMHEAP_MAX_DEVICES];
 
-/* open /dev/cmheap; dies with "load cmheap.ko first" when absent */
-int importer_open(void);
+/*
+ * Open /dev/cmheap; dies with "load cmheap.ko first" when absent.  With
+ * preview, returns -errno instead where the importer is absent or not ours
+ * to open (ENOENT, EACCES, EPERM), for a --dry-run without it.
+ */
+int importer_open(bool preview);
 /* fill bench_devices[] from CMHEAP_IOC_DEVICE_INFO; dies on failure */
 void importer_devices(int ctl);
+/*
+ * Without the importer (a --dry-run's preview): bench_devices[] as
+ * cmheap.ko creates them on this architecture with no bus device bound:
+ * its coherent test device, and the non-coherent one on arm64.
+ */
+void importer_assume_devices(void);
 /*
  * The devices a sweep measures, as a bit per index, from a --devices list:
  * coherent, noncoherent, test (both), bus (every real bus device), all, or

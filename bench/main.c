@@ -160,7 +160,25 @@ int main(int argc, char **argv)
 	entries_to_orders(si.page_size);
 	pin_cpu();
 
-	ctl = importer_open();
+	ctl = importer_open(opt.dry_run);
+	if (ctl < 0) {
+		/*
+		 * A sweep previewed where cmheap.ko is not loaded (or not
+		 * ours to open): planned for what it would find after a
+		 * plain insmod on this architecture, and said so.
+		 */
+		note("no " CMHEAP_CTL_PATH " (%s): the plan for cmheap.ko as loaded without parameters on this architecture (%s, the upstream system heap and udmabuf, its test devices, max_order %d), none of it probed",
+		     strerror(-ctl), opt.exporters ? "the exporters named" :
+		     CMHEAP_HEAP_PREFIX "system and " CMHEAP_HEAP_PREFIX
+		     "system-uncached", MAX_ORDER_LIMIT);
+		importer_assume_devices();
+		opt.devices = importer_select(opt.device_list);
+		n_exps = exporters_assume(opt.exporters, opt.n_exporters, &exps);
+		plan_build(&pl, exps, n_exps, MAX_ORDER_LIMIT, opt.max_orders,
+			   opt.n_max_orders);
+		print_plan(&pl);
+		return 0;
+	}
 	importer_devices(ctl);
 	opt.devices = importer_select(opt.device_list);
 

@@ -392,6 +392,51 @@ bench_cli() {
 	check "  with one message, naming the option, under one name" one_message "$bin"
 	check "cmheap-bench --sizes with no value: exit 2" expect_rc 2 "$bin" --sizes
 	check "cmheap-bench --sizes 2G (over the 1G the help says): exit 2" expect_rc 2 "$bin" --sizes 2G
+	if [ -e /dev/cmheap ]; then
+		ok "cmheap-bench --dry-run without the module # SKIP this host has /dev/cmheap"
+		return
+	fi
+	check "cmheap-bench --dry-run without the module: a preview of the default heaps, said so" \
+		dry_run_preview "$bin"
+	check "cmheap-bench --dry-run --exporters cmheap-system: only what was named" \
+		dry_run_named "$bin"
+	check "cmheap-bench without the module and without --dry-run: exit 1, load it first" \
+		expect_rc_err 1 'load cmheap.ko first' "$bin" --sizes 4K
+}
+# BIN: the preview plans cmheap.ko's default heaps and the peers, each
+# line a point, the last the count; the note says nothing was probed.
+dry_run_preview() {
+	local out n
+	out=$("$1" --dry-run 2>"$tmp/dry.err") || { cat "$tmp/dry.err"; return 1; }
+	grep -q 'none of it probed' "$tmp/dry.err" || { cat "$tmp/dry.err"; return 1; }
+	n=$(tail -n 1 <<<"$out" | sed -n 's/^\([0-9]*\) points (.*/\1/p')
+	if [ -z "$n" ] || [ "$n" -eq 0 ] || [ "$(grep -c '^[0-9]* ' <<<"$out")" -ne "$((n + 1))" ]; then
+		tail -n 3 <<<"$out"
+		return 1
+	fi
+	for e in cmheap-system cmheap-system-uncached system udmabuf; do
+		grep -q "^[0-9]* [a-z_0-9]* $e " <<<"$out" || { echo "no point of $e"; return 1; }
+	done
+}
+dry_run_named() {
+	local out n
+	out=$("$1" --dry-run --exporters cmheap-system --devices coherent --sizes 4K --ops map 2>/dev/null) || return 1
+	n=$(tail -n 1 <<<"$out" | sed -n 's/^\([0-9]*\) points (.*/\1/p')
+	if [ -z "$n" ] || [ "$n" -eq 0 ] ||
+		[ "$(grep -c '^[0-9]* [a-z_]* cmheap-system coherent ' <<<"$out")" -ne "$n" ]; then
+		printf '%s\n' "$out" | head -n 5
+		return 1
+	fi
+}
+# RC PATTERN COMMAND...: exit status RC and PATTERN on stderr
+expect_rc_err() {
+	local want=$1 pat=$2 rc=0
+	shift 2
+	"$@" >/dev/null 2>"$tmp/rc.err" || rc=$?
+	if [ "$rc" -ne "$want" ] || ! grep -q "$pat" "$tmp/rc.err"; then
+		echo "rc=$rc: $(cat "$tmp/rc.err")"
+		return 1
+	fi
 }
 bench_cli
 
