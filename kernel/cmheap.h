@@ -263,6 +263,12 @@ bool cmheap_pool_give(struct cmheap_pool *pool, struct page *page);
  * or an allocation the page allocator cannot meet); debugfs counts them.
  */
 void cmheap_pools_drain(void);
+/*
+ * For an allocation still short of @pages that the page allocator failed:
+ * drains when that can help the caller (uncharged, or the machine short
+ * of what the pools hold); whether it did.
+ */
+bool cmheap_pools_drain_for(unsigned long pages);
 
 /* ---- buffers, the dma-buf exporter (cmheap_buffer.c) ---- */
 
@@ -313,6 +319,7 @@ struct cmheap_handle {
 	bool have_raw;
 	struct dma_buf_attachment *raw_src;
 	struct sg_table *raw_src_sgt;
+	enum dma_data_direction raw_dir;	/* raw_src_sgt's */
 	/* the current mapping, or NULL */
 	struct sg_table *sgt;
 	bool mapped_raw;

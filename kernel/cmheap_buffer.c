@@ -348,8 +348,12 @@ static int cmheap_end_cpu_access(struct dma_buf *dmabuf,
  * Syncs @len bytes at @offset of a mapped attachment, a piece per CPU entry
  * (physically contiguous) inside the range: each at its DMA address, which
  * for segments an IOMMU merged runs on from the segment's start.  The DMA
- * API's single-range syncs work on any part of a mapping, and translate
- * an IOMMU address or find a bounce slot by address.  Returns the pieces.
+ * API documents dma_sync_single_*() for dma_map_single()/_page() mappings
+ * only; using them on parts of a scatterlist mapping relies on what
+ * dma-direct, dma-iommu and swiotlb do (each translates an IOMMU address
+ * or finds a bounce slot by address, for any part of any mapping), not on
+ * a documented promise.  DMA-API debugging accepts it (sync_range_test
+ * runs under it).  Returns the pieces.
  */
 static unsigned int cmheap_sync_attachment_range(struct cmheap_attachment *a,
 						 u64 offset, u64 len,
@@ -451,6 +455,26 @@ static pgprot_t cmheap_pgprot(struct cmheap_buffer *buffer, pgprot_t prot)
 static const struct vm_operations_struct cmheap_vm_ops = {
 };
 
+/*
+ * Memory the kernel does not own (a carveout, either route) is not RAM to
+ * x86's PAT: remap_pfn_range() over a whole VMA reserves the memory type
+ * of the physical range once, and that reservation cannot be split.
+ * Unmapping, mprotect()ing or mremap()ing part of such a mapping would
+ * free pieces of it that were never reserved ("freeing invalid memtype")
+ * and leak the reservation itself.  So a carveout mapping is used whole:
+ * no split, on every architecture alike so that a program behaves the same
+ * everywhere.  Moving it whole is fine: mremap() hands the reservation on.
+ */
+static int cmheap_reserved_may_split(struct vm_area_struct *vma,
+				     unsigned long addr)
+{
+	return -EINVAL;
+}
+
+static const struct vm_operations_struct cmheap_reserved_vm_ops = {
+	.may_split = cmheap_reserved_may_split,
+};
+
 static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct cmheap_buffer *buffer = dmabuf->priv;
@@ -478,7 +502,9 @@ static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 		return -EPERM;
 	cmheap_vma_clear_flags(vma, VM_MAYEXEC);
 
-	vma->vm_ops = &cmheap_vm_ops;
+	/* carveout heaps are those of reserved regions (->contains) */
+	vma->vm_ops = buffer->heap->ops->contains ? &cmheap_reserved_vm_ops :
+						     &cmheap_vm_ops;
 	vma->vm_page_prot = cmheap_pgprot(buffer, vma->vm_page_prot);
 	if (buffer->pageless)
 		return remap_pfn_range(vma, addr, PHYS_PFN(buffer->phys) + skip,

@@ -9,12 +9,14 @@
  * A bus device can be unbound while handles are attached to it (through
  * sysfs, a PCI hot-unplug).  Its slot then empties at once: nobody new can
  * attach (ENODEV), and no transfer starts (the engine lock makes removal
- * wait for one in flight, which is bounded: see cmheap_edu.c).  Then, as
- * VFIO does for a device its users still hold, removal waits until every
- * handle on the device has detached, so that no mapping outlives the
- * driver that made it (DMA-API debugging reports those as leaks at unbind).
- * The wait is killable: a killed unbind goes on and warns, and the handles
- * that remain can still unmap and detach through the device they hold.
+ * wait for one in flight, which is bounded: see cmheap_edu.c).  Then
+ * removal waits until every handle on the device has detached, so that no
+ * mapping outlives the driver that made it (DMA-API debugging reports
+ * those as leaks at unbind).  Unlike VFIO's, whose removal waits for its
+ * users whatever happens, the wait is killable: a killed unbind goes on
+ * and warns, and the handles that remain then unmap and detach through a
+ * device the driver core has already torn the DMA configuration of down.
+ * Revoking them at removal instead is the fix still to be made.
  */
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>

@@ -83,17 +83,41 @@ static struct cmheap_handle *cmheap_mapped_handle(struct cmheap_ctl_file *ctl_fi
 	return handle;
 }
 
+static void cmheap_handle_free_raw(struct cmheap_handle *handle)
+{
+	if (!handle->have_raw)
+		return;
+	sg_free_table(&handle->raw);
+	if (handle->raw_src_sgt)
+		dma_buf_unmap_attachment_unlocked(handle->raw_src,
+						  handle->raw_src_sgt,
+						  handle->raw_dir);
+	if (handle->raw_src)
+		dma_buf_detach(handle->dmabuf, handle->raw_src);
+	handle->raw_src = NULL;
+	handle->raw_src_sgt = NULL;
+	handle->have_raw = false;
+}
+
 /*
  * The raw baseline maps the same pages the exporter hands out.  Another
  * exporter is asked for them through an attachment of our own, mapped for
  * as long as the copy exists: mapping the handle's own attachment instead
  * could leave a mapping cached on it by the dma-buf core
- * (cache_sgt_mapping), in the wrong direction.  A kernel with
- * CONFIG_DMABUF_DEBUG scrambles the page links of every table it gives an
- * importer, precisely so that importers do not do this; there only cmheap's
- * own buffers, whose table the exporter shares with us, can be mapped raw.
+ * (cache_sgt_mapping), in the wrong direction.  That attachment is mapped
+ * in the direction of the raw map it serves, never wider: on a
+ * non-coherent device unmapping it BIDIRECTIONAL would invalidate the
+ * owner's CPU writes not yet synced, and a read-only buffer must never be
+ * mapped for the device to write.  A raw map in another direction gets a
+ * fresh copy.
+ *
+ * A kernel with CONFIG_DMABUF_DEBUG scrambles the page links of every
+ * table it gives an importer, precisely so that importers do not do this;
+ * there only cmheap's own buffers, whose table the exporter shares with
+ * us, can be mapped raw.
  */
-static int cmheap_handle_copy_table(struct cmheap_handle *handle)
+static int cmheap_handle_copy_table(struct cmheap_handle *handle,
+				    enum dma_data_direction dir)
 {
 	const struct sg_table *src = cmheap_buffer_table(handle->dmabuf);
 	struct dma_buf_attachment *attach = NULL;
@@ -102,8 +126,9 @@ static int cmheap_handle_copy_table(struct cmheap_handle *handle)
 	unsigned int i;
 	int ret;
 
-	if (handle->have_raw)
+	if (handle->have_raw && (!handle->raw_src_sgt || handle->raw_dir == dir))
 		return 0;
+	cmheap_handle_free_raw(handle);
 	if (cmheap_is_pageless(handle->dmabuf))
 		return -EOPNOTSUPP;	/* no pages to copy */
 	if (!src) {
@@ -112,7 +137,7 @@ static int cmheap_handle_copy_table(struct cmheap_handle *handle)
 		attach = dma_buf_attach(handle->dmabuf, handle->dev);
 		if (IS_ERR(attach))
 			return PTR_ERR(attach);
-		sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+		sgt = dma_buf_map_attachment_unlocked(attach, dir);
 		if (IS_ERR(sgt)) {
 			ret = PTR_ERR(sgt);
 			sgt = NULL;
@@ -137,27 +162,14 @@ static int cmheap_handle_copy_table(struct cmheap_handle *handle)
 	handle->have_raw = true;
 	handle->raw_src = attach;
 	handle->raw_src_sgt = sgt;
+	handle->raw_dir = dir;
 	return 0;
 err:
 	if (sgt)
-		dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+		dma_buf_unmap_attachment_unlocked(attach, sgt, dir);
 	if (attach)
 		dma_buf_detach(handle->dmabuf, attach);
 	return ret;
-}
-
-static void cmheap_handle_free_raw(struct cmheap_handle *handle)
-{
-	if (!handle->have_raw)
-		return;
-	sg_free_table(&handle->raw);
-	if (handle->raw_src_sgt)
-		dma_buf_unmap_attachment_unlocked(handle->raw_src,
-						  handle->raw_src_sgt,
-						  DMA_BIDIRECTIONAL);
-	if (handle->raw_src)
-		dma_buf_detach(handle->dmabuf, handle->raw_src);
-	handle->have_raw = false;
 }
 
 /* A device that may write the buffer needs a writable dma-buf. */
@@ -179,7 +191,7 @@ int cmheap_handle_prepare_map(struct cmheap_handle *handle, bool raw,
 	if (cmheap_dir_writes(dir) && !handle->writable)
 		return -EACCES;
 	if (raw)
-		return cmheap_handle_copy_table(handle);
+		return cmheap_handle_copy_table(handle, dir);
 	if (!cmheap_is_ours(handle->dmabuf))
 		return attrs ? -EOPNOTSUPP : 0;
 	return cmheap_attachment_set_attrs(handle->attach, attrs);

@@ -68,10 +68,18 @@ struct cmheap_pool {
 
 static LIST_HEAD(cmheap_pools);		/* set up at init, gone at exit */
 /*
- * Guards the list of pools.  Nobody allocates memory under it, and the
- * shrinker only tries it: a reclaim inside a drain must not wait on it.
+ * Guards the list of pools and cmheap_pools_dead.  Nobody allocates memory
+ * under it, and the shrinker only tries it: a reclaim inside a drain must
+ * not wait on it.
  */
 static DEFINE_MUTEX(cmheap_pools_lock);
+/*
+ * Set when exit tears the pools down.  The parameter files outlive the
+ * module's exit (the module core removes them after ->exit returns), so a
+ * "pools=0" written during rmmod still calls the drain: it must find
+ * nothing to walk, not pools being freed.
+ */
+static bool cmheap_pools_dead;
 static atomic_long_t cmheap_pool_pages;	/* in every pool, in pages */
 static atomic_long_t cmheap_pool_shrunk;	/* pages the shrinker freed */
 static atomic_long_t cmheap_pool_drained;	/* by pools=0 or an allocation */
@@ -136,13 +144,23 @@ static bool cmheap_page_charged(struct page *page)
 	return charged;
 }
 
-/* Pooled pages count as reclaimable kernel memory, node by node. */
-static void cmheap_pool_account(struct page *page, long sign)
+/*
+ * Pooled pages count as reclaimable kernel memory, node by node.  A page
+ * coming in must fit under @limit pages in all: the room is taken before
+ * the check, so that frees racing each other cannot all pass it and
+ * overshoot pool_limit_mb.  False, and nothing counted, when it does not
+ * fit.  A page going out (@sign -1) always succeeds.
+ */
+static bool cmheap_pool_account(struct page *page, long sign, long limit)
 {
 	long n = sign * (1L << compound_order(page));
 
+	if (atomic_long_add_return(n, &cmheap_pool_pages) > limit && sign > 0) {
+		atomic_long_sub(n, &cmheap_pool_pages);
+		return false;
+	}
 	mod_node_page_state(page_pgdat(page), NR_KERNEL_MISC_RECLAIMABLE, n);
-	atomic_long_add(n, &cmheap_pool_pages);
+	return true;
 }
 
 /* The first block of @list, unlinked, or NULL. */
@@ -192,7 +210,7 @@ struct page *cmheap_pool_take(struct cmheap_pool *pool, unsigned int order,
 		cmheap_stat_add(stats, CMHEAP_STAT_POOL_MISSES, 1);
 		return NULL;
 	}
-	cmheap_pool_account(page, -1);
+	cmheap_pool_account(page, -1, LONG_MAX);
 	if (dirty) {
 		/*
 		 * Write-combined pages are zeroed through their WC linear
@@ -214,10 +232,8 @@ bool cmheap_pool_give(struct cmheap_pool *pool, struct page *page)
 	long limit = (long)READ_ONCE(pool_limit_mb) << (20 - PAGE_SHIFT);
 
 	if (!READ_ONCE(pools) || order > pool->max_order ||
-	    atomic_long_read(&cmheap_pool_pages) + (1L << order) > limit ||
-	    cmheap_page_charged(page))
+	    cmheap_page_charged(page) || !cmheap_pool_account(page, 1, limit))
 		return false;
-	cmheap_pool_account(page, 1);
 	spin_lock(&pool->lock);
 	list_add_tail(&page->lru, &pool->lists[order].dirty);
 	pool->lists[order].nr_dirty++;
@@ -323,7 +339,7 @@ static void cmheap_pool_release(struct cmheap_pool *pool,
 	struct page *page, *tmp;
 
 	list_for_each_entry(page, pages, lru)
-		cmheap_pool_account(page, -1);
+		cmheap_pool_account(page, -1, LONG_MAX);
 	if (pool->keep_wc &&
 	    !cmheap_memtype_restore_list(pool->heap, pages, npages))
 		return;
@@ -361,6 +377,10 @@ void cmheap_pools_drain(void)
 	unsigned long freed;
 
 	mutex_lock(&cmheap_pools_lock);
+	if (cmheap_pools_dead) {
+		mutex_unlock(&cmheap_pools_lock);
+		return;
+	}
 	freed = cmheap_pools_free(ULONG_MAX);
 	/* Then the pages the workers were zeroing, and what they put back. */
 	list_for_each_entry(pool, &cmheap_pools, node)
@@ -368,6 +388,25 @@ void cmheap_pools_drain(void)
 	freed += cmheap_pools_free(ULONG_MAX);
 	mutex_unlock(&cmheap_pools_lock);
 	atomic_long_add(freed, &cmheap_pool_drained);
+}
+
+/*
+ * An allocation still short of @pages failed: drain the pools if that can
+ * help, and say whether it did.  Pooled pages serve only uncharged callers
+ * (cmheap_pool_get()), and freeing them does not raise a memory cgroup's
+ * limit: for a charged caller they help only when the machine itself is
+ * short, the pools holding memory its request needs.  Otherwise a tenant
+ * failing at its own memory.max would empty every other tenant's pools
+ * (on x86, an IPI storm per uncached block) as often as it likes.
+ */
+bool cmheap_pools_drain_for(unsigned long pages)
+{
+	long pooled = atomic_long_read(&cmheap_pool_pages);
+
+	if (cmheap_caller_charged() && si_mem_available() - pooled >= (long)pages)
+		return false;
+	cmheap_pools_drain();
+	return true;
 }
 
 static unsigned long cmheap_pool_count(struct shrinker *shrinker,
@@ -468,17 +507,19 @@ void cmheap_pools_exit(void)
 
 	cmheap_shrinker_destroy(cmheap_pool_shrinker);
 	debugfs_remove(cmheap_pool_debugfs);
+	/* Under the lock from here: a drain (pools=0) may race with rmmod. */
+	mutex_lock(&cmheap_pools_lock);
+	cmheap_pools_dead = true;
 	list_for_each_entry(pool, &cmheap_pools, node) {
 		debugfs_remove(pool->debugfs);
 		/* Finishes the page in hand; the rest are freed dirty. */
 		cancel_work_sync(&pool->zero_work);
 	}
-	mutex_lock(&cmheap_pools_lock);
 	cmheap_pools_free(ULONG_MAX);
-	mutex_unlock(&cmheap_pools_lock);
 	list_for_each_entry_safe(pool, tmp, &cmheap_pools, node) {
 		list_del(&pool->node);
 		kfree(pool);
 	}
+	mutex_unlock(&cmheap_pools_lock);
 	WARN_ON(atomic_long_read(&cmheap_pool_pages));
 }

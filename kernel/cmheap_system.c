@@ -214,14 +214,14 @@ static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 		page = cmheap_alloc_largest(heap, remaining, order_cap);
 		/*
 		 * Reclaim found too little (the shrinker yields while the
-		 * pools are busy): give back everything they hold and try
-		 * once more before failing.  Once more even when the drain
+		 * pools are busy): give back everything they hold, when that
+		 * can help, and try once more before failing.  Once more even when the drain
 		 * finds the pools empty: it waited for the shrinker that
 		 * held them (kswapd's, say), whose pages are free by now.
 		 */
-		if (!page && !drained) {
+		if (!page && !drained &&
+		    cmheap_pools_drain_for(remaining >> PAGE_SHIFT)) {
 			drained = true;
-			cmheap_pools_drain();
 			continue;
 		}
 		if (!page) {

@@ -246,6 +246,99 @@ TEST_F(peer, raw_map)
 }
 
 /*
+ * The DMA API's own tracepoints (6.12 and later) record every scatterlist
+ * mapping of a device with its direction.  Returns the trace's dma_map_sg
+ * lines of @dev from the moment of dma_trace_start(), or NULL.
+ */
+#define DMA_TRACE "/sys/kernel/tracing"
+
+static bool dma_trace_start(void)
+{
+	int fd;
+
+	if (file_write(DMA_TRACE "/events/dma/dma_map_sg/enable", "1"))
+		return false;
+	fd = open(DMA_TRACE "/trace", O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static void dma_trace_stop(void)
+{
+	file_write(DMA_TRACE "/events/dma/dma_map_sg/enable", "0");
+}
+
+/* How many dma_map_sg lines of @dev say dir=@dir, and how many do not. */
+static void dma_trace_count(const char *dev, const char *dir,
+			    unsigned int *same, unsigned int *other)
+{
+	char line[1024], who[80], want[48];
+	FILE *f = fopen(DMA_TRACE "/trace", "re");
+
+	*same = *other = 0;
+	if (!f)
+		return;
+	snprintf(who, sizeof(who), " dma_map_sg: %s dir=", dev);
+	snprintf(want, sizeof(want), "%s ", dir);
+	while (fgets(line, sizeof(line), f)) {
+		char *at = strstr(line, who);
+
+		if (!at)
+			continue;
+		if (!strncmp(at + strlen(who), want, strlen(want)))
+			(*same)++;
+		else
+			(*other)++;
+	}
+	fclose(f);
+}
+
+/*
+ * A raw map of a peer's pages reads them through an attachment of the
+ * importer's own, which the peer maps: in the raw map's direction, never
+ * BIDIRECTIONAL (on a non-coherent device, unmapping that would invalidate
+ * the owner's CPU writes not yet synced).  Each direction in turn, so the
+ * second gets a fresh copy.  The rig's caches cannot lose data, so the
+ * DMA API's tracepoints show the directions instead.
+ */
+TEST_F(peer, raw_maps_in_handle_direction)
+{
+	static const struct {
+		__u32 dir;
+		const char *name;
+	} dirs[] = {
+		{ CMHEAP_DIR_TO_DEVICE, "TO_DEVICE" },
+		{ CMHEAP_DIR_FROM_DEVICE, "FROM_DEVICE" },
+		{ CMHEAP_DIR_TO_DEVICE, "TO_DEVICE" },
+	};
+	struct cmheap_device_info info;
+	struct cmheap_attach at;
+	unsigned int i, same, other;
+
+	if (!raw_peers_supported())
+		SKIP(return, NO_RAW_PEERS);
+	if (access(DMA_TRACE "/events/dma/dma_map_sg/enable", W_OK))
+		SKIP(return, "no DMA API tracepoints (events/dma, Linux 6.12)");
+	ASSERT_EQ(0, cmheap_ctl_device_info(self->ctl, CMHEAP_DEV_COHERENT, &info));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		ASSERT_TRUE(dma_trace_start());
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, dirs[i].dir, 0,
+					    CMHEAP_MAP_RAW, NULL));
+		ASSERT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
+		dma_trace_stop();
+		dma_trace_count(info.name, dirs[i].name, &same, &other);
+		/* the raw map, and the peer's map of our attachment for it */
+		EXPECT_EQ(2U, same) TH_LOG("%s: %u maps in it", dirs[i].name, same);
+		EXPECT_EQ(0U, other) TH_LOG("%s: %u maps of %s in another direction",
+					    dirs[i].name, other, info.name);
+	}
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
+}
+
+/*
  * Raw and exporter maps of one attachment interleave in any order: reading a
  * peer's pages for the raw copy must not leave a mapping behind on the
  * importer's attachment (the core caches mappings for some exporters, e.g.

@@ -406,6 +406,40 @@ TEST_F_TIMEOUT(pool, pressure_in_memcg_takes_pool_back, PRESSURE_TIMEOUT)
 }
 
 /*
+ * A tenant that fails at its own memory.max leaves the pools alone:
+ * draining them cannot raise its limit (pooled pages serve uncharged
+ * callers only), and would empty every other tenant's pools, on x86 with a
+ * flush IPI per uncached block, as often as it liked to fail.
+ */
+TEST_F(pool, drain_spares_other_tenants)
+{
+	char cg[128], path[192], why[128];
+	long long pooled, drained;
+	int i, ret;
+
+	if (memcg_ready(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, fill_and_free(self->heap, BUF_SIZE, 0x5a));
+	ASSERT_EQ(0, pool_settle(self->heap));
+	pooled = read_num(POOLS, "pages");
+	ASSERT_LT(0, pooled);
+	drained = read_num(POOLS, "drained_pages");
+	snprintf(cg, sizeof(cg), CGROOT "/cmheap-tenant-%d", getpid());
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	snprintf(path, sizeof(path), "%s/memory.max", cg);
+	ASSERT_EQ(0, file_write(path, "1048576"));
+	for (i = 0; i < 3; i++) {
+		ret = alloc_in(self->heap, 2 * BUF_SIZE, cg);
+		EXPECT_EQ(-ENOMEM, ret) TH_LOG("try %d: %s", i, strerror(-ret));
+	}
+	EXPECT_EQ(drained, read_num(POOLS, "drained_pages"));
+	EXPECT_EQ(pooled, read_num(POOLS, "pages"));
+	snprintf(path, sizeof(path), "%s/memory.events", cg);
+	EXPECT_EQ(0, read_num(path, "oom_kill"));
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+/*
  * A buffer charged to a memory cgroup is never pooled: its pages, and the
  * charge, go when it does, and the cgroup takes nothing from the pools.
  */

@@ -446,6 +446,84 @@ TEST(userspace_names)
 	EXPECT_EQ(upstream, access(DMA_HEAP_DIR "/system", F_OK) == 0);
 }
 
+/*
+ * The parameter files outlive the module's exit: "pools=0" written while
+ * rmmod tears the pools down must find nothing to drain, never pools being
+ * freed (KASAN in the debug kernel, and the kernel's log, judge).  A child
+ * writes pools=0 and pools=1 as fast as it can while the module is loaded,
+ * its pools filled, and unloaded, again and again; it must only ever see
+ * the write succeed or the file gone.
+ */
+#define POOLS_PARAM "/sys/module/" MODNAME "/parameters/pools"
+#define RMMOD_CYCLES 20
+
+static void __attribute__((noreturn)) hammer_pools_param(void)
+{
+	unsigned long n;
+	int fd;
+
+	for (n = 0;; n++) {
+		/* exit status: 100 + open's errno, 200 + write's */
+		fd = open(POOLS_PARAM, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno != ENOENT && errno != ENODEV)
+				_exit(100 + (errno & 63));
+			continue;
+		}
+		/* EINVAL and friends would be a bug; a file going away is not */
+		if (write(fd, n & 1 ? "1" : "0", 1) != 1 && errno != ENODEV &&
+		    errno != ENOENT)
+			_exit(200 + (errno & 31));
+		close(fd);
+	}
+}
+
+TEST(pools_param_vs_rmmod)
+{
+	const char *ko = getenv("CMHEAP_KO");
+	int fd, ret, status, i, buf;
+	bool was_loaded;
+	pid_t child;
+
+	if (!ko || !*ko)
+		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	/* run alone (-t), it finds the module loaded and leaves it so */
+	was_loaded = module_listed();
+	if (was_loaded && delete_module(MODNAME))
+		SKIP(return, MODNAME " is in use");
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child)
+		hammer_pools_param();
+	for (i = 0; i < RMMOD_CYCLES; i++) {
+		fd = open(ko, O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		ret = finit_module(fd, getenv("CMHEAP_PARAMS") ?: "");
+		close(fd);
+		ASSERT_EQ(0, ret) TH_LOG("cycle %d: finit_module: %s", i, strerror(-ret));
+		/* something in the pools, for the drain and the exit to free */
+		buf = alloc_on("cmheap-system", 4 * SZ_1M);
+		if (buf >= 0)
+			close(buf);
+		do {
+			ret = delete_module(MODNAME);
+		} while (ret == -EWOULDBLOCK);
+		ASSERT_EQ(0, ret) TH_LOG("cycle %d: delete_module: %s", i, strerror(-ret));
+	}
+	ret = waitpid(child, &status, WNOHANG);
+	ASSERT_EQ(0, ret) TH_LOG("the writer stopped: exit %d",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	kill(child, SIGKILL);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("writer exit %d", WEXITSTATUS(status));
+	if (was_loaded) {
+		fd = open(ko, O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(0, finit_module(fd, getenv("CMHEAP_PARAMS") ?: ""));
+		close(fd);
+	}
+}
+
 /* Loaded again from $CMHEAP_KO: the same heaps, zeroed counters. */
 TEST(reload)
 {

@@ -13,7 +13,8 @@
 # POSIX sh (busybox ash).  rmmod_test unloads (and, with CMHEAP_KO set to
 # the module's path, reloads) the module, so it runs last of the binaries;
 # after it, when dmesg is readable, "kernel_log" fails if the kernel logged
-# a warning, BUG, oops, sanitizer, lockdep or DMA-API debugging report while
+# a warning, BUG, oops, sanitizer, lockdep, DMA-API debugging or x86 PAT
+# bookkeeping ("freeing invalid memtype") report while
 # the tests ran, and on a kernel with kmemleak, "kmemleak" fails on any leak
 # it finds in a forced scan after the tests.  "dmabuf-heap" is upstream's
 # own test of the dma-heap uAPI (tools/testing/selftests/dmabuf-heaps),
@@ -93,7 +94,7 @@ kernel_log() {
 		return 1
 	fi
 	bad=$(dmesg | tail -n +$((klines + 1)) | grep -E \
-		'WARNING:|BUG:|Oops|Call [Tt]race|general protection|UBSAN|KASAN|kfence|DMA-API:|kmemleak:.*new suspected|possible (circular|recursive) locking|inconsistent lock state|list_(add|del) corruption|refcount_t:|hung_task|soft lockup|rcu.*stall')
+		'WARNING:|BUG:|Oops|Call [Tt]race|general protection|UBSAN|KASAN|kfence|DMA-API:|kmemleak:.*new suspected|possible (circular|recursive) locking|inconsistent lock state|list_(add|del) corruption|refcount_t:|hung_task|soft lockup|rcu.*stall|freeing invalid memtype')
 	if [ -n "$bad" ]; then
 		printf '%s\n' "$bad" | sed 's/^/# /'
 		echo "not ok 1 no_kernel_warnings"

@@ -340,7 +340,8 @@ struct cmheap_sync_range {
  *   order, blocks zeroed and waiting to be zeroed.
  *   /sys/kernel/debug/cmheap/pools: enabled, limit_pages, pages (in every
  *   pool), shrunk_pages (freed by the shrinker), drained_pages (freed by
- *   pools=0 or for an allocation that met its memory cgroup's limit).
+ *   pools=0, or for an allocation the machine could not meet without the
+ *   pools' memory; never for one that met its memory cgroup's limit).
  *   /sys/kernel/debug/cmheap/importer/stats: maps, unmaps, cpu_syncs and
  *   cache_maint_ops of the importer's own raw maps and of its syncs.
  */
