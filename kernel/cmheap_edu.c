@@ -114,9 +114,16 @@ static int cmheap_edu_copy(struct cmheap_edu *edu, dma_addr_t src,
 	writeq(cmd, edu->regs + EDU_REG_DMA_CMD);
 	if (!wait_for_completion_timeout(&edu->done,
 					 msecs_to_jiffies(EDU_TIMEOUT_MS))) {
+		/*
+		 * The caller frees or reuses the memory once we return: an
+		 * engine still running must not reach it.  The edu has no
+		 * way to stop a transfer; with bus mastering off the device
+		 * cannot reach memory at all, and it stays off.
+		 */
+		pci_clear_master(edu->pdev);
 		edu->broken = true;
 		dev_err(&edu->pdev->dev,
-			"DMA engine did not finish in %d ms; no longer used\n",
+			"DMA engine did not finish in %d ms: bus mastering off, no longer used\n",
 			EDU_TIMEOUT_MS);
 		return -ETIMEDOUT;
 	}

@@ -29,7 +29,13 @@ struct cmheap_memtype_batch {
 	struct page *few[32];
 	struct page **pages;
 	unsigned int n, max;
-	unsigned long done;		/* pages changed */
+	/*
+	 * Pages the batches were applied to, the failed one included: x86's
+	 * set_pages_array_*() gives up part-way without undoing the PTEs it
+	 * already changed, so a failed batch is as much to restore as a
+	 * done one (making a RAM page write-back again is idempotent).
+	 */
+	unsigned long touched;
 	int ret;
 };
 
@@ -39,7 +45,7 @@ static void cmheap_batch_init(struct cmheap_memtype_batch *b,
 {
 	b->set = set;
 	b->n = 0;
-	b->done = 0;
+	b->touched = 0;
 	b->ret = 0;
 	b->max = min_t(unsigned long, max(hint, 1UL), CMHEAP_MEMTYPE_BATCH);
 	/*
@@ -60,8 +66,7 @@ static int cmheap_batch_flush(struct cmheap_memtype_batch *b)
 {
 	if (!b->ret && b->n) {
 		b->ret = b->set(b->pages, b->n);
-		if (!b->ret)
-			b->done += b->n;
+		b->touched += b->n;
 		b->n = 0;
 		cond_resched();
 	}
@@ -88,17 +93,18 @@ static int cmheap_batch_finish(struct cmheap_memtype_batch *b)
 
 /*
  * Applies @set to the first @limit pages of @table.  Returns 0 or the
- * first error; *@done counts the pages it changed.
+ * first error; *@touched counts the pages it was applied to, those of a
+ * batch that failed included.
  */
 static int cmheap_memtype_table(const struct sg_table *table,
 				int (*set)(struct page **, unsigned int),
-				unsigned long limit, unsigned long *done)
+				unsigned long limit, unsigned long *touched)
 {
 	struct cmheap_memtype_batch b;
 	struct sg_page_iter piter;
 	unsigned long seen = 0;
 
-	*done = 0;
+	*touched = 0;
 	if (!limit)
 		return 0;
 	cmheap_batch_init(&b, set, limit);
@@ -108,22 +114,23 @@ static int cmheap_memtype_table(const struct sg_table *table,
 			break;
 	}
 	cmheap_batch_finish(&b);
-	*done = b.done;
+	*touched = b.touched;
 	return b.ret;
 }
 
 bool cmheap_memtype_restore(struct cmheap *heap, const struct sg_table *table,
 			    unsigned long npages)
 {
-	unsigned long done;
+	unsigned long touched;
 	int ret;
 
 	if (!CMHEAP_LINEAR_MAP_ATTRS)
 		return true;
-	ret = cmheap_memtype_table(table, cmheap_pages_set_wb, npages, &done);
+	ret = cmheap_memtype_table(table, cmheap_pages_set_wb, npages,
+				   &touched);
 	if (ret) {
-		WARN(1, "cmheap: %s: cannot make %lu pages write-back again (%d): leaking them\n",
-		     heap->name, npages - done, ret);
+		WARN(1, "cmheap: %s: cannot make pages write-back again (%d, in the batch ending at page %lu of %lu): leaking all of them\n",
+		     heap->name, ret, touched, npages);
 		return false;
 	}
 	return true;
@@ -147,8 +154,8 @@ bool cmheap_memtype_restore_list(struct cmheap *heap, struct list_head *pages,
 			break;
 	}
 	if (cmheap_batch_finish(&b)) {
-		WARN(1, "cmheap: %s: cannot make %lu pooled pages write-back again (%d): leaking them\n",
-		     heap->name, npages - b.done, b.ret);
+		WARN(1, "cmheap: %s: cannot make pooled pages write-back again (%d, in the batch ending at page %lu of %lu): leaking all of them\n",
+		     heap->name, b.ret, b.touched, npages);
 		return false;
 	}
 	return true;
@@ -174,16 +181,16 @@ int cmheap_memtype_prepare(struct cmheap *heap, struct sg_table *table,
 			   bool *leak)
 {
 	struct device *maint;
-	unsigned long done;
+	unsigned long touched;
 	int ret;
 
 	*leak = false;
 	if (CMHEAP_LINEAR_MAP_ATTRS) {
 		/* Changing the memory type flushes the pages' lines too. */
 		ret = cmheap_memtype_table(table, cmheap_pages_set_wc,
-					   ULONG_MAX, &done);
+					   ULONG_MAX, &touched);
 		if (ret) {
-			*leak = !cmheap_memtype_restore(heap, table, done);
+			*leak = !cmheap_memtype_restore(heap, table, touched);
 			return ret;
 		}
 		goto cleaned;
