@@ -40,6 +40,21 @@ static int finit_module(int fd, const char *params)
 	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
 }
 
+/*
+ * Loads the module from @ko with the parameters the rig loaded it with
+ * ($CMHEAP_PARAMS, which scripts/guest/init.sh exports): 0 or -errno.
+ */
+static int load_as_loaded(const char *ko)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = finit_module(fd, getenv("CMHEAP_PARAMS") ?: "");
+	close(fd);
+	return ret;
+}
+
 /* Loaded according to /proc/modules (a built-in one is not unloadable). */
 static bool module_listed(void)
 {
@@ -486,7 +501,7 @@ static void __attribute__((noreturn)) hammer_pools_param(void)
 TEST(pools_param_vs_rmmod)
 {
 	const char *ko = getenv("CMHEAP_KO");
-	int fd, ret, status, i, buf;
+	int ret, status, i, buf;
 	double end = now_s() + RMMOD_SECONDS;
 	bool was_loaded;
 	pid_t child;
@@ -502,11 +517,8 @@ TEST(pools_param_vs_rmmod)
 	if (!child)
 		hammer_pools_param();
 	for (i = 0; i < RMMOD_CYCLES && (i < 3 || now_s() < end); i++) {
-		fd = open(ko, O_RDONLY | O_CLOEXEC);
-		ASSERT_LE(0, fd);
-		ret = finit_module(fd, getenv("CMHEAP_PARAMS") ?: "");
-		close(fd);
-		ASSERT_EQ(0, ret) TH_LOG("cycle %d: finit_module: %s", i, strerror(-ret));
+		ret = load_as_loaded(ko);
+		ASSERT_EQ(0, ret) TH_LOG("cycle %d: loading %s: %s", i, ko, strerror(-ret));
 		/* something in the pools, for the drain and the exit to free */
 		buf = alloc_on("cmheap-system", 4 * SZ_1M);
 		if (buf >= 0)
@@ -523,12 +535,8 @@ TEST(pools_param_vs_rmmod)
 	kill(child, SIGKILL);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("writer exit %d", WEXITSTATUS(status));
-	if (was_loaded) {
-		fd = open(ko, O_RDONLY | O_CLOEXEC);
-		ASSERT_LE(0, fd);
-		EXPECT_EQ(0, finit_module(fd, getenv("CMHEAP_PARAMS") ?: ""));
-		close(fd);
-	}
+	if (was_loaded)
+		EXPECT_EQ(0, load_as_loaded(ko));
 }
 
 /* Loaded again from $CMHEAP_KO: the same heaps, zeroed counters. */
@@ -542,12 +550,8 @@ TEST(reload)
 	if (!ko || !*ko)
 		SKIP(return, "CMHEAP_KO not set: module left unloaded");
 	ASSERT_FALSE(module_listed()) TH_LOG("still loaded: unload failed");
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd) TH_LOG("%s: %s", ko, strerror(errno));
-	/* with the parameters it was loaded with (scripts/guest/init.sh exports them) */
-	ret = finit_module(fd, getenv("CMHEAP_PARAMS") ?: "");
-	close(fd);
-	ASSERT_EQ(0, ret) TH_LOG("finit_module(%s): %s", ko, strerror(-ret));
+	ret = load_as_loaded(ko);
+	ASSERT_EQ(0, ret) TH_LOG("loading %s: %s", ko, strerror(-ret));
 
 	EXPECT_TRUE(module_listed());
 	EXPECT_TRUE(cmheap_loaded());
