@@ -76,6 +76,7 @@ void importer_devices(int ctl)
 			continue;
 		d->present = true;
 		d->coherent = info.flags & CMHEAP_DEVF_COHERENT;
+		d->snoops_alias = info.flags & CMHEAP_DEVF_SNOOPS_ALIAS;
 		d->bus = info.flags & CMHEAP_DEVF_BUS;
 		d->dma = dma_route(info.flags);
 		d->dma_mask_bits = info.dma_mask_bits;
@@ -109,6 +110,10 @@ void importer_assume_devices(void)
 		d = &bench_devices[test_devices[i].index];
 		d->present = true;
 		d->coherent = test_devices[i].coherent;
+#ifndef __x86_64__
+		/* the uncached model's pages keep a cacheable alias */
+		d->snoops_alias = d->coherent;
+#endif
 		d->dma = "direct";
 		d->dma_mask_bits = 64;
 		snprintf(d->name, sizeof(d->name), "%s", test_devices[i].name);

@@ -22,6 +22,8 @@
 struct bench_device {
 	bool present;
 	bool coherent;
+	/* refuses cmheap's uncached pages (CMHEAP_DEVF_SNOOPS_ALIAS) */
+	bool snoops_alias;
 	bool bus;		/* a real bus device (CMHEAP_DEVF_BUS) */
 	/*
 	 * How its streaming DMA reaches memory: "direct", "iommu" (IOVAs of

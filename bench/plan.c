@@ -66,6 +66,13 @@ static bool wanted(const struct point *p)
 	 */
 	if (p->exp->pageless && (p->path == PATH_RAW || op_is_sync(p->op)))
 		return false;
+	/*
+	 * Nor are the uncached model's pages mapped for a device that snoops
+	 * their cacheable alias (EOPNOTSUPP): no op on such a device.
+	 */
+	if (p->exp->kind == EXP_CMHEAP && p->exp->uncached &&
+	    !p->exp->pageless && bench_devices[p->device].snoops_alias)
+		return false;
 	if (opt.full)
 		return true;
 	if (op_is_sync(p->op) && p->path == PATH_RAW)

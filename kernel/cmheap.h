@@ -125,6 +125,8 @@ static inline bool cmheap_max_map_bounces(size_t max_map)
 }
 
 bool cmheap_dev_may_bounce(struct device *dev);
+/* Whether @dev snoops caches the uncached model's pages are cached in. */
+bool cmheap_dev_snoops_alias(struct device *dev);
 /* Whether an IOMMU translates @dev's DMA addresses. */
 bool cmheap_dev_translated(struct device *dev);
 

@@ -64,6 +64,7 @@ struct cmheap_attachment {
 	/* as mapped: the DMA API syncs a mapping in its own direction */
 	enum dma_data_direction dir;
 	bool may_bounce;		/* the device's DMA may go via swiotlb */
+	bool takes_uncached;		/* may map the uncached model's pages */
 	unsigned long extra_attrs;	/* asked for by the cmheap importer */
 };
 
@@ -156,8 +157,10 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 		return -ENOMEM;
 	/* A device's DMA configuration is fixed: ask once, not per map. */
 	max_map = dma_max_mapping_size(attach->dev);
-	/* Bounced data is copied only by syncs, which uncached buffers lack. */
 	a->may_bounce = cmheap_max_map_bounces(max_map);
+	/* Bounced data is copied only by syncs, which uncached buffers lack. */
+	a->takes_uncached = !a->may_bounce &&
+			    !cmheap_dev_snoops_alias(attach->dev);
 	if (buffer->pageless)
 		ret = cmheap_pageless_table(&a->table, buffer->len);
 	else
@@ -219,7 +222,7 @@ static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 			return ERR_PTR(ret);
 		goto mapped;
 	}
-	if (uncached && a->may_bounce)
+	if (uncached && !a->takes_uncached)
 		return ERR_PTR(-EOPNOTSUPP);
 	ret = dma_map_sgtable(a->dev, &a->table, dir, attrs);
 	if (ret)

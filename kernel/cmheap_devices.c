@@ -29,6 +29,7 @@
 #include <linux/wait.h>
 
 #include "cmheap.h"
+#include "cmheap_compat.h"
 
 struct cmheap_device {
 	struct kref ref;
@@ -149,6 +150,23 @@ bool cmheap_dev_may_bounce(struct device *dev)
 	return cmheap_max_map_bounces(dma_max_mapping_size(dev));
 }
 
+/*
+ * The uncached model's pages keep a cacheable alias in the linear map on
+ * every architecture but x86, which changes the alias's memory type
+ * (cmheap_compat.h).  The CPU may fetch through that alias speculatively at
+ * any time, so a device that snoops the CPU caches can be served a stale
+ * line instead of what the CPU's write-combined stores put in memory, and
+ * its writes can stay in a cache the CPU's uncached reads never look in.
+ * The clean at allocation does not prevent either; DRM turns
+ * write-combining off on arm64 for the same reason
+ * (drm_arch_can_wc_memory()).  Such a device may map those buffers only
+ * through memory without a linear alias: the page-less carveout.
+ */
+bool cmheap_dev_snoops_alias(struct device *dev)
+{
+	return !CMHEAP_LINEAR_MAP_ATTRS && dev_is_dma_coherent(dev);
+}
+
 /* Its DMA addresses are an IOMMU's translations, not physical addresses. */
 bool cmheap_dev_translated(struct device *dev)
 {
@@ -180,6 +198,8 @@ int cmheap_device_info(u32 index, struct cmheap_device_info *info)
 		info->flags |= CMHEAP_DEVF_IOMMU;
 	if (cmheap_dev_may_bounce(dev))
 		info->flags |= CMHEAP_DEVF_BOUNCE;
+	if (cmheap_dev_snoops_alias(dev))
+		info->flags |= CMHEAP_DEVF_SNOOPS_ALIAS;
 	if (device->engine)
 		info->flags |= CMHEAP_DEVF_ENGINE;
 	if (index >= CMHEAP_FIRST_BUS_DEVICE)

@@ -190,8 +190,14 @@ int cmheap_handle_prepare_map(struct cmheap_handle *handle, bool raw,
 		return -EBUSY;
 	if (cmheap_dir_writes(dir) && !handle->writable)
 		return -EACCES;
-	if (raw)
+	if (raw) {
+		/* The exporter would refuse it: cmheap_dev_snoops_alias() */
+		if (cmheap_is_uncached(handle->dmabuf) &&
+		    !cmheap_is_pageless(handle->dmabuf) &&
+		    cmheap_dev_snoops_alias(handle->dev))
+			return -EOPNOTSUPP;
 		return cmheap_handle_copy_table(handle, dir);
+	}
 	if (!cmheap_is_ours(handle->dmabuf))
 		return attrs ? -EOPNOTSUPP : 0;
 	return cmheap_attachment_set_attrs(handle->attach, attrs);

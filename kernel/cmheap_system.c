@@ -6,9 +6,11 @@
  * maintenance work.  The max_order parameter caps the order, which sets the
  * scatterlist granularity: max_order=0 gives one entry per page.
  *
- * cmheap-system is cached, cmheap-system-uncached write-combined.  Each has
- * a page pool (cmheap_pool.c): blocks come from it first, and freed blocks
- * go back to it.
+ * cmheap-system is cached, cmheap-system-uncached write-combined, for
+ * devices that do not snoop the CPU caches: outside x86 its pages keep a
+ * cacheable linear-map alias, and a snooping device is refused
+ * (cmheap_dev_snoops_alias()).  Each has a page pool (cmheap_pool.c):
+ * blocks come from it first, and freed blocks go back to it.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>

@@ -110,6 +110,7 @@ TEST(heap_alloc_table)
 
 FIXTURE(ctl) {
 	int ctl, fd, other_fd;
+	__u32 dev;		/* the device that maps the heap's buffers */
 	__u32 h;
 	const char *heap;
 };
@@ -133,7 +134,8 @@ FIXTURE_SETUP(ctl)
 	ASSERT_LE(0, self->fd);
 	self->other_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->other_fd);
-	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	self->dev = heap_device(self->ctl, &variant->heap);
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 	self->h = at.handle;
 }
 
@@ -265,7 +267,7 @@ TEST_F(ctl, unmap_sync_sequences)
 	{
 		struct cmheap_attach at;
 
-		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0,
 				     RAW_MAP_OF(&variant->heap), NULL));
 	}

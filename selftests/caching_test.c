@@ -23,7 +23,20 @@
 
 #define BUF_SIZE (4 * SZ_1M)
 
-/* The coherent device exists everywhere and says it is coherent. */
+/*
+ * Where a snooping device would see the uncached model's pages through a
+ * cacheable alias: everywhere but x86, which changes the alias's type.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+#define COHERENT_SNOOPS_ALIAS	0
+#else
+#define COHERENT_SNOOPS_ALIAS	CMHEAP_DEVF_SNOOPS_ALIAS
+#endif
+
+/*
+ * The coherent device exists everywhere and says it is coherent, and
+ * where the uncached model's pages keep a cacheable alias, that it snoops.
+ */
 TEST(coherent_device_reports_coherent)
 {
 	struct cmheap_device_info info;
@@ -32,7 +45,8 @@ TEST(coherent_device_reports_coherent)
 	CTL_OPEN_OR_SKIP(ctl);
 	ASSERT_EQ(0, cmheap_ctl_device_info(ctl, CMHEAP_DEV_COHERENT, &info));
 	EXPECT_EQ(CMHEAP_DEV_COHERENT, info.index);
-	EXPECT_EQ(CMHEAP_DEVF_PRESENT | CMHEAP_DEVF_COHERENT, info.flags);
+	EXPECT_EQ(CMHEAP_DEVF_PRESENT | CMHEAP_DEVF_COHERENT |
+		  COHERENT_SNOOPS_ALIAS, info.flags);
 	EXPECT_NE(0, info.name[0]);
 	EXPECT_GT(sizeof(info.name), strnlen(info.name, sizeof(info.name)));
 	close(ctl);
@@ -62,6 +76,7 @@ TEST(noncoherent_device_per_arch)
 FIXTURE(caching) {
 	int ctl, fd;
 	bool noncoherent;	/* the non-coherent device exists */
+	__u32 dev;		/* the device that maps the heap's buffers */
 	const char *heap;
 };
 
@@ -81,6 +96,7 @@ FIXTURE_SETUP(caching)
 				       strerror(-self->ctl));
 	self->noncoherent = cmheap_ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
 			    CMHEAP_DEVF_PRESENT;
+	self->dev = heap_device(self->ctl, &variant->heap);
 	self->fd = alloc_on(self->heap, BUF_SIZE);
 	ASSERT_LE(0, self->fd) TH_LOG("alloc: %s", strerror(-self->fd));
 }
@@ -137,7 +153,7 @@ TEST_F(caching, alloc_cleans_uncached_only)
 	fd = alloc_on(self->heap, BUF_SIZE);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, stats_read(self->heap, &after));
-	attach_mapped(_metadata, self->ctl, fd, CMHEAP_DEV_COHERENT, &nents);
+	attach_mapped(_metadata, self->ctl, fd, self->dev, &nents);
 	cleans = after.v[ST_ALLOC_CLEANS] - before.v[ST_ALLOC_CLEANS];
 	fresh = after.v[ST_POOL_MISSES] - before.v[ST_POOL_MISSES];
 	zeroed = after.v[ST_POOL_ZEROED] - before.v[ST_POOL_ZEROED];
@@ -219,10 +235,67 @@ TEST_F(caching, coherent_map_no_maint)
 {
 	__u32 h, nents;
 
+	if (self->dev != CMHEAP_DEV_COHERENT)
+		SKIP(return, "uncached pages are refused for a snooping device (uncached_coherent_refused)");
 	h = attach_mapped(_metadata, self->ctl, self->fd,
 			  CMHEAP_DEV_COHERENT, &nents);
 	maps_without_maint(_metadata, self->heap, self->ctl, h, 0);
 	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h));
+}
+
+/*
+ * The uncached model's pages keep a cacheable alias in the linear map on
+ * every architecture but x86: a device that snoops the CPU caches could be
+ * served a stale line from it, or leave its writes where the CPU's
+ * uncached reads never look.  cmheap refuses such a map (EOPNOTSUPP),
+ * raw or through the exporter, in every direction, for every device that
+ * says so; page-less memory has no alias and maps for any of them, and
+ * cached buffers are coherent with a snooping device by definition.
+ */
+TEST_F(caching, uncached_coherent_refused)
+{
+	bool refuse_model = variant->heap.uncached && !variant->heap.pageless;
+	unsigned int d, i, snooping = 0;
+
+	for (d = 0; d < CMHEAP_MAX_DEVICES; d++) {
+		__u32 flags = cmheap_ctl_device_flags(self->ctl, d);
+		struct cmheap_attach at;
+
+		if (!(flags & CMHEAP_DEVF_PRESENT))
+			continue;
+		/* exactly the coherent devices, where the alias stays */
+		EXPECT_EQ(!!(flags & CMHEAP_DEVF_COHERENT) && COHERENT_SNOOPS_ALIAS,
+			  !!(flags & CMHEAP_DEVF_SNOOPS_ALIAS))
+			TH_LOG("device %u flags %#x", d, flags);
+		if (!(flags & CMHEAP_DEVF_SNOOPS_ALIAS))
+			continue;
+		snooping++;
+		fprintf(stderr, "# device %u (%s): %s\n", d,
+			d < CMHEAP_FIRST_BUS_DEVICE ? "test" : "bus",
+			refuse_model ? "refused" : "maps");
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, d, &at));
+		for (i = 0; i < 2 * ARRAY_SIZE(cmheap_dirs); i++) {
+			__u32 dir = cmheap_dirs[i % ARRAY_SIZE(cmheap_dirs)];
+			__u32 raw = i < ARRAY_SIZE(cmheap_dirs) ? 0 :
+				    RAW_MAP_OF(&variant->heap);
+			int ret = cmheap_ctl_map(self->ctl, at.handle, dir, 0,
+						 raw, NULL);
+
+			if (refuse_model) {
+				EXPECT_EQ(-EOPNOTSUPP, ret)
+					TH_LOG("device %u dir %u raw %u", d, dir, raw);
+				if (!ret)
+					cmheap_ctl_unmap(self->ctl, at.handle);
+			} else {
+				EXPECT_EQ(0, ret)
+					TH_LOG("device %u dir %u raw %u", d, dir, raw);
+				EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
+			}
+		}
+		EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
+	}
+	if (!snooping)
+		SKIP(return, "no device snoops an uncached alias here (x86 makes the alias write-combined)");
 }
 
 /* CMHEAP_ATTR_SKIP_CPU_SYNC reaches the exporter: no maintenance. */
@@ -419,14 +492,14 @@ TEST_F(caching, max_order_sets_segments)
 	ret = file_write(MAX_ORDER_PARAM, saved);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ret) TH_LOG("restoring max_order=%s", saved);
-	attach_mapped(_metadata, self->ctl, fd, CMHEAP_DEV_COHERENT, &nents);
+	attach_mapped(_metadata, self->ctl, fd, self->dev, &nents);
 	EXPECT_EQ(npages, nents);
 	close(fd);
 
 	/* with the default, a contiguous chunk holds many pages */
 	fd = alloc_on(self->heap, npages * page_size());
 	ASSERT_LE(0, fd);
-	attach_mapped(_metadata, self->ctl, fd, CMHEAP_DEV_COHERENT, &nents);
+	attach_mapped(_metadata, self->ctl, fd, self->dev, &nents);
 	EXPECT_GE(npages, nents);
 	close(fd);
 }

@@ -408,6 +408,15 @@ int stats_read(const char *dir, struct cmheap_stats *st)
 	return 0;
 }
 
+__u32 heap_device(int ctl, const struct cmheap_heap *h)
+{
+	if (h->uncached && !h->pageless &&
+	    (cmheap_ctl_device_flags(ctl, CMHEAP_DEV_COHERENT) &
+	     CMHEAP_DEVF_SNOOPS_ALIAS))
+		return CMHEAP_DEV_NONCOHERENT;
+	return CMHEAP_DEV_COHERENT;
+}
+
 bool raw_peers_supported(void)
 {
 	char text[8];

@@ -79,6 +79,14 @@ struct cmheap_heap {
 #define NO_RAW_PAGELESS	"page-less memory: no pages to map raw (EOPNOTSUPP)"
 
 /*
+ * The test device a heap's buffers are mapped for: the coherent one, but
+ * for the uncached model's pages where that device snoops their cacheable
+ * alias (CMHEAP_DEVF_SNOOPS_ALIAS, arm64), which cmheap refuses: there the
+ * non-coherent one.
+ */
+__u32 heap_device(int ctl, const struct cmheap_heap *h);
+
+/*
  * Enumerate /dev/dma_heap/cmheap-* once (sorted by name) and return the
  * count; *heaps points to a static array.
  */

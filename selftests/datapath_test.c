@@ -295,8 +295,10 @@ static int cpu_fill(FIXTURE_DATA(datapath) *self, uint64_t seed)
 
 /*
  * Maps the buffer for device @d in @dir; refusals that are no data loss
- * come back as 1 (uncached buffers where DMA bounces) or 2 (the upstream
- * system heap where DMA bounces, see the top), errors as -errno.
+ * come back as 1 (uncached buffers where DMA bounces), 2 (the upstream
+ * system heap where DMA bounces, see the top) or 3 (uncached pages for a
+ * device that snoops their cacheable alias: every engine on arm64), errors
+ * as -errno.
  */
 static int dp_map(FIXTURE_DATA(datapath) *self, int d, __u32 dir,
 		  __u32 *handle)
@@ -309,6 +311,11 @@ static int dp_map(FIXTURE_DATA(datapath) *self, int d, __u32 dir,
 		return ret;
 	*handle = at.handle;
 	ret = cmheap_ctl_map(self->ctl, at.handle, dir, 0, 0, NULL);
+	if (ret == -EOPNOTSUPP && self->uncached_ours &&
+	    (self->info[d].flags & CMHEAP_DEVF_SNOOPS_ALIAS)) {
+		cmheap_ctl_detach(self->ctl, at.handle);
+		return 3;
+	}
 	if (ret && (self->info[d].flags & CMHEAP_DEVF_BOUNCE)) {
 		if (ret == -EOPNOTSUPP && self->uncached_ours) {
 			cmheap_ctl_detach(self->ctl, at.handle);
@@ -333,6 +340,8 @@ static int dp_map(FIXTURE_DATA(datapath) *self, int d, __u32 dir,
 		SKIP(return, "uncached buffers are refused where DMA bounces (uncached_refused)"); \
 	if (_r == 2)							\
 		SKIP(return, "the upstream system heap's 1 MiB entries exceed what swiotlb maps (256 KiB): its map fails where DMA bounces"); \
+	if (_r == 3)							\
+		SKIP(return, "uncached pages are refused for a device that snoops their alias (uncached_coherent_refused)"); \
 	ASSERT_EQ(0, _r);						\
 } while (0)
 

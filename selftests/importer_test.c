@@ -53,7 +53,8 @@ TEST(unknown_ioctl_rejected)
 
 FIXTURE(importer) {
 	int ctl, fd;
-	__u32 h;		/* fd attached to the coherent device */
+	__u32 dev;		/* the device that maps the heap's buffers */
+	__u32 h;		/* fd attached to it */
 	const char *heap;
 };
 
@@ -73,9 +74,10 @@ FIXTURE_SETUP(importer)
 	self->ctl = cmheap_ctl_open();
 	ASSERT_LE(0, self->ctl) TH_LOG("open " CMHEAP_CTL_PATH ": %s",
 				       strerror(-self->ctl));
+	self->dev = heap_device(self->ctl, &variant->heap);
 	self->fd = alloc_on(self->heap, BUF_SIZE);
 	ASSERT_LE(0, self->fd) TH_LOG("alloc: %s", strerror(-self->fd));
-	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 	self->h = at.handle;
 }
 
@@ -92,7 +94,7 @@ TEST_F(importer, attach_reports_buffer)
 	struct cmheap_attach at;
 	char exp[64];
 
-	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 	EXPECT_TRUE(at.flags & CMHEAP_ATTF_OURS);
 	EXPECT_EQ(variant->heap.uncached, !!(at.flags & CMHEAP_ATTF_UNCACHED));
 	EXPECT_EQ(variant->heap.pageless, !!(at.flags & CMHEAP_ATTF_PAGELESS));
@@ -100,7 +102,7 @@ TEST_F(importer, attach_reports_buffer)
 				  CMHEAP_ATTF_PAGELESS));
 	EXPECT_EQ(BUF_SIZE, at.size);
 	EXPECT_EQ(self->fd, at.dmabuf_fd);
-	EXPECT_EQ(CMHEAP_DEV_COHERENT, at.device);
+	EXPECT_EQ(self->dev, at.device);
 	EXPECT_GT(sizeof(at.exp_name), strnlen(at.exp_name, sizeof(at.exp_name)));
 	EXPECT_NE(0, at.exp_name[0]);
 	/* the name the dma-buf core knows the exporter by */
@@ -121,7 +123,7 @@ TEST_F(importer, attach_many_distinct_handles)
 		struct cmheap_attach at;
 
 		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd,
-					CMHEAP_DEV_COHERENT, &at));
+					self->dev, &at));
 		h[i] = at.handle;
 		EXPECT_NE(self->h, h[i]);
 		for (j = 0; j < i; j++) {
@@ -475,7 +477,7 @@ TEST_F(importer, close_with_live_attachments)
 
 		fds[i] = alloc_on(self->heap, (i + 1) * page_size());
 		ASSERT_LE(0, fds[i]);
-		ASSERT_EQ(0, cmheap_ctl_attach(ctl, fds[i], CMHEAP_DEV_COHERENT, &at));
+		ASSERT_EQ(0, cmheap_ctl_attach(ctl, fds[i], self->dev, &at));
 		if (i % 3 == 1) {
 			ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, cmheap_dirs[i % 3], 0, 0,
 					     NULL));
@@ -485,7 +487,7 @@ TEST_F(importer, close_with_live_attachments)
 					     RAW_MAP_OF(&variant->heap), NULL));
 		}
 		/* a second attachment of the same buffer */
-		ASSERT_EQ(0, cmheap_ctl_attach(ctl, fds[i], CMHEAP_DEV_COHERENT, NULL));
+		ASSERT_EQ(0, cmheap_ctl_attach(ctl, fds[i], self->dev, NULL));
 	}
 	/* the fds go first: the attachments alone hold the buffers */
 	for (i = 0; i < N; i++)

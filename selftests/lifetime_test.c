@@ -274,7 +274,7 @@ TEST_F(lifetime, importer_holds_then_releases)
 
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, ctl);
-	ASSERT_EQ(0, cmheap_ctl_attach(ctl, fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(ctl, fd, heap_device(ctl, &variant->heap), &at));
 	close(fd);
 	EXPECT_EQ(self->live0 + 1, live(self));
 	ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_BIDIRECTIONAL, 0, 0,
@@ -293,8 +293,10 @@ TEST_F(lifetime, concurrent_processes)
 	struct cmheap_stats a, b;
 	int ctl = cmheap_ctl_open(), i, status;
 	pid_t pids[PROCS];
+	__u32 dev;
 
 	ASSERT_LE(0, ctl);
+	dev = heap_device(ctl, &variant->heap);
 	ASSERT_EQ(0, stats_read(self->heap, &a));
 	for (i = 0; i < PROCS; i++) {
 		pids[i] = fork();
@@ -308,7 +310,7 @@ TEST_F(lifetime, concurrent_processes)
 
 				if (fd < 0)
 					_exit(1);
-				if (cmheap_ctl_attach(ctl, fd, CMHEAP_DEV_COHERENT, &at))
+				if (cmheap_ctl_attach(ctl, fd, dev, &at))
 					_exit(2);
 				if (cmheap_ctl_map(ctl, at.handle, r % 3, 0,
 					    r & 1 ? RAW_MAP_OF(&variant->heap) : 0, NULL))

@@ -58,6 +58,7 @@ struct source {
 static struct source sources[16];
 static int nsources;
 static bool have_noncoherent;
+static bool coherent_snoops;	/* CMHEAP_DEVF_SNOOPS_ALIAS */
 static double deadline;
 static atomic_ulong op_counts[OP_COUNT];
 static atomic_int failures;
@@ -207,7 +208,7 @@ static void do_import(struct worker *w)
 	__u32 dir = cmheap_dirs[rand_r(&w->seed) % 3];
 	struct cmheap_attach at;
 	__u32 flags;
-	int ret;
+	int ret, want = 0;
 
 	if (!b)
 		return;
@@ -220,10 +221,16 @@ static void do_import(struct worker *w)
 	flags = (rand_r(&w->seed) & 1) && !(at.flags & CMHEAP_ATTF_PAGELESS) &&
 		((at.flags & CMHEAP_ATTF_OURS) || raw_peers_supported()) ?
 		CMHEAP_MAP_RAW : 0;
+	/* uncached pages are refused for a device that snoops their alias */
+	if (dev == CMHEAP_DEV_COHERENT && coherent_snoops &&
+	    (at.flags & CMHEAP_ATTF_UNCACHED) &&
+	    !(at.flags & CMHEAP_ATTF_PAGELESS))
+		want = -EOPNOTSUPP;
 	ret = cmheap_ctl_map(w->ctl, at.handle, dir, 0, flags, NULL);
-	if (ret) {
-		fail("CMHEAP_IOC_MAP", -ret);
-	} else {
+	if (ret != want) {
+		fail(ret ? "CMHEAP_IOC_MAP" : "CMHEAP_IOC_MAP succeeded, expected",
+		     ret ? -ret : -want);
+	} else if (!ret) {
 		/* page-less memory has no DMA API sync (EOPNOTSUPP) */
 		if (!(at.flags & CMHEAP_ATTF_PAGELESS) &&
 		    (cmheap_ctl_sync(w->ctl, at.handle, CMHEAP_SYNC_FOR_CPU, dir) ||
@@ -426,6 +433,8 @@ int main(int argc, char **argv)
 	}
 	have_noncoherent = cmheap_ctl_device_flags(ctl, CMHEAP_DEV_NONCOHERENT) &
 			   CMHEAP_DEVF_PRESENT;
+	coherent_snoops = cmheap_ctl_device_flags(ctl, CMHEAP_DEV_COHERENT) &
+			  CMHEAP_DEVF_SNOOPS_ALIAS;
 	close(ctl);
 	n = cmheap_heaps(&heaps);
 	for (i = 0; i < n; i++)

@@ -216,7 +216,8 @@ TEST_F(sync_range, every_engine_takes_ranges)
 			continue;
 		n = map_entries(self->ctl, self->fd, i, &handle, segs, 1024);
 		if (!n && variant->heap.uncached &&
-		    (info.flags & CMHEAP_DEVF_BOUNCE)) {
+		    (info.flags & (CMHEAP_DEVF_BOUNCE |
+				   CMHEAP_DEVF_SNOOPS_ALIAS))) {
 			refused++;
 			continue;
 		}
@@ -238,7 +239,7 @@ TEST_F(sync_range, every_engine_takes_ranges)
 		EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, handle));
 	}
 	if (!engines && refused)
-		SKIP(return, "uncached buffers are refused where DMA bounces (uncached_refused)");
+		SKIP(return, "uncached buffers are refused where DMA bounces or snoops their alias (uncached_refused, uncached_coherent_refused)");
 	if (!engines)
 		SKIP(return, "no DMA engine (edu) to map for");
 }

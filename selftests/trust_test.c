@@ -122,6 +122,7 @@ TEST(unprivileged_heaps_usable)
 FIXTURE(trust) {
 	int ctl, fd, ro_fd;
 	bool noncoherent;
+	__u32 dev;		/* the device that maps the heap's buffers */
 };
 
 FIXTURE_VARIANT(trust) {
@@ -140,6 +141,7 @@ FIXTURE_SETUP(trust)
 	ASSERT_LE(0, self->ctl);
 	self->noncoherent = cmheap_ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
 			    CMHEAP_DEVF_PRESENT;
+	self->dev = heap_device(self->ctl, &variant->heap);
 	heap = heap_open(variant->heap.name);
 	ASSERT_LE(0, heap);
 	self->fd = heap_alloc(heap, BUF_SIZE);
@@ -205,14 +207,14 @@ TEST_F(trust, handle_zero_never_used)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 		EXPECT_NE(0, at.handle);
 		EXPECT_EQ(-ENOENT, cmheap_ctl_detach(self->ctl, 0));
 		EXPECT_EQ(-ENOENT, cmheap_ctl_map(self->ctl, 0, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
 		EXPECT_EQ(-ENOENT, cmheap_ctl_unmap(self->ctl, 0));
 	}
 	/* the next handle is still not 0 */
-	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 	EXPECT_NE(0, at.handle);
 	EXPECT_EQ(0, cmheap_ctl_map(self->ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
 	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
@@ -225,22 +227,22 @@ TEST_F(trust, handles_per_file_capped_emfile)
 	int i;
 
 	for (i = 0; i < CMHEAP_MAX_HANDLES; i++) {
-		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at))
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at))
 			TH_LOG("attach %d of %d", i + 1, CMHEAP_MAX_HANDLES);
 		if (!first)
 			first = at.handle;
 	}
-	EXPECT_EQ(-EMFILE, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	EXPECT_EQ(-EMFILE, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 	/* one freed, one more fits */
 	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, first));
-	EXPECT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
-	EXPECT_EQ(-EMFILE, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	EXPECT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
+	EXPECT_EQ(-EMFILE, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 	/* the cap is per file: another file has its own */
 	{
 		int other = cmheap_ctl_open();
 
 		ASSERT_LE(0, other);
-		EXPECT_EQ(0, cmheap_ctl_attach(other, self->fd, CMHEAP_DEV_COHERENT, &at));
+		EXPECT_EQ(0, cmheap_ctl_attach(other, self->fd, self->dev, &at));
 		close(other);
 	}
 }
@@ -253,7 +255,7 @@ TEST_F(trust, reserved_fields_einval)
 
 	memset(&at, 0, sizeof(at));
 	at.dmabuf_fd = self->fd;
-	at.device = CMHEAP_DEV_COHERENT;
+	at.device = self->dev;
 	at.reserved[1] = 1;
 	EXPECT_EQ(-1, ioctl(self->ctl, CMHEAP_IOC_ATTACH, &at));
 	EXPECT_EQ(EINVAL, errno);
@@ -304,7 +306,7 @@ TEST_F(trust, bench_stops_at_time_budget)
 	__u64 *samples;
 	double t0, took;
 
-	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 	samples = long_bench(&b, at.handle, 50 * 1000 * 1000);
 	ASSERT_NE(NULL, samples);
 	t0 = now_s();
@@ -332,7 +334,7 @@ TEST_F(trust, bench_interrupted_by_signal)
 	__u64 *samples;
 	double t0, took;
 
-	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, CMHEAP_DEV_COHERENT, &at));
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
 	samples = long_bench(&b, at.handle, CMHEAP_BENCH_MAX_NS);
 	ASSERT_NE(NULL, samples);
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));

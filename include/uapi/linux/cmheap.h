@@ -65,6 +65,13 @@ enum cmheap_direction {
 #define CMHEAP_DEVF_BOUNCE	(1U << 3)
 #define CMHEAP_DEVF_ENGINE	(1U << 4)	/* moves data: CMHEAP_IOC_DMA */
 #define CMHEAP_DEVF_BUS		(1U << 5)	/* a real bus device bound to cmheap */
+/*
+ * Its DMA snoops the CPU caches (coherent) on an architecture where the
+ * uncached model's pages keep a cacheable linear-map alias (all but x86):
+ * cmheap's uncached buffers of pages are refused for it (EOPNOTSUPP at
+ * map, CMHEAP_MAP_RAW too), see CMHEAP_ATTF_UNCACHED.
+ */
+#define CMHEAP_DEVF_SNOOPS_ALIAS	(1U << 6)
 
 struct cmheap_device_info {
 	__u32 index;			/* in: below CMHEAP_MAX_DEVICES */
@@ -79,7 +86,17 @@ struct cmheap_device_info {
 
 /* cmheap_attach.flags (out) */
 #define CMHEAP_ATTF_OURS	(1U << 0)	/* exported by a cmheap heap */
-#define CMHEAP_ATTF_UNCACHED	(1U << 1)	/* ours, write-combined model */
+/*
+ * Ours, write-combined model.  That model is for devices that do not snoop
+ * the CPU caches.  Its pages keep a cacheable alias in the kernel's linear
+ * map on every architecture but x86, which the CPU may fetch through
+ * speculatively at any time.  A snooping device could then read a stale
+ * line rather than memory, or leave its writes in a cache the CPU's
+ * uncached reads never look in.  So a buffer of pages is refused for such a
+ * device (CMHEAP_DEVF_SNOOPS_ALIAS).  The page-less carveout heap has no
+ * alias: it is the uncached choice for coherent devices.
+ */
+#define CMHEAP_ATTF_UNCACHED	(1U << 1)
 /*
  * Ours, from memory without struct page (a carveout heap's page-less
  * route): its mappings carry DMA addresses only, so importers that need
