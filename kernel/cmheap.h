@@ -99,9 +99,12 @@ int cmheap_device_add(struct device *dev, const char *kind,
 		      void *engine_priv, u32 first);
 /*
  * Empties @index, waits for a transfer in flight on its engine, then
- * (killably) for every handle on the device to detach.
+ * revokes every handle on the device (cmheap_importer_revoke()): when it
+ * returns, nothing of cmheap's is mapped for the device.
  */
 void cmheap_device_remove(u32 index);
+/* Whether the device's driver has let it go: its handles are revoked. */
+bool cmheap_device_gone(const struct cmheap_device *device);
 /* A reference to the device at @index, or NULL. */
 struct cmheap_device *cmheap_device_get(u32 index);
 void cmheap_device_put(struct cmheap_device *device);
@@ -288,6 +291,15 @@ bool cmheap_is_uncached(const struct dma_buf *dmabuf);
 bool cmheap_is_pageless(const struct dma_buf *dmabuf);
 /* The buffer's own table, for the importer's raw DMA API baseline. */
 const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf);
+
+/*
+ * A copy of @src's pages for @dev (cmheap_sg.c): no entry longer than the
+ * device takes in one segment (dma_get_max_seg_size()) or the DMA API maps
+ * in one piece for it (dma_max_mapping_size()), nor crossing its segment
+ * boundary (dma_get_seg_boundary()).  0 or -ENOMEM.
+ */
+int cmheap_sg_copy_for(struct sg_table *dst, const struct sg_table *src,
+		       struct device *dev);
 /*
  * Extra DMA attributes the cmheap importer asks our exporter to map an
  * attachment with; -EOPNOTSUPP for another exporter's attachment.
@@ -308,7 +320,8 @@ int cmheap_buffer_placement(struct dma_buf_attachment *attach,
 struct cmheap_handle {
 	struct dma_buf *dmabuf;
 	struct dma_buf_attachment *attach;
-	struct cmheap_device *device;	/* referenced while attached */
+	/* referenced while attached; NULL once revoked (everything is) */
+	struct cmheap_device *device;
 	struct device *dev;		/* the device's struct device */
 	bool writable;			/* the dma-buf's file may be written */
 	/*
@@ -351,6 +364,13 @@ void cmheap_handle_sync(struct cmheap_handle *handle, bool for_cpu);
 /* CMHEAP_IOC_BENCH on @handle, whose ioctl lock the caller holds. */
 long cmheap_bench_ioctl(struct cmheap_handle *handle,
 			struct cmheap_bench *arg);
+
+/*
+ * Unmaps and detaches every handle on @device, in every open /dev/cmheap
+ * file, waiting for each file's ioctl in flight; their later calls get
+ * ENODEV.  For the device's removal, once nobody new can attach to it.
+ */
+void cmheap_importer_revoke(struct cmheap_device *device);
 
 int cmheap_importer_init(void);
 void cmheap_importer_exit(void);

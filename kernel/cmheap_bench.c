@@ -142,6 +142,11 @@ long cmheap_bench_ioctl(struct cmheap_handle *handle, struct cmheap_bench *arg)
 			ret = -EINTR;
 			break;
 		}
+		/* Its removal waits for this loop to revoke the handle. */
+		if (cmheap_device_gone(handle->device)) {
+			ret = -ENODEV;
+			break;
+		}
 		if (ktime_get_raw_ns() - start > budget)
 			break;
 		if (dirty) {

@@ -108,47 +108,11 @@ static int cmheap_pageless_map(struct cmheap_buffer *buffer, struct device *dev,
 	return 0;
 }
 
-/*
- * The device's copy of the buffer's table, with no entry longer than the
- * device takes in one segment (dma_get_max_seg_size(); 64 KiB for a device
- * that never said) nor than the DMA API can map in one piece for it
- * (dma_max_mapping_size(): 256 KiB when it bounces through swiotlb).  An
- * order-8 entry is 1 MiB: handed whole to such a device it breaks its
- * scatter-gather limits (DMA-API debugging says so) or fails to map.
- */
-static int cmheap_dup_table(struct sg_table *dst, const struct sg_table *src,
-			    unsigned int max_seg)
-{
-	struct scatterlist *d, *s;
-	unsigned int i, off, len, nents = 0;
-	int ret;
-
-	max_seg = max_t(unsigned int, round_down(max_seg, PAGE_SIZE), PAGE_SIZE);
-	/* Not DIV_ROUND_UP(): length + max_seg - 1 wraps for a max near 4G. */
-	for_each_sgtable_sg(src, s, i)
-		nents += (s->length - 1) / max_seg + 1;
-	ret = sg_alloc_table(dst, nents, GFP_KERNEL_ACCOUNT);
-	if (ret)
-		return ret;
-	d = dst->sgl;
-	for_each_sgtable_sg(src, s, i) {
-		/* Our entries start on a page boundary (offset 0). */
-		for (off = 0; off < s->length; off += len) {
-			len = min(s->length - off, max_seg);
-			sg_set_page(d, nth_page(sg_page(s), off >> PAGE_SHIFT),
-				    len, 0);
-			d = sg_next(d);
-		}
-	}
-	return 0;
-}
-
 static int cmheap_attach(struct dma_buf *dmabuf,
 			 struct dma_buf_attachment *attach)
 {
 	struct cmheap_buffer *buffer = dmabuf->priv;
 	struct cmheap_attachment *a;
-	size_t max_map;
 	int ret;
 
 	/* Charged to the importer's memory cgroup, as the buffer is. */
@@ -156,18 +120,16 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 	if (!a)
 		return -ENOMEM;
 	/* A device's DMA configuration is fixed: ask once, not per map. */
-	max_map = dma_max_mapping_size(attach->dev);
-	a->may_bounce = cmheap_max_map_bounces(max_map);
+	a->may_bounce = cmheap_dev_may_bounce(attach->dev);
 	/* Bounced data is copied only by syncs, which uncached buffers lack. */
 	a->takes_uncached = !a->may_bounce &&
 			    !cmheap_dev_snoops_alias(attach->dev);
+	/* The device's own copy: its segment limits (cmheap_sg.c). */
 	if (buffer->pageless)
 		ret = cmheap_pageless_table(&a->table, buffer->len);
 	else
-		ret = cmheap_dup_table(&a->table, &buffer->table,
-				       min_t(size_t,
-					     dma_get_max_seg_size(attach->dev),
-					     max_map));
+		ret = cmheap_sg_copy_for(&a->table, &buffer->table,
+					 attach->dev);
 	if (ret) {
 		kfree(a);
 		return ret;

@@ -10,13 +10,15 @@
  * sysfs, a PCI hot-unplug).  Its slot then empties at once: nobody new can
  * attach (ENODEV), and no transfer starts (the engine lock makes removal
  * wait for one in flight, which is bounded: see cmheap_edu.c).  Then
- * removal waits until every handle on the device has detached, so that no
- * mapping outlives the driver that made it (DMA-API debugging reports
- * those as leaks at unbind).  Unlike VFIO's, whose removal waits for its
- * users whatever happens, the wait is killable: a killed unbind goes on
- * and warns, and the handles that remain then unmap and detach through a
- * device the driver core has already torn the DMA configuration of down.
- * Revoking them at removal instead is the fix still to be made.
+ * removal revokes every handle on the device: unmaps and detaches it, and
+ * its later calls get ENODEV.  Once the driver core has run
+ * device_unbind_cleanup() the device has no DMA configuration left (its
+ * dma_range_map freed, on hot-unplug its IOMMU domain), so a mapping that
+ * outlived removal would be unmapped with IOVAs taken for physical
+ * addresses, or left for the device to write into freed pages.  VFIO
+ * waits for its users instead; a wait a signal could end would leave
+ * exactly that behind, and revoking needs no wait but for ioctls in
+ * flight, each bounded (a benchmark stops at its next iteration).
  */
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>
@@ -112,17 +114,23 @@ void cmheap_device_remove(u32 index)
 		return;
 	/* Waits for a transfer in flight; none starts after this. */
 	mutex_lock(&device->engine_lock);
-	device->gone = true;
+	WRITE_ONCE(device->gone, true);
 	mutex_unlock(&device->engine_lock);
-	/* The slot's reference is ours now; every other one is a handle's. */
-	if (kref_read(&device->ref) > 1) {
-		dev_info(device->dev, "cmheap: waiting for %u handle(s) on importer device %u to detach\n",
-			 kref_read(&device->ref) - 1, index);
-		if (wait_event_killable(cmheap_devices_wq,
-					kref_read(&device->ref) == 1))
-			dev_warn(device->dev, "cmheap: unbound with handles still attached: their mappings outlive the driver\n");
-	}
+	cmheap_importer_revoke(device);
+	/*
+	 * The slot's reference is ours now, and the handles' are gone: an
+	 * attach holds its file's lock from finding the device to storing
+	 * the handle, so the revocation either saw its handle or it found
+	 * the slot empty.  What remains is device-info calls, over in
+	 * moments: this wait is bounded.
+	 */
+	wait_event(cmheap_devices_wq, kref_read(&device->ref) == 1);
 	cmheap_device_put(device);
+}
+
+bool cmheap_device_gone(const struct cmheap_device *device)
+{
+	return READ_ONCE(device->gone);
 }
 
 struct cmheap_device *cmheap_device_get(u32 index)

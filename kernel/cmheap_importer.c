@@ -39,7 +39,12 @@
 struct cmheap_ctl_file {
 	struct mutex lock;		/* serialises this file's ioctls */
 	struct xarray handles;
+	struct list_head node;		/* in cmheap_ctl_files */
 };
+
+/* Every open file, for a removed device's handles to be found. */
+static LIST_HEAD(cmheap_ctl_files);
+static DEFINE_MUTEX(cmheap_ctl_files_lock);
 
 static struct cmheap_stats cmheap_importer_stats;
 
@@ -68,17 +73,31 @@ static struct cmheap_handle *cmheap_handle_find(struct cmheap_ctl_file *ctl_file
 }
 
 /*
- * A handle with a current mapping, for the calls that need one:
- * ERR_PTR(-ENOENT) for no such handle, ERR_PTR(-EINVAL) when unmapped.
+ * A handle whose device is still there: ERR_PTR(-ENOENT) for no such
+ * handle, ERR_PTR(-ENODEV) for one revoked when its device went.
  */
-static struct cmheap_handle *cmheap_mapped_handle(struct cmheap_ctl_file *ctl_file,
-						  u32 id)
+static struct cmheap_handle *cmheap_live_handle(struct cmheap_ctl_file *ctl_file,
+						u32 id)
 {
 	struct cmheap_handle *handle = cmheap_handle_find(ctl_file, id);
 
 	if (!handle)
 		return ERR_PTR(-ENOENT);
-	if (!handle->sgt)
+	if (!handle->device)
+		return ERR_PTR(-ENODEV);
+	return handle;
+}
+
+/*
+ * A live handle with a current mapping, for the calls that need one:
+ * as cmheap_live_handle(), and ERR_PTR(-EINVAL) when unmapped.
+ */
+static struct cmheap_handle *cmheap_mapped_handle(struct cmheap_ctl_file *ctl_file,
+						  u32 id)
+{
+	struct cmheap_handle *handle = cmheap_live_handle(ctl_file, id);
+
+	if (!IS_ERR(handle) && !handle->sgt)
 		return ERR_PTR(-EINVAL);
 	return handle;
 }
@@ -122,7 +141,7 @@ static int cmheap_handle_copy_table(struct cmheap_handle *handle,
 	const struct sg_table *src = cmheap_buffer_table(handle->dmabuf);
 	struct dma_buf_attachment *attach = NULL;
 	struct sg_table *sgt = NULL;
-	struct scatterlist *s, *d;
+	struct scatterlist *s;
 	unsigned int i;
 	int ret;
 
@@ -145,20 +164,17 @@ static int cmheap_handle_copy_table(struct cmheap_handle *handle,
 		}
 		src = sgt;
 	}
-	ret = sg_alloc_table(&handle->raw, src->orig_nents, GFP_KERNEL_ACCOUNT);
-	if (ret)
-		goto err;
-	d = handle->raw.sgl;
 	for_each_sgtable_sg(src, s, i) {
 		if (!sg_page(s)) {
 			/* The exporter gives out no pages to map. */
-			sg_free_table(&handle->raw);
 			ret = -EOPNOTSUPP;
 			goto err;
 		}
-		sg_set_page(d, sg_page(s), s->length, s->offset);
-		d = sg_next(d);
 	}
+	/* Cut to the device's limits, as the exporter's copy is. */
+	ret = cmheap_sg_copy_for(&handle->raw, src, handle->dev);
+	if (ret)
+		goto err;
 	handle->have_raw = true;
 	handle->raw_src = attach;
 	handle->raw_src_sgt = sgt;
@@ -278,7 +294,12 @@ void cmheap_handle_sync(struct cmheap_handle *handle, bool for_cpu)
 					      for_cpu, sgt->orig_nents));
 }
 
-static void cmheap_handle_destroy(struct cmheap_handle *handle)
+/*
+ * Lets go of everything the handle holds: its mapping, raw copy,
+ * attachment, dma-buf and device.  What is left is revoked (no device),
+ * until detached.
+ */
+static void cmheap_handle_release(struct cmheap_handle *handle)
 {
 	if (handle->sgt)
 		cmheap_handle_unmap(handle);
@@ -286,7 +307,48 @@ static void cmheap_handle_destroy(struct cmheap_handle *handle)
 	dma_buf_detach(handle->dmabuf, handle->attach);
 	dma_buf_put(handle->dmabuf);
 	cmheap_device_put(handle->device);
+	handle->attach = NULL;
+	handle->dmabuf = NULL;
+	handle->device = NULL;
+	handle->dev = NULL;
+}
+
+static void cmheap_handle_destroy(struct cmheap_handle *handle)
+{
+	if (handle->device)
+		cmheap_handle_release(handle);
 	kfree(handle);
+}
+
+void cmheap_importer_revoke(struct cmheap_device *device)
+{
+	struct cmheap_ctl_file *ctl_file;
+	struct cmheap_handle *handle;
+	unsigned int revoked = 0;
+	unsigned long id;
+
+	mutex_lock(&cmheap_ctl_files_lock);
+	list_for_each_entry(ctl_file, &cmheap_ctl_files, node) {
+		/*
+		 * Not killable: what a killed wait left mapped would outlive
+		 * the device's DMA configuration.  An ioctl in flight ends
+		 * soon on a removed device (no transfer starts, a benchmark
+		 * stops at its next iteration).
+		 */
+		mutex_lock(&ctl_file->lock);
+		xa_for_each(&ctl_file->handles, id, handle) {
+			if (handle->device != device)
+				continue;
+			cmheap_handle_release(handle);
+			revoked++;
+		}
+		mutex_unlock(&ctl_file->lock);
+	}
+	mutex_unlock(&cmheap_ctl_files_lock);
+	if (revoked)
+		dev_info(cmheap_device_dev(device),
+			 "cmheap: revoked %u handle(s): unmapped and detached\n",
+			 revoked);
 }
 
 static int cmheap_valid_dir(u32 dir)
@@ -391,6 +453,7 @@ static long cmheap_ioc_detach(struct cmheap_ctl_file *ctl_file,
 
 	if (get_user(id, (u32 __user *)uarg))
 		return -EFAULT;
+	/* A revoked handle too: detaching it frees what is left of it. */
 	if (!cmheap_handle_find(ctl_file, id))
 		return -ENOENT;
 	handle = xa_erase(&ctl_file->handles, id);
@@ -413,9 +476,9 @@ static long cmheap_ioc_map(struct cmheap_ctl_file *ctl_file, void __user *uarg)
 	    (arg.attrs & ~CMHEAP_VALID_ATTRS) ||
 	    (arg.flags & ~CMHEAP_VALID_MAP_FLAGS))
 		return -EINVAL;
-	handle = cmheap_handle_find(ctl_file, arg.handle);
-	if (!handle)
-		return -ENOENT;
+	handle = cmheap_live_handle(ctl_file, arg.handle);
+	if (IS_ERR(handle))
+		return PTR_ERR(handle);
 
 	raw = arg.flags & CMHEAP_MAP_RAW;
 	attrs = cmheap_dma_attrs(arg.attrs);
@@ -505,9 +568,9 @@ static long cmheap_ioc_bench(struct cmheap_ctl_file *ctl_file,
 	    arg.budget_ns > CMHEAP_BENCH_MAX_NS || arg.reserved ||
 	    arg.reserved2[0] || arg.reserved2[1])
 		return -EINVAL;
-	handle = cmheap_handle_find(ctl_file, arg.handle);
-	if (!handle)
-		return -ENOENT;
+	handle = cmheap_live_handle(ctl_file, arg.handle);
+	if (IS_ERR(handle))
+		return PTR_ERR(handle);
 
 	ret = cmheap_bench_ioctl(handle, &arg);
 	if (ret)
@@ -743,6 +806,9 @@ static int cmheap_ctl_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&ctl_file->lock);
 	xa_init_flags(&ctl_file->handles, XA_FLAGS_ALLOC1);
+	mutex_lock(&cmheap_ctl_files_lock);
+	list_add(&ctl_file->node, &cmheap_ctl_files);
+	mutex_unlock(&cmheap_ctl_files_lock);
 	file->private_data = ctl_file;
 	return nonseekable_open(inode, file);
 }
@@ -753,6 +819,10 @@ static int cmheap_ctl_release(struct inode *inode, struct file *file)
 	struct cmheap_handle *handle;
 	unsigned long id;
 
+	/* Waits for a revocation going through the file. */
+	mutex_lock(&cmheap_ctl_files_lock);
+	list_del(&ctl_file->node);
+	mutex_unlock(&cmheap_ctl_files_lock);
 	xa_for_each(&ctl_file->handles, id, handle)
 		cmheap_handle_destroy(handle);
 	xa_destroy(&ctl_file->handles);

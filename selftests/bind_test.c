@@ -8,7 +8,7 @@
  * with what its bus gave it (IOMMU or not, DMA mask), take mappings whose
  * DMA segments cover the buffer, refuse transfers (it has no engine, and
  * cmheap never starts a bound device), and leave again at unbind, which
- * waits (killably) for the handles on it to detach.  The teardown gives the device back (an
+ * revokes the handles on it.  The teardown gives the device back (an
  * empty driver_override, unbound from cmheap) whatever the test did.
  */
 #include <dirent.h>
@@ -292,7 +292,7 @@ TEST_F(bind, bound_device_maps)
 	EXPECT_EQ(0U, info.flags & CMHEAP_DEVF_PRESENT);
 }
 
-/* Unbind in a child process, which blocks while handles hold the device. */
+/* Unbind in a child process, for a test to see whether it returns. */
 static pid_t unbind_in_child(FIXTURE_DATA(bind) *self)
 {
 	char path[96];
@@ -305,84 +305,156 @@ static pid_t unbind_in_child(FIXTURE_DATA(bind) *self)
 	return pid;
 }
 
-/* Whether @pid is still running after @ms milliseconds. */
-static bool still_running(pid_t pid, int ms)
+/* Waits up to @s seconds for @pid: its wait status, or -1 (then killed). */
+static int wait_or_kill(pid_t pid, int s)
 {
-	int status;
+	int status, i;
 
-	usleep((useconds_t)ms * 1000);
-	return waitpid(pid, &status, WNOHANG) == 0;
+	for (i = 0; i < s * 10; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(100000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/* Every call on a revoked handle but DETACH fails with ENODEV. */
+static void expect_revoked(struct __test_metadata *_metadata, int ctl,
+			   __u32 handle)
+{
+	struct cmheap_dma_piece piece = { .offset = 0, .length = 64 };
+	struct cmheap_segment seg;
+	struct cmheap_placement pl;
+	struct cmheap_bench b = {
+		.handle = handle,
+		.op = CMHEAP_BENCH_MAP,
+		.direction = CMHEAP_DIR_TO_DEVICE,
+		.iterations = 2,
+	};
+	__u64 samples[2];
+	__u32 count = 1;
+	char data[64];
+
+	b.samples_ptr = (__u64)(uintptr_t)samples;
+	EXPECT_EQ(-ENODEV, cmheap_ctl_map(ctl, handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	EXPECT_EQ(-ENODEV, cmheap_ctl_map(ctl, handle, CMHEAP_DIR_TO_DEVICE, 0,
+				   CMHEAP_MAP_RAW, NULL));
+	EXPECT_EQ(-ENODEV, cmheap_ctl_unmap(ctl, handle));
+	EXPECT_EQ(-ENODEV, cmheap_ctl_sync(ctl, handle, CMHEAP_SYNC_FOR_CPU,
+				    CMHEAP_DIR_TO_DEVICE));
+	/* no DMA address of a mapping that is gone */
+	EXPECT_EQ(-ENODEV, cmheap_ctl_segments(ctl, handle, 0, &seg, &count));
+	EXPECT_EQ(-ENODEV, cmheap_ctl_placement(ctl, handle, &pl));
+	EXPECT_EQ(-ENODEV, cmheap_ctl_bench(ctl, &b));
+	EXPECT_EQ(-ENODEV, cmheap_ctl_dma(ctl, handle, CMHEAP_DIR_TO_DEVICE,
+				   &piece, 1, data));
+	EXPECT_EQ(0, cmheap_ctl_detach(ctl, handle));
+	EXPECT_EQ(-ENOENT, cmheap_ctl_detach(ctl, handle));
 }
 
 /*
- * Bind the device, attach a cmheap-system buffer to it (and map it, with
- * @map), then unbind in a child process, which must still be waiting half
- * a second later.  The child's pid.
+ * Unbound while handles are attached to it (one mapped through the
+ * exporter, one mapped raw, one attached only), the device does not wait
+ * for them: they are revoked before the unbind returns.  Nothing of theirs
+ * stays mapped (the heap's and the importer's unmaps catch up with their
+ * maps, and the buffer goes with its fd), and every later call on them
+ * fails with ENODEV but DETACH.  After the unbind the driver core tears
+ * the device's DMA configuration down: a mapping left for later would be
+ * unmapped through a device without it (IOVAs taken for physical
+ * addresses behind an IOMMU).  In the debug kernel DMA-API debugging
+ * checks every unmap against its map.  The old unbind waited for the
+ * handles to detach (killably): here it fails after 10 s.
  */
-static pid_t attached_then_unbinding(struct __test_metadata *_metadata,
-				     FIXTURE_DATA(bind) *self, bool map,
-				     int *index, int *buf,
-				     struct cmheap_attach *at)
+TEST_F(bind, unbind_revokes_handles)
 {
+	struct cmheap_stats ha, hb, ia, ib;
+	struct cmheap_attach at[3];
+	__u64 live0;
+	int index, buf, status;
+	unsigned int i;
+	char drv[64];
 	pid_t pid;
 
-	*index = bind_device(_metadata, self);
-	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, *index);
-	*buf = alloc_on("cmheap-system", BIND_SIZE);
-	ASSERT_LE(0, *buf);
-	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, *buf, (__u32)*index, at));
-	if (map)
-		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at->handle,
-				     CMHEAP_DIR_TO_DEVICE, 0, 0, NULL));
+	index = bind_device(_metadata, self);
+	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, index);
+	live0 = stat_get("cmheap-system", ST_BUFFERS_LIVE);
+	buf = alloc_on("cmheap-system", BIND_SIZE);
+	ASSERT_LE(0, buf);
+	for (i = 0; i < ARRAY_SIZE(at); i++)
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, buf, (__u32)index, &at[i]));
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at[0].handle,
+			     CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+	ASSERT_EQ(0, cmheap_ctl_map(self->ctl, at[1].handle, CMHEAP_DIR_TO_DEVICE,
+			     0, CMHEAP_MAP_RAW, NULL));
+	close(buf);
+	ASSERT_EQ(0, stats_read("cmheap-system", &ha));
+	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ia));
+
 	pid = unbind_in_child(self);
 	ASSERT_LT(0, pid);
-	EXPECT_TRUE(still_running(pid, 500)) TH_LOG("unbind did not wait for the handle");
-	return pid;
-}
-
-/*
- * Unbound while a handle is mapped on it: the slot empties at once (a new
- * attach gets ENODEV) but the unbind waits, as VFIO's does, until the
- * handle has let the device go, so no mapping outlives the driver; the
- * handle meanwhile still unmaps and detaches.
- */
-TEST_F(bind, unbind_waits_for_handles)
-{
-	struct cmheap_device_info info;
-	struct cmheap_attach at;
-	int index, buf, status;
-	pid_t pid;
-
-	pid = attached_then_unbinding(_metadata, self, true, &index, &buf, &at);
-	ASSERT_EQ(0, cmheap_ctl_device_info(self->ctl, (__u32)index, &info));
-	EXPECT_EQ(0U, info.flags & CMHEAP_DEVF_PRESENT);
-	EXPECT_EQ(-ENODEV, cmheap_ctl_attach(self->ctl, buf, (__u32)index, NULL));
-	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, at.handle));
-	EXPECT_TRUE(still_running(pid, 200)) TH_LOG("unbind went on with the handle still attached");
-	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	status = wait_or_kill(pid, 10);
+	ASSERT_NE(-1, status) TH_LOG("the unbind waited for the handles instead of revoking them");
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	close(buf);
-}
-
-/*
- * The wait is killable: a killed unbind goes on (the driver lets the
- * device go), and the handle left attached still detaches.
- */
-TEST_F(bind, killed_unbind_goes_on)
-{
-	struct cmheap_attach at;
-	char drv[64];
-	int index, buf, status;
-	pid_t pid;
-
-	pid = attached_then_unbinding(_metadata, self, false, &index, &buf, &at);
-	ASSERT_EQ(0, kill(pid, SIGKILL));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
 	driver_of(self->devices, self->name, drv, sizeof(drv));
 	EXPECT_STREQ("", drv);
-	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
+	EXPECT_EQ(0U, cmheap_ctl_device_flags(self->ctl, (__u32)index) &
+		  CMHEAP_DEVF_PRESENT);
+
+	ASSERT_EQ(0, stats_read("cmheap-system", &hb));
+	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &ib));
+	EXPECT_EQ(ha.v[ST_UNMAPS] + 1, hb.v[ST_UNMAPS]);
+	EXPECT_EQ(ha.v[ST_MAPS], hb.v[ST_MAPS]);
+	EXPECT_EQ(ia.v[ST_UNMAPS] + 1, ib.v[ST_UNMAPS]);
+	/* the handles held the buffer's last references */
+	EXPECT_EQ(live0, hb.v[ST_BUFFERS_LIVE]);
+	for (i = 0; i < ARRAY_SIZE(at); i++)
+		expect_revoked(_metadata, self->ctl, at[i].handle);
+}
+
+/*
+ * A benchmark running on the device when it is unbound holds its file's
+ * ioctl lock, which the revocation waits for: it must stop at its next
+ * iteration with ENODEV, not run out its minute-long budget first.
+ */
+TEST_F(bind, unbind_stops_bench)
+{
+	struct cmheap_attach at;
+	int index, buf, status;
+	pid_t bench, unbind;
+
+	index = bind_device(_metadata, self);
+	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, index);
+	buf = alloc_on("cmheap-system", BIND_SIZE);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, buf, (__u32)index, &at));
+	bench = fork();
+	ASSERT_LE(0, bench);
+	if (bench == 0) {
+		/* the same open file: the same ioctl lock */
+		static __u64 samples[CMHEAP_BENCH_MAX_ITERATIONS];
+		struct cmheap_bench b = {
+			.handle = at.handle,
+			.op = CMHEAP_BENCH_MAP_UNMAP,
+			.direction = CMHEAP_DIR_TO_DEVICE,
+			.iterations = CMHEAP_BENCH_MAX_ITERATIONS,
+			.budget_ns = 60ULL * 1000000000ULL,
+			.samples_ptr = (__u64)(uintptr_t)samples,
+		};
+
+		_exit(-cmheap_ctl_bench(self->ctl, &b) & 0xff);
+	}
+	usleep(500000);		/* well into its loop */
+	unbind = unbind_in_child(self);
+	ASSERT_LT(0, unbind);
+	status = wait_or_kill(unbind, 10);
+	EXPECT_NE(-1, status) TH_LOG("the unbind waited for the benchmark's budget");
+	status = wait_or_kill(bench, 60);
+	ASSERT_NE(-1, status);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(ENODEV, WEXITSTATUS(status));
+	expect_revoked(_metadata, self->ctl, at.handle);
 	close(buf);
 }
 

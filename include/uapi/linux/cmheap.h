@@ -16,6 +16,13 @@
  * and is torn down when the file is closed; one file holds at most
  * CMHEAP_MAX_HANDLES of them (EMFILE past that).  Handles start at 1.
  *
+ * A bus device's driver can let it go while handles are attached to it
+ * (unbind, hot-unplug).  Its handles are then revoked: unmapped and
+ * detached at once, so that nothing of cmheap's is mapped for a device
+ * without a driver.  Every later call on a revoked handle fails with
+ * ENODEV (a benchmark running on it stops with ENODEV), except
+ * CMHEAP_IOC_DETACH, which frees what is left of it.
+ *
  * Whatever the device may write (a FROM_DEVICE or BIDIRECTIONAL map, the
  * benchmark's DIRTY flag) needs a dma-buf opened for writing: EACCES for one
  * whose file lacks write access.  Reserved fields must be zero (EINVAL).
