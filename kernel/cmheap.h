@@ -255,9 +255,18 @@ void cmheap_pools_exit(void);
 struct cmheap_pool *cmheap_pool_create(struct cmheap *heap,
 				       unsigned int max_order);
 /*
- * A page of @order charged to the calling task's memory cgroup, zeroed and
- * (uncached) write-combined, or NULL.  *@clean_it says the caller must
- * still clean it out of the CPU caches (it was zeroed just now).
+ * Whether the pools may serve the calling task's allocation: they are on,
+ * and it is charged to no memory cgroup (pooled pages are uncharged: one
+ * handed to a charged caller would escape its memory.max).  Asked once per
+ * allocation, as is cmheap_caller_charged().
+ */
+bool cmheap_pools_serve(bool charged);
+/* Whether the caller's accounted allocations are charged to a cgroup. */
+bool cmheap_caller_charged(void);
+/*
+ * A page of @order for a caller the pools serve, zeroed and (uncached)
+ * write-combined, or NULL.  *@clean_it says the caller must still clean it
+ * out of the CPU caches (it was zeroed just now).
  */
 struct page *cmheap_pool_take(struct cmheap_pool *pool, unsigned int order,
 			      bool *clean_it);
@@ -270,10 +279,10 @@ bool cmheap_pool_give(struct cmheap_pool *pool, struct page *page);
 void cmheap_pools_drain(void);
 /*
  * For an allocation still short of @pages that the page allocator failed:
- * drains when that can help the caller (uncharged, or the machine short
+ * drains when that can help the caller (not @charged, or the machine short
  * of what the pools hold); whether it did.
  */
-bool cmheap_pools_drain_for(unsigned long pages);
+bool cmheap_pools_drain_for(unsigned long pages, bool charged);
 
 /* ---- buffers, the dma-buf exporter (cmheap_buffer.c) ---- */
 
@@ -300,6 +309,13 @@ const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf);
  */
 int cmheap_sg_copy_for(struct sg_table *dst, const struct sg_table *src,
 		       struct device *dev);
+/*
+ * The same cuts of the @len bytes at @phys, memory without struct page:
+ * entries with lengths and no pages, for dma_map_resource() piece by
+ * piece.  Each entry's length fits its 32 bits whatever @len.
+ */
+int cmheap_sg_range_for(struct sg_table *dst, phys_addr_t phys, size_t len,
+			struct device *dev);
 /*
  * Extra DMA attributes the cmheap importer asks our exporter to map an
  * attachment with; -EOPNOTSUPP for another exporter's attachment.

@@ -75,36 +75,46 @@ static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
 	return buffer->heap->caching == CMHEAP_UNCACHED;
 }
 
-/*
- * A page-less buffer's attachment table: one entry with no page, whose DMA
- * address is set when it is mapped.
- */
-static int cmheap_pageless_table(struct sg_table *table, size_t len)
+/* Unmaps the first @n entries of a page-less buffer's mapping for @dev. */
+static void cmheap_pageless_unmap(struct device *dev, struct sg_table *table,
+				  unsigned int n, enum dma_data_direction dir,
+				  unsigned long attrs)
 {
-	int ret = sg_alloc_table(table, 1, GFP_KERNEL_ACCOUNT);
+	struct scatterlist *sg;
+	unsigned int i;
 
-	if (!ret)
-		table->sgl->length = len;
-	return ret;
+	for_each_sg(table->sgl, sg, n, i)
+		dma_unmap_resource(dev, sg_dma_address(sg), sg_dma_len(sg),
+				   dir, attrs);
 }
 
 /*
- * Maps a page-less buffer for @dev: dma_map_resource() takes a physical
- * range without struct page (no CPU cache maintenance, which needs a
- * kernel address the range may not have, and no bouncing).
+ * Maps a page-less buffer for @dev, entry by entry as cmheap_sg_range_for()
+ * cut it: dma_map_resource() takes a physical range without struct page
+ * (no CPU cache maintenance, which needs a kernel address the range may
+ * not have, and no bouncing), but one range is one segment, so the
+ * device's segment limits are kept by mapping the pieces apart.
  */
 static int cmheap_pageless_map(struct cmheap_buffer *buffer, struct device *dev,
 			       struct sg_table *table,
 			       enum dma_data_direction dir, unsigned long attrs)
 {
+	struct scatterlist *sg;
+	phys_addr_t phys = buffer->phys;
 	dma_addr_t addr;
+	unsigned int i;
 
-	addr = dma_map_resource(dev, buffer->phys, buffer->len, dir, attrs);
-	if (dma_mapping_error(dev, addr))
-		return -EIO;
-	sg_dma_address(table->sgl) = addr;
-	sg_dma_len(table->sgl) = buffer->len;
-	table->nents = 1;
+	for_each_sgtable_sg(table, sg, i) {
+		addr = dma_map_resource(dev, phys, sg->length, dir, attrs);
+		if (dma_mapping_error(dev, addr)) {
+			cmheap_pageless_unmap(dev, table, i, dir, attrs);
+			return -EIO;
+		}
+		sg_dma_address(sg) = addr;
+		sg_dma_len(sg) = sg->length;
+		phys += sg->length;
+	}
+	table->nents = table->orig_nents;
 	return 0;
 }
 
@@ -126,7 +136,8 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 			    !cmheap_dev_snoops_alias(attach->dev);
 	/* The device's own copy: its segment limits (cmheap_sg.c). */
 	if (buffer->pageless)
-		ret = cmheap_pageless_table(&a->table, buffer->len);
+		ret = cmheap_sg_range_for(&a->table, buffer->phys, buffer->len,
+					  attach->dev);
 	else
 		ret = cmheap_sg_copy_for(&a->table, &buffer->table,
 					 attach->dev);
@@ -222,8 +233,7 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 			   table->nents, dir, attrs,
 			   cmheap_buffer_uncached(buffer));
 	if (buffer->pageless)
-		dma_unmap_resource(a->dev, sg_dma_address(table->sgl),
-				   buffer->len, dir, attrs);
+		cmheap_pageless_unmap(a->dev, table, table->nents, dir, attrs);
 	else
 		dma_unmap_sgtable(a->dev, table, dir, attrs);
 
@@ -231,82 +241,6 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 	cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
 			cmheap_maint_segments(a->dev, dir, attrs, true,
 					      table->orig_nents));
-}
-
-/*
- * Syncs every mapped attachment of a cached buffer for the CPU or for its
- * device, each in the direction it was mapped with (the DMA API's rule;
- * the CPU's direction of access says nothing about what the device did).
- * Called with buffer->lock held.
- */
-static void cmheap_sync_attachments(struct cmheap_buffer *buffer, bool for_cpu)
-{
-	struct cmheap_stats *stats = &buffer->heap->stats;
-	struct cmheap_attachment *a;
-
-	list_for_each_entry(a, &buffer->attachments, node) {
-		enum dma_data_direction dir = a->dir;
-
-		if (!a->mapped)
-			continue;
-		if (for_cpu) {
-			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
-						  buffer->len, a->table.nents,
-						  dir, 0, false);
-			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
-		} else {
-			trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
-						     buffer->len,
-						     a->table.nents, dir, 0,
-						     false);
-			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
-		}
-		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(a->dev, dir, 0, for_cpu,
-						      a->table.orig_nents));
-	}
-}
-
-/*
- * The CPU is about to access the buffer: make what devices wrote visible.
- * Uncached buffers need nothing: the CPU never caches them.
- */
-static int cmheap_begin_cpu_access(struct dma_buf *dmabuf,
-				   enum dma_data_direction dir)
-{
-	struct cmheap_buffer *buffer = dmabuf->priv;
-
-	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
-	if (cmheap_buffer_uncached(buffer))
-		return 0;
-
-	mutex_lock(&buffer->lock);
-	if (buffer->vmap_cnt)
-		invalidate_kernel_vmap_range(buffer->vaddr, buffer->len);
-	cmheap_sync_attachments(buffer, true);
-	mutex_unlock(&buffer->lock);
-	return 0;
-}
-
-/* The CPU is done: write back what it wrote before devices look. */
-static int cmheap_end_cpu_access(struct dma_buf *dmabuf,
-				 enum dma_data_direction dir)
-{
-	struct cmheap_buffer *buffer = dmabuf->priv;
-
-	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
-	if (cmheap_buffer_uncached(buffer)) {
-		/* Drain write-combining buffers so devices see the writes. */
-		wmb();
-		return 0;
-	}
-
-	mutex_lock(&buffer->lock);
-	if (buffer->vmap_cnt)
-		flush_kernel_vmap_range(buffer->vaddr, buffer->len);
-	cmheap_sync_attachments(buffer, false);
-	mutex_unlock(&buffer->lock);
-	return 0;
 }
 
 /*
@@ -355,6 +289,93 @@ static unsigned int cmheap_sync_attachment_range(struct cmheap_attachment *a,
 		start = end;
 	}
 	return pieces;
+}
+
+/*
+ * Syncs every mapped attachment of a cached buffer for the CPU or for its
+ * device, each in the direction it was mapped with (the DMA API's rule;
+ * the CPU's direction of access says nothing about what the device did).
+ * Called with buffer->lock held.
+ */
+static void cmheap_sync_attachments(struct cmheap_buffer *buffer, bool for_cpu)
+{
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	struct cmheap_attachment *a;
+
+	list_for_each_entry(a, &buffer->attachments, node) {
+		enum dma_data_direction dir = a->dir;
+
+		if (!a->mapped)
+			continue;
+		if (for_cpu)
+			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
+						  buffer->len, a->table.nents,
+						  dir, 0, false);
+		else
+			trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
+						     buffer->len,
+						     a->table.nents, dir, 0,
+						     false);
+		/*
+		 * With CONFIG_DMABUF_DEBUG the dma-buf core has scrambled the
+		 * page links of every table an importer holds, this one too,
+		 * and dma-iommu's sync for a non-coherent device reads them
+		 * (sg_phys()): sync by DMA address then, as the range sync
+		 * does.  Elsewhere the table's own sync, the documented way.
+		 */
+		if (IS_ENABLED(CONFIG_DMABUF_DEBUG))
+			cmheap_sync_attachment_range(a, 0, buffer->len,
+						     for_cpu);
+		else if (for_cpu)
+			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
+		else
+			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
+		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
+				cmheap_maint_segments(a->dev, dir, 0, for_cpu,
+						      a->table.orig_nents));
+	}
+}
+
+/*
+ * The CPU is about to access the buffer: make what devices wrote visible.
+ * Uncached buffers need nothing: the CPU never caches them.
+ */
+static int cmheap_begin_cpu_access(struct dma_buf *dmabuf,
+				   enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	if (cmheap_buffer_uncached(buffer))
+		return 0;
+
+	mutex_lock(&buffer->lock);
+	if (buffer->vmap_cnt)
+		invalidate_kernel_vmap_range(buffer->vaddr, buffer->len);
+	cmheap_sync_attachments(buffer, true);
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+/* The CPU is done: write back what it wrote before devices look. */
+static int cmheap_end_cpu_access(struct dma_buf *dmabuf,
+				 enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	if (cmheap_buffer_uncached(buffer)) {
+		/* Drain write-combining buffers so devices see the writes. */
+		wmb();
+		return 0;
+	}
+
+	mutex_lock(&buffer->lock);
+	if (buffer->vmap_cnt)
+		flush_kernel_vmap_range(buffer->vaddr, buffer->len);
+	cmheap_sync_attachments(buffer, false);
+	mutex_unlock(&buffer->lock);
+	return 0;
 }
 
 int cmheap_buffer_sync_range(struct dma_buf *dmabuf, u64 offset, u64 len,
@@ -803,10 +824,17 @@ static void cmheap_placement_direct(struct cmheap_buffer *buffer,
 		return;
 	out->flags |= CMHEAP_PLACEF_DIRECT;
 	if (buffer->pageless) {
-		out->segments = 1;
-		out->segments_bad = table->nents != 1 ||
-				    sg_dma_address(table->sgl) != buffer->phys ||
-				    sg_dma_len(table->sgl) != buffer->len;
+		phys_addr_t phys = buffer->phys;
+
+		for_each_sgtable_dma_sg(table, sg, i) {
+			out->segments++;
+			if (sg_dma_address(sg) != phys ||
+			    sg_dma_len(sg) != sg->length)
+				out->segments_bad++;
+			phys += sg->length;
+		}
+		if (phys != buffer->phys + buffer->len)
+			out->segments_bad++;
 		return;
 	}
 	for_each_sgtable_sg(table, sg, i) {

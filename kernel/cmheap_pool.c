@@ -120,8 +120,7 @@ module_param_cb(pools, &cmheap_pools_ops, &pools, 0644);
 MODULE_PARM_DESC(pools,
 		 "Keep freed system heap pages in per-order pools, zeroed in the background (default on; 0 drains them)");
 
-/* Whether the caller's accounted allocations are charged to a cgroup. */
-static bool cmheap_caller_charged(void)
+bool cmheap_caller_charged(void)
 {
 	struct mem_cgroup *memcg;
 	bool charged;
@@ -187,6 +186,11 @@ static void cmheap_zero_page(struct page *page)
 	}
 }
 
+bool cmheap_pools_serve(bool charged)
+{
+	return READ_ONCE(pools) && !charged;
+}
+
 struct page *cmheap_pool_take(struct cmheap_pool *pool, unsigned int order,
 			      bool *clean_it)
 {
@@ -196,8 +200,7 @@ struct page *cmheap_pool_take(struct cmheap_pool *pool, unsigned int order,
 	bool dirty = false;
 
 	*clean_it = false;
-	if (!READ_ONCE(pools) || order > pool->max_order ||
-	    cmheap_caller_charged())
+	if (!READ_ONCE(pools) || order > pool->max_order)
 		return NULL;
 	spin_lock(&pool->lock);
 	page = cmheap_pool_pop(&list->ready, &list->nr_ready);
@@ -206,10 +209,8 @@ struct page *cmheap_pool_take(struct cmheap_pool *pool, unsigned int order,
 		dirty = !!page;
 	}
 	spin_unlock(&pool->lock);
-	if (!page) {
-		cmheap_stat_add(stats, CMHEAP_STAT_POOL_MISSES, 1);
+	if (!page)
 		return NULL;
-	}
 	cmheap_pool_account(page, -1, LONG_MAX);
 	if (dirty) {
 		/*
@@ -393,17 +394,17 @@ void cmheap_pools_drain(void)
 /*
  * An allocation still short of @pages failed: drain the pools if that can
  * help, and say whether it did.  Pooled pages serve only uncharged callers
- * (cmheap_pool_get()), and freeing them does not raise a memory cgroup's
+ * (cmheap_pools_serve()), and freeing them does not raise a memory cgroup's
  * limit: for a charged caller they help only when the machine itself is
  * short, the pools holding memory its request needs.  Otherwise a tenant
  * failing at its own memory.max would empty every other tenant's pools
  * (on x86, an IPI storm per uncached block) as often as it likes.
  */
-bool cmheap_pools_drain_for(unsigned long pages)
+bool cmheap_pools_drain_for(unsigned long pages, bool charged)
 {
 	long pooled = atomic_long_read(&cmheap_pool_pages);
 
-	if (cmheap_caller_charged() && si_mem_available() - pooled >= (long)pages)
+	if (charged && si_mem_available() - pooled >= (long)pages)
 		return false;
 	cmheap_pools_drain();
 	return true;

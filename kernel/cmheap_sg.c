@@ -57,21 +57,62 @@ static unsigned int cmheap_sg_cut(struct scatterlist *dst,
 	return n;
 }
 
+/* The device's longest segment, in whole pages so that no cut splits one. */
+static unsigned int cmheap_max_seg(struct device *dev, size_t max_map)
+{
+	unsigned int max_seg = min_t(size_t, dma_get_max_seg_size(dev),
+				     max_map);
+
+	return max_t(unsigned int, round_down(max_seg, PAGE_SIZE), PAGE_SIZE);
+}
+
 int cmheap_sg_copy_for(struct sg_table *dst, const struct sg_table *src,
 		       struct device *dev)
 {
-	size_t max_map = dma_max_mapping_size(dev);
+	unsigned int max_seg = cmheap_max_seg(dev, dma_max_mapping_size(dev));
 	unsigned long boundary = dma_get_seg_boundary(dev);
-	unsigned int max_seg;
 	int ret;
 
-	max_seg = min_t(size_t, dma_get_max_seg_size(dev), max_map);
-	/* Whole pages, so that a cut never splits one. */
-	max_seg = max_t(unsigned int, round_down(max_seg, PAGE_SIZE),
-			PAGE_SIZE);
 	ret = sg_alloc_table(dst, cmheap_sg_cut(NULL, src, max_seg, boundary),
 			     GFP_KERNEL_ACCOUNT);
 	if (!ret)
 		cmheap_sg_cut(dst->sgl, src, max_seg, boundary);
+	return ret;
+}
+
+/* Walks @len bytes at @phys in pieces; sets lengths when @dst.  Their number. */
+static unsigned int cmheap_range_cut(struct scatterlist *dst, phys_addr_t phys,
+				     size_t len, unsigned int max_seg,
+				     unsigned long boundary)
+{
+	unsigned int piece, n = 0;
+	size_t off;
+
+	for (off = 0; off < len; off += piece) {
+		piece = cmheap_seg_len(phys + off,
+				       min_t(size_t, len - off, max_seg),
+				       max_seg, boundary);
+		n++;
+		if (!dst)
+			continue;
+		dst->length = piece;
+		dst = sg_next(dst);
+	}
+	return n;
+}
+
+int cmheap_sg_range_for(struct sg_table *dst, phys_addr_t phys, size_t len,
+			struct device *dev)
+{
+	/* dma_map_resource() never bounces: no mapping-size limit. */
+	unsigned int max_seg = cmheap_max_seg(dev, SIZE_MAX);
+	unsigned long boundary = dma_get_seg_boundary(dev);
+	int ret;
+
+	ret = sg_alloc_table(dst, cmheap_range_cut(NULL, phys, len, max_seg,
+						   boundary),
+			     GFP_KERNEL_ACCOUNT);
+	if (!ret)
+		cmheap_range_cut(dst->sgl, phys, len, max_seg, boundary);
 	return ret;
 }

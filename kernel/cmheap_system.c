@@ -62,13 +62,16 @@ MODULE_PARM_DESC(max_order,
 		 "Largest page order of system heap allocations, 0-8 (default 8): sets scatterlist granularity");
 
 /*
- * The block the page pool or, failing it, the page allocator has for the
- * next @remaining bytes: the largest order first.  page->private says
- * whether the block must still be made fit for write-combined mappings.
+ * The block the page pool (@from_pool) or, failing it, the page allocator
+ * has for the next @remaining bytes: the largest order first.
+ * page->private says whether the block must still be made fit for
+ * write-combined mappings.  A block the pool was asked for and did not
+ * have counts one pool miss, whatever orders were tried for it.
  */
 static struct page *cmheap_alloc_largest(struct cmheap *heap,
 					 size_t remaining,
-					 unsigned int order_cap)
+					 unsigned int order_cap,
+					 bool from_pool)
 {
 	bool uncached = heap->caching == CMHEAP_UNCACHED;
 	struct page *page;
@@ -80,7 +83,8 @@ static struct page *cmheap_alloc_largest(struct cmheap *heap,
 
 		if (order > order_cap || remaining < (PAGE_SIZE << order))
 			continue;
-		page = cmheap_pool_take(heap->priv, order, &clean_it);
+		page = from_pool ?
+		       cmheap_pool_take(heap->priv, order, &clean_it) : NULL;
 		if (page) {
 			set_page_private(page, uncached && clean_it);
 			return page;
@@ -89,6 +93,9 @@ static struct page *cmheap_alloc_largest(struct cmheap *heap,
 				   CMHEAP_LOW_ORDER_GFP, order);
 		if (page) {
 			set_page_private(page, uncached);
+			if (from_pool)
+				cmheap_stat_add(&heap->stats,
+						CMHEAP_STAT_POOL_MISSES, 1);
 			return page;
 		}
 	}
@@ -191,6 +198,9 @@ static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 	size_t remaining = len;
 	struct page *page, *tmp;
 	unsigned int nents = 0;
+	/* Asked once: the pools serve every block of the buffer, or none. */
+	bool charged = cmheap_caller_charged();
+	bool from_pool = cmheap_pools_serve(charged);
 	bool drained = false;
 	bool leak = false;
 	LIST_HEAD(blocks);
@@ -213,7 +223,8 @@ static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 			goto err;
 		}
 		cond_resched();
-		page = cmheap_alloc_largest(heap, remaining, order_cap);
+		page = cmheap_alloc_largest(heap, remaining, order_cap,
+					    from_pool);
 		/*
 		 * Reclaim found too little (the shrinker yields while the
 		 * pools are busy): give back everything they hold, when that
@@ -222,7 +233,7 @@ static int cmheap_system_allocate(struct cmheap *heap, struct sg_table *table,
 		 * held them (kswapd's, say), whose pages are free by now.
 		 */
 		if (!page && !drained &&
-		    cmheap_pools_drain_for(remaining >> PAGE_SHIFT)) {
+		    cmheap_pools_drain_for(remaining >> PAGE_SHIFT, charged)) {
 			drained = true;
 			continue;
 		}

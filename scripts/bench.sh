@@ -396,7 +396,7 @@ fi
 # mask qemu-run.sh gives it.
 mapfile -t carveout < <(carveout_for "$arch" "${MEM:-2G}")
 echo "${carveout[1]}${dma_configs:+ edu_dma_bits=64}" >"$payload/cmheap.params"
-export APPEND="${APPEND:+$APPEND }${carveout[0]}" DT_RESERVED="${carveout[2]}"
+export APPEND="${APPEND:+$APPEND }${carveout[0]}" DT_RESERVED="${carveout[2]}" MEM="${carveout[3]}"
 say "building initramfs..."
 "$scripts/mkinitramfs.sh" --arch "$arch" --out "$dir/initramfs.cpio" --payload "$payload" \
 	--moddir "$MODDIR" --modules "udmabuf" 2>"$dir/initramfs.log" ||

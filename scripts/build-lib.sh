@@ -85,32 +85,49 @@ kernel_ops_of() {
 # The tests' largest buffer is 64 MiB, and fixtures hold another.  On x86_64
 # the carveout ends 64 MiB below the end of the guest's RAM (memmap=SIZE$BASE
 # marks it reserved in the e820 map; the last 64 MiB stay RAM, clear of the
-# firmware's tables); on arm64 -M virt it is the top 192 MiB (mem= stops the
-# kernel short of the machine's RAM).  Every base and size is 2 MiB aligned,
-# as struct pages need.  arm64 boards declare carveouts in their device
-# tree, so the arm64 guests' tree has one more: 16 MiB just below the
-# others, inside the memory the kernel is given, no-map, uncached (memory
-# the kernel has a memmap for cannot be given struct pages again), found by
-# the module without a parameter.  Prints the kernel command-line word, the
-# module parameter, then the device-tree regions (BASE:SIZE:MODEL; for
-# qemu-run.sh's DT_RESERVED).  scripts/test.sh and scripts/bench.sh use it.
+# firmware's tables); on arm64 -M virt the kernel gets the first MEM less
+# 192 MiB (mem= stops it there) and the carveouts sit across the 4 GiB line,
+# the first region's first 32 MiB below it: a PCI device's DMA segments
+# must not cross that line (its segment boundary), which only a buffer of
+# memory that crosses it can test, and arm64's RAM is contiguous from
+# 1 GiB.  The machine then has RAM up to the carveouts' end (3232 MiB, or
+# MEM where that is more and the carveouts go on top as on x86_64).  Every
+# base and size is 2 MiB aligned, as struct pages need.  arm64 boards
+# declare carveouts in their device tree, so the arm64 guests' tree has one
+# more: 16 MiB at the end of the memory the kernel is given, no-map,
+# uncached (memory the kernel has a memmap for cannot be given struct
+# pages again), found by the module without a parameter.  Prints the kernel
+# command-line word, the module parameter, the device-tree regions
+# (BASE:SIZE:MODEL; for qemu-run.sh's DT_RESERVED), then the machine's
+# memory (qemu-run.sh's MEM).  scripts/test.sh and scripts/bench.sh use it.
 carveout_for() {
-	local arch=$1 mem=$2 mib base
+	local arch=$1 mem=$2 mib base ram_end machine
 	case $mem in
 	*G) mib=$((${mem%G} * 1024)) ;;
 	*M) mib=${mem%M} ;;
 	*) echo "carveout_for: MEM=$mem: give it in M or G" >&2; return 1 ;;
 	esac
+	machine=${mib}M
 	case $arch in
 	x86_64)
 		base=$(((mib - 256) << 20))
 		printf 'memmap=192M$%#x\n' $base ;;
 	arm64)
-		base=$((0x40000000 + ((mib - 192) << 20)))
+		ram_end=$((0x40000000 + ((mib - 192) << 20)))
+		base=$((0x100000000 - (32 << 20)))
+		if [ "$ram_end" -gt "$base" ]; then
+			base=$ram_end
+		else
+			machine=$(((base + (192 << 20) - 0x40000000) >> 20))M
+		fi
 		printf 'mem=%dM\n' $((mib - 192)) ;;
 	esac
 	printf 'carveout=80M@%#x:cached,32M@%#x:uncached,80M@%#x:uncached\n' \
 		$base $((base + (80 << 20))) $((base + (112 << 20)))
-	[ "$arch" != arm64 ] || printf '%#x:%#x:uncached\n' $((base - (16 << 20))) $((16 << 20))
-	echo
+	if [ "$arch" = arm64 ]; then
+		printf '%#x:%#x:uncached\n' $((ram_end - (16 << 20))) $((16 << 20))
+	else
+		echo
+	fi
+	echo "$machine"
 }

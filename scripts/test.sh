@@ -372,7 +372,7 @@ run_target() {
 	local rc=0
 	local dma_config=$cfg
 	case $cfg in nopools | kselftest) dma_config=direct ;; esac
-	MEM=$mem APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" DMA_CONFIG=$dma_config \
+	MEM=${words[3]} APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" DMA_CONFIG=$dma_config \
 		"$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
 	local res=$dir/results
 	if [ -f "$res/ktap.txt" ]; then

@@ -358,8 +358,9 @@ struct cmheap_sync_range {
  *   alloc_cleans counts the segments of uncached buffers cleaned out of the
  *   CPU caches once at allocation.  The system heaps' page pools count
  *   blocks (pages of order 8, 4 or 0): taken zeroed from the pool, taken
- *   dirty and zeroed by the allocation, taken from the page allocator, and
- *   given back by a freed buffer.
+ *   dirty and zeroed by the allocation, taken from the page allocator for
+ *   an allocation the pools serve (pools on, the caller in no memory
+ *   cgroup) but had no block for, and given back by a freed buffer.
  *   /sys/kernel/debug/cmheap/<heap>/pool: "order N ready R dirty D" per
  *   order, blocks zeroed and waiting to be zeroed.
  *   /sys/kernel/debug/cmheap/pools: enabled, limit_pages, pages (in every
