@@ -399,6 +399,81 @@ TEST(carveout_route_per_kernel)
 	close(fd);
 }
 
+FIXTURE(spare) {};
+FIXTURE_SETUP(spare) {}
+FIXTURE_TEARDOWN(spare) {}
+
+#define SZ_4G	(1ULL << 32)
+
+/*
+ * A page-less buffer of 4 GiB and more.  A scatterlist entry's length is
+ * 32 bits, so it is exported in several entries, each a dma_map_resource()
+ * of its own, that cover it in order at its physical addresses (for the
+ * coherent test device, which maps directly): not one entry whose length
+ * wrapped to the last part.  Needs 4 GiB and more of memory the kernel
+ * does not own: $CMHEAP_SPARE (SIZE in MiB @BASE), which the arm64 rig
+ * sets; the module is loaded with it alone for the test (a fixture's
+ * tests run after every TEST(), reload's too), then as it was.  Zeroing
+ * the buffer at allocation takes TCG a while.
+ */
+TEST_F_TIMEOUT(spare, pageless_over_4g, 600)
+{
+	const char *spare = getenv("CMHEAP_SPARE"), *ko = getenv("CMHEAP_KO");
+	const unsigned long long len = SZ_4G + SZ_2M;
+	unsigned long long mib, base, covered = 0;
+	struct cmheap_segment segs[16];
+	struct cmheap_attach at;
+	struct cmheap_map m;
+	__u32 count = 16, i;
+	int fd, ctl, buf;
+	unsigned char *p;
+	char params[96];
+
+	if (!ko || !*ko || !spare || sscanf(spare, "%lluM@%lli", &mib,
+					    (long long *)&base) != 2)
+		SKIP(return, "no spare memory of 4 GiB and more here ($CMHEAP_SPARE: the arm64 rig's)");
+	ASSERT_LE(len, mib << 20);
+	if (module_listed())
+		ASSERT_EQ(0, delete_module(MODNAME));
+	snprintf(params, sizeof(params), "carveout=%lluM@%#llx:uncached", mib, base);
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, finit_module(fd, params)) TH_LOG("%s", params);
+	close(fd);
+	cmheap_heaps_rescan();
+
+	buf = alloc_on("cmheap-carveout-uncached", len);
+	ASSERT_LE(0, buf);
+	EXPECT_EQ((long long)len, dmabuf_size(buf));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, p[0]);
+	EXPECT_EQ(0, p[len - 1]);
+	ctl = cmheap_ctl_open();
+	ASSERT_LE(0, ctl);
+	ASSERT_EQ(0, cmheap_ctl_attach(ctl, buf, CMHEAP_DEV_COHERENT, &at));
+	EXPECT_TRUE(at.flags & CMHEAP_ATTF_PAGELESS);
+	EXPECT_EQ(len, at.size);
+	ASSERT_EQ(0, cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, &m));
+	EXPECT_LE(2U, m.orig_nents);
+	EXPECT_EQ(m.orig_nents, m.nents);
+	ASSERT_EQ(0, cmheap_ctl_segments(ctl, at.handle, 0, segs, &count));
+	ASSERT_GE(16U, count);
+	for (i = 0; i < count; i++) {
+		EXPECT_EQ(covered, segs[i].offset) TH_LOG("segment %u", i);
+		EXPECT_EQ(base + covered, segs[i].dma_address) TH_LOG("segment %u", i);
+		EXPECT_LT(0ULL, segs[i].length);
+		covered += segs[i].length;
+	}
+	EXPECT_EQ(len, covered) TH_LOG("%u segments", count);
+	EXPECT_EQ(0, cmheap_ctl_unmap(ctl, at.handle));
+	close(ctl);
+	munmap(p, len);
+	close(buf);
+	EXPECT_EQ(0, delete_module(MODNAME));
+	EXPECT_EQ(0, load_as_loaded(ko));
+}
+
 /*
  * userspace_names=1: the system heaps also answer to the names Android's
  * libdmabufheap and Rockchip MPP open, the way they use them: open

@@ -119,6 +119,9 @@ if [ -e /cmheap/cmheap.ko ]; then
 	params=
 	[ -r /cmheap/cmheap.params ] && params=$(cat /cmheap/cmheap.params)
 	export CMHEAP_PARAMS="$params"	# for a reload (rmmod_test)
+	# memory the kernel does not own, for rmmod_test's own carveouts
+	[ -r /cmheap/cmheap.spare ] && CMHEAP_SPARE=$(cat /cmheap/cmheap.spare) &&
+		export CMHEAP_SPARE
 	# shellcheck disable=SC2086 # params is a list of words for insmod
 	if insmod /cmheap/cmheap.ko $params >/results/insmod.txt 2>&1; then
 		say "loaded cmheap.ko"
