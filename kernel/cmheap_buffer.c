@@ -75,10 +75,12 @@ static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
 	return buffer->heap->caching == CMHEAP_UNCACHED;
 }
 
-/* Unmaps the first @n entries of a page-less buffer's mapping for @dev. */
-static void cmheap_pageless_unmap(struct device *dev, struct sg_table *table,
-				  unsigned int n, enum dma_data_direction dir,
-				  unsigned long attrs)
+/* Unmaps the first @n pieces of a page-less buffer's mapping for @dev. */
+static noinline void cmheap_pageless_unmap_pieces(struct device *dev,
+						  struct sg_table *table,
+						  unsigned int n,
+						  enum dma_data_direction dir,
+						  unsigned long attrs)
 {
 	struct scatterlist *sg;
 	unsigned int i;
@@ -89,25 +91,24 @@ static void cmheap_pageless_unmap(struct device *dev, struct sg_table *table,
 }
 
 /*
- * Maps a page-less buffer for @dev, entry by entry as cmheap_sg_range_for()
- * cut it: dma_map_resource() takes a physical range without struct page
- * (no CPU cache maintenance, which needs a kernel address the range may
- * not have, and no bouncing), but one range is one segment, so the
- * device's segment limits are kept by mapping the pieces apart.
+ * Maps a page-less buffer cut in pieces by cmheap_sg_range_for(): one
+ * dma_map_resource() per piece, since one range is one segment.
  */
-static int cmheap_pageless_map(struct cmheap_buffer *buffer, struct device *dev,
-			       struct sg_table *table,
-			       enum dma_data_direction dir, unsigned long attrs)
+static noinline int cmheap_pageless_map_pieces(struct cmheap_buffer *buffer,
+					       struct device *dev,
+					       struct sg_table *table,
+					       enum dma_data_direction dir,
+					       unsigned long attrs)
 {
-	struct scatterlist *sg;
 	phys_addr_t phys = buffer->phys;
+	struct scatterlist *sg;
 	dma_addr_t addr;
 	unsigned int i;
 
 	for_each_sgtable_sg(table, sg, i) {
 		addr = dma_map_resource(dev, phys, sg->length, dir, attrs);
 		if (dma_mapping_error(dev, addr)) {
-			cmheap_pageless_unmap(dev, table, i, dir, attrs);
+			cmheap_pageless_unmap_pieces(dev, table, i, dir, attrs);
 			return -EIO;
 		}
 		sg_dma_address(sg) = addr;
@@ -116,6 +117,47 @@ static int cmheap_pageless_map(struct cmheap_buffer *buffer, struct device *dev,
 	}
 	table->nents = table->orig_nents;
 	return 0;
+}
+
+/*
+ * Maps a page-less buffer for @dev: dma_map_resource() takes a physical
+ * range without struct page (no CPU cache maintenance, which needs a
+ * kernel address the range may not have, and no bouncing).  Nearly always
+ * one piece (a device whose segments take the whole buffer): the
+ * exporter's hot path, inline and as short as before the cut.
+ */
+static __always_inline int cmheap_pageless_map(struct cmheap_buffer *buffer,
+					       struct device *dev,
+					       struct sg_table *table,
+					       enum dma_data_direction dir,
+					       unsigned long attrs)
+{
+	dma_addr_t addr;
+
+	if (table->orig_nents > 1)
+		return cmheap_pageless_map_pieces(buffer, dev, table, dir,
+						  attrs);
+	addr = dma_map_resource(dev, buffer->phys, buffer->len, dir, attrs);
+	if (dma_mapping_error(dev, addr))
+		return -EIO;
+	sg_dma_address(table->sgl) = addr;
+	sg_dma_len(table->sgl) = buffer->len;
+	table->nents = 1;
+	return 0;
+}
+
+static __always_inline void cmheap_pageless_unmap(struct cmheap_buffer *buffer,
+						  struct device *dev,
+						  struct sg_table *table,
+						  enum dma_data_direction dir,
+						  unsigned long attrs)
+{
+	if (table->nents > 1)
+		cmheap_pageless_unmap_pieces(dev, table, table->nents, dir,
+					     attrs);
+	else
+		dma_unmap_resource(dev, sg_dma_address(table->sgl),
+				   buffer->len, dir, attrs);
 }
 
 static int cmheap_attach(struct dma_buf *dmabuf,
@@ -233,7 +275,7 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 			   table->nents, dir, attrs,
 			   cmheap_buffer_uncached(buffer));
 	if (buffer->pageless)
-		cmheap_pageless_unmap(a->dev, table, table->nents, dir, attrs);
+		cmheap_pageless_unmap(buffer, a->dev, table, dir, attrs);
 	else
 		dma_unmap_sgtable(a->dev, table, dir, attrs);
 
