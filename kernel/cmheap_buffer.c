@@ -17,6 +17,7 @@
  * DMA_ATTR_SKIP_CPU_SYNC, and begin/end_cpu_access do no cache maintenance,
  * only the write barrier that drains write-combining buffers.
  */
+#include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/highmem.h>
@@ -65,6 +66,8 @@ struct cmheap_attachment {
 	enum dma_data_direction dir;
 	bool may_bounce;		/* the device's DMA may go via swiotlb */
 	bool takes_uncached;		/* may map the uncached model's pages */
+	/* page-less, for a device behind a bus offset: cmheap_bus_address() */
+	bool bus_offset;
 	unsigned long extra_attrs;	/* asked for by the cmheap importer */
 };
 
@@ -75,9 +78,29 @@ static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
 	return buffer->heap->caching == CMHEAP_UNCACHED;
 }
 
-/* Unmaps the first @n pieces of a page-less buffer's mapping for @dev. */
-static noinline void cmheap_pageless_unmap_pieces(struct device *dev,
-						  struct sg_table *table,
+/*
+ * dma_map_resource() is for a peer's registers: dma-direct hands the
+ * device the physical address as it is.  Page-less memory is RAM, which a
+ * device behind a bus offset (device-tree dma-ranges, no IOMMU) sees
+ * elsewhere: at phys_to_dma(), as dma-direct maps pages.  For such a device
+ * the address is translated so, and checked against the device's reach,
+ * instead; there is nothing to undo at unmap (nor for DMA-API debugging to
+ * track).
+ */
+static dma_addr_t cmheap_bus_address(struct device *dev, phys_addr_t phys,
+				     size_t len)
+{
+	dma_addr_t addr = phys_to_dma(dev, phys);
+
+	/* one range of the map from the first byte to the last */
+	if (phys_to_dma(dev, phys + len - 1) != addr + len - 1 ||
+	    !dma_capable(dev, addr, len, true))
+		return DMA_MAPPING_ERROR;
+	return addr;
+}
+
+/* Unmaps the first @n pieces of a page-less buffer's mapping. */
+static noinline void cmheap_pageless_unmap_pieces(struct cmheap_attachment *a,
 						  unsigned int n,
 						  enum dma_data_direction dir,
 						  unsigned long attrs)
@@ -85,8 +108,10 @@ static noinline void cmheap_pageless_unmap_pieces(struct device *dev,
 	struct scatterlist *sg;
 	unsigned int i;
 
-	for_each_sg(table->sgl, sg, n, i)
-		dma_unmap_resource(dev, sg_dma_address(sg), sg_dma_len(sg),
+	if (a->bus_offset)
+		return;
+	for_each_sg(a->table.sgl, sg, n, i)
+		dma_unmap_resource(a->dev, sg_dma_address(sg), sg_dma_len(sg),
 				   dir, attrs);
 }
 
@@ -95,20 +120,24 @@ static noinline void cmheap_pageless_unmap_pieces(struct device *dev,
  * dma_map_resource() per piece, since one range is one segment.
  */
 static noinline int cmheap_pageless_map_pieces(struct cmheap_buffer *buffer,
-					       struct device *dev,
-					       struct sg_table *table,
+					       struct cmheap_attachment *a,
 					       enum dma_data_direction dir,
 					       unsigned long attrs)
 {
+	struct sg_table *table = &a->table;
 	phys_addr_t phys = buffer->phys;
 	struct scatterlist *sg;
 	dma_addr_t addr;
 	unsigned int i;
 
 	for_each_sgtable_sg(table, sg, i) {
-		addr = dma_map_resource(dev, phys, sg->length, dir, attrs);
-		if (dma_mapping_error(dev, addr)) {
-			cmheap_pageless_unmap_pieces(dev, table, i, dir, attrs);
+		if (a->bus_offset)
+			addr = cmheap_bus_address(a->dev, phys, sg->length);
+		else
+			addr = dma_map_resource(a->dev, phys, sg->length, dir,
+						attrs);
+		if (dma_mapping_error(a->dev, addr)) {
+			cmheap_pageless_unmap_pieces(a, i, dir, attrs);
 			return -EIO;
 		}
 		sg_dma_address(sg) = addr;
@@ -120,23 +149,24 @@ static noinline int cmheap_pageless_map_pieces(struct cmheap_buffer *buffer,
 }
 
 /*
- * Maps a page-less buffer for @dev: dma_map_resource() takes a physical
- * range without struct page (no CPU cache maintenance, which needs a
- * kernel address the range may not have, and no bouncing).  Nearly always
- * one piece (a device whose segments take the whole buffer): the
- * exporter's hot path, inline and as short as before the cut.
+ * Maps a page-less buffer for its attachment's device: dma_map_resource()
+ * takes a physical range without struct page (no CPU cache maintenance,
+ * which needs a kernel address the range may not have, and no bouncing).
+ * Nearly always one piece (a device whose segments take the whole buffer)
+ * and no bus offset: the exporter's hot path, inline and as short as
+ * before the cut.
  */
 static __always_inline int cmheap_pageless_map(struct cmheap_buffer *buffer,
-					       struct device *dev,
-					       struct sg_table *table,
+					       struct cmheap_attachment *a,
 					       enum dma_data_direction dir,
 					       unsigned long attrs)
 {
+	struct sg_table *table = &a->table;
+	struct device *dev = a->dev;
 	dma_addr_t addr;
 
-	if (table->orig_nents > 1)
-		return cmheap_pageless_map_pieces(buffer, dev, table, dir,
-						  attrs);
+	if (table->orig_nents > 1 || a->bus_offset)
+		return cmheap_pageless_map_pieces(buffer, a, dir, attrs);
 	addr = dma_map_resource(dev, buffer->phys, buffer->len, dir, attrs);
 	if (dma_mapping_error(dev, addr))
 		return -EIO;
@@ -147,16 +177,15 @@ static __always_inline int cmheap_pageless_map(struct cmheap_buffer *buffer,
 }
 
 static __always_inline void cmheap_pageless_unmap(struct cmheap_buffer *buffer,
-						  struct device *dev,
+						  struct cmheap_attachment *a,
 						  struct sg_table *table,
 						  enum dma_data_direction dir,
 						  unsigned long attrs)
 {
-	if (table->nents > 1)
-		cmheap_pageless_unmap_pieces(dev, table, table->nents, dir,
-					     attrs);
+	if (table->nents > 1 || a->bus_offset)
+		cmheap_pageless_unmap_pieces(a, table->nents, dir, attrs);
 	else
-		dma_unmap_resource(dev, sg_dma_address(table->sgl),
+		dma_unmap_resource(a->dev, sg_dma_address(table->sgl),
 				   buffer->len, dir, attrs);
 }
 
@@ -176,6 +205,8 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 	/* Bounced data is copied only by syncs, which uncached buffers lack. */
 	a->takes_uncached = !a->may_bounce &&
 			    !cmheap_dev_snoops_alias(attach->dev);
+	a->bus_offset = buffer->pageless &&
+			cmheap_dev_bus_offset(attach->dev);
 	/* The device's own copy: its segment limits (cmheap_sg.c). */
 	if (buffer->pageless)
 		ret = cmheap_sg_range_for(&a->table, buffer->phys, buffer->len,
@@ -232,7 +263,7 @@ static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 	int ret;
 
 	if (buffer->pageless) {
-		ret = cmheap_pageless_map(buffer, a->dev, &a->table, dir, attrs);
+		ret = cmheap_pageless_map(buffer, a, dir, attrs);
 		if (ret)
 			return ERR_PTR(ret);
 		goto mapped;
@@ -275,7 +306,7 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 			   table->nents, dir, attrs,
 			   cmheap_buffer_uncached(buffer));
 	if (buffer->pageless)
-		cmheap_pageless_unmap(buffer, a->dev, table, dir, attrs);
+		cmheap_pageless_unmap(buffer, a, table, dir, attrs);
 	else
 		dma_unmap_sgtable(a->dev, table, dir, attrs);
 
@@ -503,6 +534,20 @@ static const struct vm_operations_struct cmheap_reserved_vm_ops = {
 	.may_split = cmheap_reserved_may_split,
 };
 
+/*
+ * The request was checked before: a failure now is the mapping's own.
+ * remap_pfn_range() reports x86 PAT's failure to reserve the memory type
+ * of memory that is not RAM (a carveout's; its bookkeeping allocates) as
+ * EINVAL, the errno of bad input, so say ENOMEM, as mmap(2) does for a
+ * mapping that could not be made.
+ */
+static int cmheap_remap(struct vm_area_struct *vma, unsigned long addr,
+			unsigned long pfn, unsigned long len)
+{
+	return remap_pfn_range(vma, addr, pfn, len, vma->vm_page_prot) ?
+	       -ENOMEM : 0;
+}
+
 static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct cmheap_buffer *buffer = dmabuf->priv;
@@ -535,8 +580,8 @@ static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 						     &cmheap_vm_ops;
 	vma->vm_page_prot = cmheap_pgprot(buffer, vma->vm_page_prot);
 	if (buffer->pageless)
-		return remap_pfn_range(vma, addr, PHYS_PFN(buffer->phys) + skip,
-				       vma->vm_end - addr, vma->vm_page_prot);
+		return cmheap_remap(vma, addr, PHYS_PFN(buffer->phys) + skip,
+				    vma->vm_end - addr);
 
 	for_each_sgtable_sg(&buffer->table, sg, i) {
 		unsigned long npages = sg->length >> PAGE_SHIFT;
@@ -547,8 +592,8 @@ static int cmheap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 			continue;
 		}
 		len = min((npages - skip) << PAGE_SHIFT, vma->vm_end - addr);
-		ret = remap_pfn_range(vma, addr, page_to_pfn(sg_page(sg)) + skip,
-				      len, vma->vm_page_prot);
+		ret = cmheap_remap(vma, addr, page_to_pfn(sg_page(sg)) + skip,
+				   len);
 		if (ret)
 			return ret;
 		addr += len;
@@ -846,12 +891,13 @@ static void cmheap_placement_pages(struct cmheap_buffer *buffer,
 }
 
 /*
- * A device without an IOMMU, DMA offset or bouncing sees memory at its
- * physical address: each segment of its mapping is the piece of the buffer
- * it maps.  The attachment's table is the buffer's split into pieces, in
- * order; their addresses come from the buffer's own table, since the
- * dma-buf core may have mangled the page links of a mapped attachment's
- * (CONFIG_DMABUF_DEBUG hides pages from importers that way).
+ * A device without an IOMMU or bouncing sees memory at its physical
+ * address, as its bus puts it (phys_to_dma(): a dma-ranges offset): each
+ * segment of its mapping is the piece of the buffer it maps.  The
+ * attachment's table is the buffer's split into pieces, in order; their
+ * addresses come from the buffer's own table, since the dma-buf core may
+ * have mangled the page links of a mapped attachment's (CONFIG_DMABUF_DEBUG
+ * hides pages from importers that way).
  */
 static void cmheap_placement_direct(struct cmheap_buffer *buffer,
 				    struct cmheap_attachment *a,
@@ -861,8 +907,7 @@ static void cmheap_placement_direct(struct cmheap_buffer *buffer,
 	struct scatterlist *sg, *src = buffer->table.sgl;
 	unsigned int i, src_off = 0;
 
-	if (device_iommu_mapped(a->dev) || a->dev->dma_range_map ||
-	    a->may_bounce)
+	if (device_iommu_mapped(a->dev) || a->may_bounce)
 		return;
 	out->flags |= CMHEAP_PLACEF_DIRECT;
 	if (buffer->pageless) {
@@ -870,7 +915,7 @@ static void cmheap_placement_direct(struct cmheap_buffer *buffer,
 
 		for_each_sgtable_dma_sg(table, sg, i) {
 			out->segments++;
-			if (sg_dma_address(sg) != phys ||
+			if (sg_dma_address(sg) != phys_to_dma(a->dev, phys) ||
 			    sg_dma_len(sg) != sg->length)
 				out->segments_bad++;
 			phys += sg->length;
@@ -882,7 +927,8 @@ static void cmheap_placement_direct(struct cmheap_buffer *buffer,
 	for_each_sgtable_sg(table, sg, i) {
 		out->segments++;
 		if (table->nents != table->orig_nents || !src ||
-		    sg_dma_address(sg) != sg_phys(src) + src_off ||
+		    sg_dma_address(sg) !=
+		    phys_to_dma(a->dev, sg_phys(src) + src_off) ||
 		    sg_dma_len(sg) != sg->length)
 			out->segments_bad++;
 		src_off += sg->length;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Carveout heaps: dma-bufs from memory the page allocator never owned
- * (memmap=, mem=, a device-tree reserved-memory node), the problem of the
+ * (memmap=, a device-tree reserved-memory node), the problem of the
  * ION carveout thread.  Such memory has no struct page and no linear
  * mapping, so nothing page-based works on it as it is: not sg_page(), not
  * the DMA API's cache maintenance (it needs a kernel address), not vmap().
@@ -21,8 +21,9 @@
  * (optional string property cmheap,caching).  A region without a model
  * serves the cached heap where the kernel has ZONE_DEVICE, else the
  * uncached one.  Each must be page aligned (2 MiB for the pages route),
- * inside nothing the kernel calls System RAM, overlap no other, and not be
- * claimed by another driver.  Anything wrong refuses the module load with
+ * inside nothing the kernel calls System RAM, reserved memory (e820 or EFI
+ * reserved, a device-tree reserved-memory region), overlap no other, and
+ * not be claimed by another driver.  Anything wrong refuses the module load with
  * one message, before anything is claimed or mapped.
  */
 #include <linux/debugfs.h>
@@ -317,6 +318,74 @@ static int cmheap_carveout_from_dt(void)
 	return ret;
 }
 
+/* walk_iomem_res_desc(): the pieces come in address order. */
+static int cmheap_carveout_reserved_piece(struct resource *res, void *arg)
+{
+	resource_size_t *next = arg;
+
+	if (res->start > *next)
+		return 1;	/* a hole: not reserved throughout */
+	*next = max(*next, res->end + 1);
+	return 0;
+}
+
+/* Inside one device-tree reserved-memory region, in or past the memory node. */
+static bool cmheap_carveout_in_dt_reserved(phys_addr_t base, size_t size)
+{
+	struct device_node *parent, *np;
+	bool inside = false;
+
+	if (!IS_ENABLED(CONFIG_OF_RESERVED_MEM))
+		return false;
+	parent = of_find_node_by_path("/reserved-memory");
+	if (!parent)
+		return false;
+	for_each_available_child_of_node(parent, np) {
+		struct reserved_mem *rmem = of_reserved_mem_lookup(np);
+
+		if (rmem && base >= rmem->base &&
+		    base + size <= rmem->base + rmem->size) {
+			inside = true;
+			of_node_put(np);
+			break;
+		}
+	}
+	of_node_put(parent);
+	return inside;
+}
+
+/*
+ * Memory set aside as memory: e820 or EFI reserved (memmap=SIZE$BASE) from
+ * end to end, or a device-tree reserved-memory region.  "Not System RAM"
+ * alone is not enough: an unbound PCI BAR is not System RAM either, and
+ * the pages route would map a device's registers write-back.
+ */
+static bool cmheap_carveout_reserved(phys_addr_t base, size_t size)
+{
+	resource_size_t next = base;
+
+	if (cmheap_carveout_in_dt_reserved(base, size))
+		return true;
+	walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM, base,
+			    base + size - 1, &next,
+			    cmheap_carveout_reserved_piece);
+	return next >= base + size;
+}
+
+static int cmheap_carveout_busy_piece(struct resource *res, void *arg)
+{
+	return 1;
+}
+
+/* Whether a driver has claimed (IORESOURCE_BUSY) any of the range. */
+static bool cmheap_carveout_busy(phys_addr_t base, size_t size)
+{
+	return walk_iomem_res_desc(IORES_DESC_NONE,
+				   IORESOURCE_MEM | IORESOURCE_BUSY, base,
+				   base + size - 1, NULL,
+				   cmheap_carveout_busy_piece) == 1;
+}
+
 /* Everything that can be checked before anything is claimed. */
 static int cmheap_carveout_check(const struct cmheap_carveout_region *r,
 				 unsigned int index)
@@ -337,6 +406,11 @@ static int cmheap_carveout_check(const struct cmheap_carveout_region *r,
 	if (region_intersects(r->base, r->size, IORESOURCE_SYSTEM_RAM,
 			      IORES_DESC_NONE) != REGION_DISJOINT) {
 		pr_err("cmheap: carveout %pa+%#zx overlaps System RAM: reserve it (memmap=, mem=, no-map) first\n",
+		       &r->base, r->size);
+		return -EINVAL;
+	}
+	if (!cmheap_carveout_reserved(r->base, r->size)) {
+		pr_err("cmheap: carveout %pa+%#zx is not reserved memory (e820 or EFI reserved, memmap=SIZE$BASE, a device-tree reserved-memory region): refused, it could be a device's\n",
 		       &r->base, r->size);
 		return -EINVAL;
 	}
@@ -373,6 +447,9 @@ static int cmheap_carveout_get(struct cmheap_carveout_region *r)
 	int ret;
 
 	if (!request_mem_region(r->base, r->size, "cmheap carveout")) {
+		/* or it could not allocate its record of the claim */
+		if (!cmheap_carveout_busy(r->base, r->size))
+			return -ENOMEM;
 		pr_err("cmheap: carveout %pa+%#zx is claimed by another driver\n",
 		       &r->base, r->size);
 		return -EBUSY;

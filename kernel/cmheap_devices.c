@@ -175,6 +175,16 @@ bool cmheap_dev_snoops_alias(struct device *dev)
 	return !CMHEAP_LINEAR_MAP_ATTRS && dev_is_dma_coherent(dev);
 }
 
+/*
+ * It sees memory at an offset from the CPU (device-tree dma-ranges), which
+ * dma-direct applies to pages but not to dma_map_resource() (see
+ * cmheap_bus_address()).  Behind an IOMMU the offset is the IOMMU's.
+ */
+bool cmheap_dev_bus_offset(struct device *dev)
+{
+	return dev->dma_range_map && !cmheap_dev_translated(dev);
+}
+
 /* Its DMA addresses are an IOMMU's translations, not physical addresses. */
 bool cmheap_dev_translated(struct device *dev)
 {

@@ -96,10 +96,14 @@ kernel_ops_of() {
 # declare carveouts in their device tree, so the arm64 guests' tree has one
 # more: 16 MiB at the end of the memory the kernel is given, no-map,
 # uncached (memory the kernel has a memmap for cannot be given struct
-# pages again), found by the module without a parameter.  Prints the kernel
-# command-line word, the module parameter, the device-tree regions
-# (BASE:SIZE:MODEL; for qemu-run.sh's DT_RESERVED), then the machine's
-# memory (qemu-run.sh's MEM).  scripts/test.sh and scripts/bench.sh use it.
+# pages again), found by the module without a parameter; and, as a board
+# declares memory it sets aside, a plain no-map reserved-memory node for
+# each region of the parameter (cmheap takes only reserved memory: mem=
+# alone leaves the memory past it undeclared, as a device's registers are).
+# Prints the kernel command-line word, the module parameter, the
+# device-tree regions (BASE:SIZE:MODEL, MODEL - for a plain node; for
+# qemu-run.sh's DT_RESERVED), then the machine's memory (qemu-run.sh's
+# MEM).  scripts/test.sh and scripts/bench.sh use it.
 carveout_for() {
 	local arch=$1 mem=$2 mib base ram_end machine
 	case $mem in
@@ -125,7 +129,10 @@ carveout_for() {
 	printf 'carveout=80M@%#x:cached,32M@%#x:uncached,80M@%#x:uncached\n' \
 		$base $((base + (80 << 20))) $((base + (112 << 20)))
 	if [ "$arch" = arm64 ]; then
-		printf '%#x:%#x:uncached\n' $((ram_end - (16 << 20))) $((16 << 20))
+		printf '%#x:%#x:uncached %#x:%#x:- %#x:%#x:- %#x:%#x:-\n' \
+			$((ram_end - (16 << 20))) $((16 << 20)) \
+			$base $((80 << 20)) $((base + (80 << 20))) $((32 << 20)) \
+			$((base + (112 << 20))) $((80 << 20))
 	else
 		echo
 	fi

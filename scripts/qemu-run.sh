@@ -47,7 +47,14 @@
 #                       tree for this machine plus a no-map reserved-memory
 #                       node per entry, compatible "cmheap,carveout" with
 #                       cmheap,caching = MODEL (cached or uncached), as a
-#                       board's device tree declares a carveout.
+#                       board's device tree declares a carveout; MODEL -:
+#                       a plain no-map node (memory set aside, which the
+#                       module's carveout= parameter names).
+#   DT_DMA_OFFSET=HEX   arm64: and a bus whose dma-ranges show its devices
+#                       memory HEX lower than the CPU does (bus address 0
+#                       is CPU address HEX, for 8 GiB), with one device on
+#                       it no driver takes, cmheap-dma-ranges-test, for
+#                       bind_test to hand to cmheap: a SoC's offset bus.
 #
 # Exit status: 0 results came back (the job's own verdict is in them),
 # 124 the guest ran past TIMEOUT_S and was killed, 1 anything else.
@@ -233,7 +240,7 @@ cmdline+=" cmheap_accel=$accel_name"
 # (dumpdtb), with the reserved-memory nodes added: dtc merges a second
 # definition of a node into the first.
 dtb_opts=()
-if [ "$arch" = arm64 ] && [ -n "${DT_RESERVED:-}" ]; then
+if [ "$arch" = arm64 ] && [ -n "${DT_RESERVED:-}${DT_DMA_OFFSET:-}" ]; then
 	"${base_cmd[@]}" "${accel_opts[@]}" -smp "$smp" -m "$mem" \
 		-M "dumpdtb=$out/machine.dtb" >"$out/qemu.log" 2>&1
 	{
@@ -241,10 +248,21 @@ if [ "$arch" = arm64 ] && [ -n "${DT_RESERVED:-}" ]; then
 		echo '/ { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges;'
 		for r in $DT_RESERVED; do
 			IFS=: read -r b s m <<<"$r"
-			printf 'cmheap-carveout@%x { compatible = "cmheap,carveout"; reg = <%#x %#x %#x %#x>; no-map; cmheap,caching = "%s"; };\n' \
-				$((b)) $((b >> 32)) $((b & 0xffffffff)) $((s >> 32)) $((s & 0xffffffff)) "$m"
+			reg=$(printf '%#x %#x %#x %#x' $((b >> 32)) $((b & 0xffffffff)) $((s >> 32)) $((s & 0xffffffff)))
+			if [ "$m" = - ]; then
+				printf 'reserved@%x { reg = <%s>; no-map; };\n' $((b)) "$reg"
+			else
+				printf 'cmheap-carveout@%x { compatible = "cmheap,carveout"; reg = <%s>; no-map; cmheap,caching = "%s"; };\n' \
+					$((b)) "$reg" "$m"
+			fi
 		done
 		echo '}; };'
+		if [ -n "${DT_DMA_OFFSET:-}" ]; then
+			o=$((DT_DMA_OFFSET))
+			echo '/ { cmheap-dma-ranges { compatible = "simple-bus"; #address-cells = <2>; #size-cells = <2>; ranges;'
+			printf 'dma-ranges = <0x0 0x0 %#x %#x 0x2 0x0>;\n' $((o >> 32)) $((o & 0xffffffff))
+			echo 'cmheap-dma-ranges-test@b100000 { compatible = "cmheap,dma-ranges-test"; reg = <0x0 0xb100000 0x0 0x1000>; }; }; };'
+		fi
 	} >"$out/machine.dts"
 	dtc -q -I dts -O dtb -o "$out/machine.dtb" "$out/machine.dts"
 	dtb_opts=(-dtb "$out/machine.dtb")

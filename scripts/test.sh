@@ -363,14 +363,17 @@ run_target() {
 	[ "$cfg" != nopools ] || params="$params pools=0"
 	echo "$params" >"$payload/cmheap.params"
 	# arm64: 4 GiB and 64 MiB more past the carveouts, the kernel's by
-	# no means (mem=), for rmmod_test's pageless_over_4g: a page-less
+	# no means (mem=) and set aside in the device tree (a no-map
+	# reserved-memory node), for rmmod_test's pageless_over_4g: a page-less
 	# buffer too long for one scatterlist entry.  QEMU touches none of it
 	# until the test does.  Not for the debug kernel: KASAN's shadow of
 	# the region's 4 GiB kernel mapping alone (512 MiB) is more than its
 	# guest's RAM.
-	local machine=${words[3]}
+	local machine=${words[3]} reserved=${words[2]}
 	if [ "$ARCH" = arm64 ] && [ "$cfg" != kselftest ] && [ "${kt#*-}" != debug ]; then
-		printf '4160M@%#x\n' $((0x40000000 + (${machine%M} << 20))) >"$payload/cmheap.spare"
+		local spare=$((0x40000000 + (${machine%M} << 20)))
+		printf '4160M@%#x\n' $spare >"$payload/cmheap.spare"
+		reserved="$reserved $(printf '%#x:%#x:-' $spare $((4160 << 20)))"
 		machine=$((${machine%M} + 4160))M
 	fi
 	local mods=()
@@ -383,7 +386,8 @@ run_target() {
 	local rc=0
 	local dma_config=$cfg
 	case $cfg in nopools | kselftest) dma_config=direct ;; esac
-	MEM=$machine APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="${words[2]}" DMA_CONFIG=$dma_config \
+	# arm64: a device that sees RAM 1 GiB lower (bind_test's dma_ranges)
+	MEM=$machine APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="$reserved" DT_DMA_OFFSET=0x40000000 DMA_CONFIG=$dma_config \
 		"$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
 	local res=$dir/results
 	if [ -f "$res/ktap.txt" ]; then

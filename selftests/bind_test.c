@@ -99,10 +99,19 @@ static bool is_free_platform_device(const char *dev)
 {
 	char drv[64];
 
-	if (!strncmp(dev, "cmheap", 6))
-		return false;
+	if (strstr(dev, "cmheap"))
+		return false;	/* cmheap's own, or the dma_ranges variant's */
 	driver_of(PLATFORM_DEVICES, dev, drv, sizeof(drv));
 	return !drv[0];
+}
+
+/*
+ * The device the arm64 rig puts on a bus whose dma-ranges show it memory
+ * 1 GiB lower than the CPU does (qemu-run.sh's DT_DMA_OFFSET).
+ */
+static bool is_dma_ranges_device(const char *dev)
+{
+	return strstr(dev, "cmheap-dma-ranges-test") != NULL;
 }
 
 /* The first device of @bus_devices that @pick accepts, into @name. */
@@ -154,6 +163,13 @@ FIXTURE_VARIANT_ADD(bind, platform) {
 	.devices = PLATFORM_DEVICES,
 	.pick = is_free_platform_device,
 	.absent = "every platform device has a driver here",
+};
+
+FIXTURE_VARIANT_ADD(bind, dma_ranges) {
+	.bus = "platform",
+	.devices = PLATFORM_DEVICES,
+	.pick = is_dma_ranges_device,
+	.absent = "no device behind a dma-ranges offset (the arm64 rig's device tree has one)",
 };
 
 FIXTURE_SETUP(bind)
@@ -473,6 +489,137 @@ TEST_F(bind, probe_without_override_takes_nothing)
 	sysfs_write(path, "drivers_probe", self->name);
 	driver_of(self->devices, self->name, drv, sizeof(drv));
 	EXPECT_STRNE("cmheap", drv);
+}
+
+/*
+ * The device's bus offset from its parent's device-tree dma-ranges: bus
+ * address = CPU address - *offset, for CPU addresses in [*cpu, *cpu +
+ * *len).  One entry of two address cells and two size cells each, as the
+ * rig's.  0, or -errno (-ENOENT: no dma-ranges, no offset).
+ */
+static int dt_dma_offset(const char *dir, __u64 *offset, __u64 *cpu, __u64 *len)
+{
+	char path[PATH_MAX];
+	unsigned char cells[25];
+	__u64 v[3];
+	ssize_t n;
+	int fd, i, k;
+
+	snprintf(path, sizeof(path), "%.4000s/of_node/../dma-ranges", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, cells, sizeof(cells));
+	close(fd);
+	if (n != 24)
+		return -EINVAL;
+	for (i = 0; i < 3; i++) {
+		v[i] = 0;
+		for (k = 0; k < 8; k++)
+			v[i] = v[i] << 8 | cells[i * 8 + k];	/* big-endian */
+	}
+	*offset = v[1] - v[0];
+	*cpu = v[1];
+	*len = v[2];
+	return 0;
+}
+
+/* The address at @off of a buffer whose segments are @segs[@n]; 0 outside. */
+static __u64 address_at(const struct cmheap_segment *segs, __u32 n, __u64 off)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (off >= segs[i].offset && off < segs[i].offset + segs[i].length)
+			return segs[i].dma_address + off - segs[i].offset;
+	}
+	return 0;
+}
+
+/*
+ * The segments of @heap's buffer mapped for @dev, into @segs; their count,
+ * and the kernel's PLACEMENT check of them in @pl.
+ */
+static __u32 mapped_segments(struct __test_metadata *_metadata, int ctl, int buf,
+			     __u32 dev, struct cmheap_segment *segs,
+			     struct cmheap_placement *pl)
+{
+	struct cmheap_attach at;
+	__u32 count = BIND_MAX_SEGS;
+
+	EXPECT_EQ(0, cmheap_ctl_attach(ctl, buf, dev, &at));
+	EXPECT_EQ(0, cmheap_ctl_map(ctl, at.handle, CMHEAP_DIR_TO_DEVICE, 0, 0, NULL))
+		TH_LOG("device %u", dev);
+	EXPECT_EQ(0, cmheap_ctl_segments(ctl, at.handle, 0, segs, &count));
+	EXPECT_EQ(0, cmheap_ctl_placement(ctl, at.handle, pl));
+	EXPECT_EQ(0, cmheap_ctl_detach(ctl, at.handle));
+	return _metadata->exit_code ? 0 : count;
+}
+
+/*
+ * A device behind a bus offset (dma-ranges) sees memory at the CPU's
+ * address less the offset.  dma-direct applies it to pages; for page-less
+ * memory, which cmheap maps with dma_map_resource() elsewhere, cmheap must
+ * apply it itself: dma_map_resource() gives the physical address as it is
+ * (which the device would take for memory 1 GiB higher) and, beyond the
+ * device's 32-bit mask, refuses it.  The physical addresses come from the
+ * coherent test device, which maps directly (PLACEMENT says so); the
+ * offset from the device tree.  Each heap's buffer, every segment: at its
+ * physical address less the offset, and the kernel's PLACEMENT agrees.
+ */
+TEST_F(bind, pageless_dma_ranges)
+{
+	static const char *const heaps[] = { "cmheap-carveout-uncached", "cmheap-system" };
+	struct cmheap_segment *direct, *offset_segs;
+	struct cmheap_placement pl;
+	__u64 offset = 0, cpu = 0, len = 0, covered;
+	__u32 nd, no, s, h;
+	int index, buf, ret;
+
+	ret = dt_dma_offset(self->dir, &offset, &cpu, &len);
+	if (ret == -ENOENT)
+		SKIP(return, "%s has no dma-ranges", self->name);
+	ASSERT_EQ(0, ret);
+	ASSERT_NE(0ULL, offset) TH_LOG("the rig's dma-ranges put RAM at an offset");
+	index = bind_device(_metadata, self);
+	ASSERT_LE(CMHEAP_FIRST_BUS_DEVICE, index);
+	direct = calloc(BIND_MAX_SEGS, sizeof(*direct));
+	offset_segs = calloc(BIND_MAX_SEGS, sizeof(*offset_segs));
+	ASSERT_TRUE(direct && offset_segs);
+	for (h = 0; h < ARRAY_SIZE(heaps); h++) {
+		buf = alloc_on(heaps[h], SZ_1M);
+		if (buf == -ENOENT) {
+			TH_LOG("%s: no such heap here", heaps[h]);
+			continue;
+		}
+		ASSERT_LE(0, buf) TH_LOG("%s", heaps[h]);
+		nd = mapped_segments(_metadata, self->ctl, buf, CMHEAP_DEV_COHERENT, direct, &pl);
+		if (!(pl.flags & CMHEAP_PLACEF_DIRECT)) {
+			close(buf);
+			SKIP(goto out, "the coherent test device does not map directly here");
+		}
+		ASSERT_EQ(0U, pl.segments_bad);
+		no = mapped_segments(_metadata, self->ctl, buf, (__u32)index, offset_segs, &pl);
+		ASSERT_LT(0U, no) TH_LOG("%s: not mapped for %s", heaps[h], self->name);
+		EXPECT_TRUE(pl.flags & CMHEAP_PLACEF_DIRECT);
+		EXPECT_EQ(0U, pl.segments_bad) TH_LOG("%s: PLACEMENT", heaps[h]);
+		covered = 0;
+		for (s = 0; s < no; s++) {
+			__u64 phys = address_at(direct, nd, offset_segs[s].offset);
+
+			EXPECT_TRUE(phys >= cpu && phys - cpu < len);
+			EXPECT_EQ(phys - offset, offset_segs[s].dma_address)
+				TH_LOG("%s: segment %u at %#llx, memory at %#llx", heaps[h], s,
+				       (unsigned long long)offset_segs[s].dma_address,
+				       (unsigned long long)phys);
+			covered += offset_segs[s].length;
+		}
+		EXPECT_EQ((__u64)SZ_1M, covered);
+		close(buf);
+	}
+out:
+	free(direct);
+	free(offset_segs);
 }
 
 TEST_HARNESS_MAIN

@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 
 #include <linux/magic.h>
 
@@ -377,6 +378,178 @@ void debugfs_ensure(void)
 	if (statfs("/sys/kernel/debug", &sf) == 0 && sf.f_type == DEBUGFS_MAGIC)
 		return;
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+}
+
+/*
+ * DMA-API debugging allocates for itself (an entry pool it refills, a
+ * radix tree of the cache lines a device may write) and, when that fails,
+ * switches itself off for good: an injected failure there would silence a
+ * judge of every later test.  Its allocations are left out of the walks
+ * (the stack filter's reject range): from the lower of the two functions
+ * that allocate to the symbol after the higher, all of kernel/dma/debug.c
+ * between them.  0 and nothing to exclude without DMA-API debugging.
+ */
+static int dma_debug_text(unsigned long long *start, unsigned long long *end)
+{
+	unsigned long long addr, last = 0;
+	char line[256], type, name[128];
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	*start = *end = 0;
+	if (!f)
+		return -errno;
+	/* the kernel's own symbols come first, in address order */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &addr, &type, name) != 3)
+			continue;
+		if (!strcmp(name, "add_dma_entry") || !strcmp(name, "dma_entry_alloc")) {
+			if (!addr)
+				break;	/* kptr_restrict hides the addresses */
+			if (!*start)
+				*start = addr;
+			last = addr;
+			*end = 0;
+		} else if (last && !*end && addr > last) {
+			*end = addr;
+		}
+	}
+	fclose(f);
+	if (last && !*end)
+		return -EPERM;
+	return 0;
+}
+
+int fail_nth_ready(char *why, size_t len)
+{
+	static const char *const knobs[][2] = {
+		{ "failslab/ignore-gfp-wait", "N" },
+		{ "failslab/verbose", "0" },
+		{ "fail_page_alloc/ignore-gfp-wait", "N" },
+		{ "fail_page_alloc/ignore-gfp-highmem", "N" },
+		{ "fail_page_alloc/min-order", "0" },
+		{ "fail_page_alloc/verbose", "0" },
+	};
+	unsigned long long dd_start, dd_end;
+	char path[96], text[24];
+	unsigned int i, k;
+	int ret;
+
+	if (access("/proc/thread-self/fail-nth", W_OK)) {
+		snprintf(why, len, "no /proc/thread-self/fail-nth: needs CONFIG_FAULT_INJECTION");
+		return -1;
+	}
+	debugfs_ensure();
+	for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s", knobs[i][0]);
+		ret = file_write(path, knobs[i][1]);
+		if (ret) {
+			snprintf(why, len, "%s: %s (needs CONFIG_FAILSLAB, FAIL_PAGE_ALLOC and FAULT_INJECTION_DEBUG_FS)",
+				 path, strerror(-ret));
+			return -1;
+		}
+	}
+	ret = dma_debug_text(&dd_start, &dd_end);
+	if (ret) {
+		snprintf(why, len, "/proc/kallsyms: %s: the DMA-API debugging code to spare is not found",
+			 strerror(-ret));
+		return -1;
+	}
+	for (i = 0; dd_end && i < 2; i++) {
+		static const char *const attr[] = { "failslab", "fail_page_alloc" };
+		const unsigned long long val[] = { dd_start, dd_end };
+		static const char *const knob[] = { "reject-start", "reject-end" };
+
+		for (k = 0; k < 2; k++) {
+			snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s", attr[i], knob[k]);
+			snprintf(text, sizeof(text), "%llu", val[k]);
+			ret = file_write(path, text);
+			if (ret) {
+				snprintf(why, len, "%s: %s (needs CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)",
+					 path, strerror(-ret));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int fail_nth_require(unsigned long long start, unsigned long long end)
+{
+	static const char *const attrs[] = { "failslab", "fail_page_alloc" };
+	char path[96], text[24];
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < 2; i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/require-start", attrs[i]);
+		snprintf(text, sizeof(text), "%llu", start);
+		ret = file_write(path, text);
+		if (ret)
+			break;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/require-end", attrs[i]);
+		snprintf(text, sizeof(text), "%llu", end);
+		ret = file_write(path, text);
+	}
+	return ret;
+}
+
+unsigned long long kallsyms_addr(const char *name)
+{
+	unsigned long long addr, found = 0;
+	char line[256], type, sym[128];
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) == 3 && !strcmp(sym, name))
+			found = addr;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * The file is the thread's own, opened by it (a harness test runs in a
+ * child of its own: an fd opened before the fork would arm the parent),
+ * and kept open, so that arming and disarming allocate nothing themselves.
+ */
+static int fail_nth_fd(void)
+{
+	static pid_t owner;
+	static int fd = -1;
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+
+	if (fd >= 0 && owner == tid)
+		return fd;
+	fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	owner = tid;
+	return fd;
+}
+
+int fail_nth_arm(unsigned int n)
+{
+	int fd = fail_nth_fd();
+	char text[16];
+	int len = snprintf(text, sizeof(text), "%u", n);
+
+	if (fd < 0)
+		return -errno;
+	return pwrite(fd, text, len, 0) == len ? 0 : -errno;
+}
+
+int fail_nth_disarm(void)
+{
+	int fd = fail_nth_fd();
+	char text[16];
+	ssize_t got;
+
+	if (fd < 0)
+		return -errno;
+	got = pread(fd, text, sizeof(text) - 1, 0);
+	if (got <= 0 || pwrite(fd, "0", 1, 0) != 1)
+		return got < 0 || errno ? -errno : -EIO;
+	text[got] = '\0';
+	return atoi(text);
 }
 
 int stats_read(const char *dir, struct cmheap_stats *st)

@@ -198,6 +198,31 @@ void debugfs_ensure(void);
 /* Read the stats of @dir (a heap name or "importer"): 0 or -errno. */
 int stats_read(const char *dir, struct cmheap_stats *st);
 /*
+ * Fault injection, in the debug kernel (CONFIG_FAULT_INJECTION, FAILSLAB,
+ * FAIL_PAGE_ALLOC, FAULT_INJECTION_DEBUG_FS; see
+ * Documentation/fault-injection/fault-injection.rst).
+ *
+ * fail_nth_ready() lets the slab and page allocators fail any allocation
+ * that fail-nth picks, sleeping and order-0 ones included (by default they
+ * are never failed), without logging each: 0, or -1 with the reason in
+ * @why.  It changes no probability: nothing fails unless a task asks.
+ * fail_nth_arm(@n): the calling thread's @n-th allocation from now on fails
+ * (0 or -errno).  fail_nth_disarm(): how many allocations it still had to
+ * go (0: one was failed), or -errno; the thread fails nothing after it.
+ */
+int fail_nth_ready(char *why, size_t len);
+/*
+ * Count only the allocations made with code in [@start, @end) on the
+ * calling stack (the stack filter's require range; its 32 innermost
+ * frames); fail_nth_require(0, ~0ULL) counts all again.  0 or -errno.
+ */
+int fail_nth_require(unsigned long long start, unsigned long long end);
+/* A kernel symbol's address from /proc/kallsyms; 0 when hidden or absent. */
+unsigned long long kallsyms_addr(const char *name);
+int fail_nth_arm(unsigned int n);
+int fail_nth_disarm(void);
+
+/*
  * Whether CMHEAP_MAP_RAW takes other exporters' buffers: not on a kernel
  * with CONFIG_DMABUF_DEBUG, which hides their pages from importers.
  */

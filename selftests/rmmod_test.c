@@ -14,11 +14,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -337,6 +339,77 @@ TEST(bad_carveout_refused)
 	close(fd);
 }
 
+/*
+ * A memory BAR of a PCI device no driver has (edu, once cmheap is gone):
+ * "0xSTART 0xEND 0xFLAGS" lines of its sysfs resource file, the first with
+ * IORESOURCE_MEM and at least a page.  The device's name into @dev.
+ */
+static bool unbound_pci_bar(unsigned long long *start, unsigned long long *size,
+			    char *dev, size_t len)
+{
+	unsigned long long s, e, flags;
+	char path[320], line[128];
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir("/sys/bus/pci/devices");
+	FILE *f;
+
+	while (d && !found && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", de->d_name);
+		if (!access(path, F_OK))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", de->d_name);
+		f = fopen(path, "re");
+		while (f && !found && fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%llx %llx %llx", &s, &e, &flags) != 3 ||
+			    !(flags & 0x200) || !s || s % page_size() ||
+			    e + 1 - s < page_size())
+				continue;	/* not IORESOURCE_MEM, or too small */
+			*start = s;
+			*size = (e + 1 - s) / page_size() * page_size();
+			snprintf(dev, len, "%s", de->d_name);
+			found = true;
+		}
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * Only memory set aside as memory is a carveout: a PCI device's BAR that no
+ * driver holds is neither System RAM nor claimed, and was taken (and
+ * mapped write-combined, or by the pages route write-back).  Now EINVAL,
+ * nothing left loaded.
+ */
+TEST(carveout_refuses_mmio)
+{
+	const char *ko = getenv("CMHEAP_KO");
+	unsigned long long start = 0, size = 0;
+	char param[128], dev[NAME_MAX + 1];
+	int fd, ret;
+
+	if (!ko || !*ko)
+		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	ASSERT_FALSE(module_listed());
+	if (!unbound_pci_bar(&start, &size, dev, sizeof(dev)))
+		SKIP(return, "no PCI device without a driver has a memory BAR");
+	snprintf(param, sizeof(param), "carveout=%lluK@%#llx:uncached", size >> 10, start);
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ret = finit_module(fd, param);
+	close(fd);
+	if (!ret)
+		delete_module(MODNAME);
+	EXPECT_EQ(-EINVAL, ret) TH_LOG("%s, BAR of %s: %s", param, dev,
+				       ret ? strerror(-ret) : "loaded");
+	EXPECT_FALSE(module_listed());
+}
+
 /* Whether @heap's debugfs lists a region @base + @size (and says @route). */
 static bool heap_has_region(const char *heap, unsigned long long base,
 			    long long size, const char *route)
@@ -610,6 +683,272 @@ TEST(pools_param_vs_rmmod)
 	kill(child, SIGKILL);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("writer exit %d", WEXITSTATUS(status));
+	if (was_loaded)
+		EXPECT_EQ(0, load_as_loaded(ko));
+}
+
+/*
+ * What a load of cmheap leaves in the system, as paths: 0 when none is
+ * there, else how many, the first into @what.
+ */
+static int leftovers(char *what, size_t len)
+{
+	static const char *const paths[] = {
+		"/sys/module/" MODNAME, CMHEAP_CTL_PATH, CMHEAP_DEBUGFS,
+	};
+	static const char *const dirs[][2] = {
+		{ DMA_HEAP_DIR, CMHEAP_HEAP_PREFIX },
+		/* its test devices (not the rig's cmheap-dma-ranges bus) */
+		{ "/sys/bus/platform/devices", MODNAME "-coherent" },
+		{ "/sys/bus/platform/devices", MODNAME "-noncoherent" },
+		{ "/sys/bus/platform/drivers", MODNAME },
+		{ "/sys/bus/pci/drivers", MODNAME },
+	};
+	struct dirent *de;
+	unsigned int i;
+	int n = 0;
+	DIR *d;
+
+	what[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
+		if (access(paths[i], F_OK))
+			continue;
+		if (!n++)
+			snprintf(what, len, "%s", paths[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		d = opendir(dirs[i][0]);
+		while (d && (de = readdir(d))) {
+			if (strncmp(de->d_name, dirs[i][1], strlen(dirs[i][1])))
+				continue;
+			if (!n++)
+				snprintf(what, len, "%s/%s", dirs[i][0], de->d_name);
+		}
+		if (d)
+			closedir(d);
+	}
+	return n;
+}
+
+/*
+ * The module's load walked with injected allocation failures, as
+ * fault_test walks its ioctls: finit_module() with the n-th allocation of
+ * the loading thread made on the module's behalf (module_range()) failing,
+ * n = 1, 2, 3 ... until a load gets through all of them.  Each failed load
+ * answers ENOMEM (or the driver core's word for it, load_failure_errno())
+ * and leaves nothing behind (no module, device node, heap,
+ * debugfs folder, driver or platform device; kmemleak, in run.sh, finds
+ * what it leaked); the load that gets through works and unloads.  The
+ * debug kernel only; without the cached carveout regions
+ * (params_without_cached() says why).  A fixture's test, so it runs after
+ * reload: it unloads the module first and loads it back at the end.
+ */
+FIXTURE(insmod) {};
+FIXTURE_SETUP(insmod) {}
+FIXTURE_TEARDOWN(insmod)
+{
+	fail_nth_require(0, ~0ULL);
+}
+
+/* The loaded module's code, as /proc/modules gives it; 0 when not loaded. */
+static unsigned long long module_address(void)
+{
+	unsigned long long addr = 0;
+	char line[256];
+	FILE *f = fopen("/proc/modules", "re");
+
+	while (f && !addr && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, MODNAME " ", strlen(MODNAME) + 1))
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %*s %llx", &addr) != 1)
+			addr = 0;
+	}
+	if (f)
+		fclose(f);
+	return addr;
+}
+
+/*
+ * Where the module's loads put its code, give or take: 512 MiB either
+ * side of where a load just put it (a freed module's addresses are reused
+ * lazily, so each load may land a little further on), short of the
+ * kernel's own image (arm64 puts modules just below it, x86 far above).
+ * Only allocations with such a frame on the stack count in the walk: the
+ * module's init's, not the module loader's (whose failures are the
+ * loader's to report, and which warns about a failed vmalloc() with a
+ * stack dump).
+ */
+static int module_range(unsigned long long addr, unsigned long long *lo,
+			unsigned long long *hi)
+{
+	unsigned long long text = kallsyms_addr("_text"), end = kallsyms_addr("_end");
+
+	if (!text || !end || !addr)
+		return -1;
+	*lo = addr - (512ULL << 20);
+	*hi = addr + (512ULL << 20);
+	if (addr < text && *hi > text)
+		*hi = text;
+	if (addr >= end && *lo < end)
+		*lo = end;
+	return 0;
+}
+
+#define INSMOD_FAIL_NTH_MAX	20000
+
+/*
+ * $CMHEAP_PARAMS without the cached carveout regions into @out.  Their
+ * route's memremap_pages() cannot be walked: it is not failure-atomic.
+ * When memory hotplug fails part-way (__add_pages(), an injected ENOMEM),
+ * the sections it added stay (and x86's add_pages() WARNs), so every later
+ * load finds the region with struct pages already (EEXIST) until a reboot.
+ * That is the kernel's, and nothing a failed init of cmheap's could undo.
+ */
+static void params_without_cached(char *out, size_t len)
+{
+	char params[512], *word, *save, *item, *isave;
+	size_t n = 0, kept;
+
+	snprintf(params, sizeof(params), "%s", getenv("CMHEAP_PARAMS") ?: "");
+	out[0] = '\0';
+	for (word = strtok_r(params, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
+		if (strncmp(word, "carveout=", 9)) {
+			n += snprintf(out + n, len - n, "%s%s", n ? " " : "", word);
+			continue;
+		}
+		kept = 0;
+		for (item = strtok_r(word + 9, ",", &isave); item;
+		     item = strtok_r(NULL, ",", &isave)) {
+			if (strstr(item, ":cached"))
+				continue;
+			n += snprintf(out + n, len - n, "%s%s", kept++ ? "," : n ? " carveout=" :
+				      "carveout=", item);
+		}
+	}
+}
+
+static void fail_nth_verbose(const char *level)
+{
+	file_write("/sys/kernel/debug/failslab/verbose", level);
+	file_write("/sys/kernel/debug/fail_page_alloc/verbose", level);
+}
+
+/* The kernel's last @lines lines, to say why a load failed as it did. */
+static void log_kernel_tail(struct __test_metadata *_metadata, int lines)
+{
+	static char buf[1 << 16];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+	char *p;
+
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (p = buf + n; p > buf && lines >= 0; p--) {
+		if (p[-1] == '\n')
+			lines--;
+	}
+	TH_LOG("the kernel said:\n%s", p);
+}
+
+/*
+ * What a load may answer when one of its allocations fails: ENOMEM, or
+ * what the driver core makes of it while cmheap registers its devices and
+ * drivers.  platform_device_add() ignores dev_set_name()'s ENOMEM and
+ * device_add() then finds the device nameless (EINVAL), and so do other
+ * registrations that cannot make a name or a kobject; misc_register()
+ * answers EBUSY when it cannot allocate a minor.  What the walk holds a
+ * failed load to is that it fails and leaves nothing behind.
+ */
+static bool load_failure_errno(int ret)
+{
+	return ret == -ENOMEM || ret == -EINVAL || ret == -EBUSY;
+}
+
+/*
+ * The load that failed at allocation @n once more, the kernel told to log
+ * the injection with its stack (the test has failed already: that log
+ * fails kernel_log too), and what it logged: where the errno came from.
+ */
+static void where_it_failed(struct __test_metadata *_metadata, int fd,
+			    const char *params, unsigned int n)
+{
+	fail_nth_verbose("2");
+	if (!fail_nth_arm(n) && !finit_module(fd, params))
+		delete_module(MODNAME);
+	fail_nth_disarm();
+	fail_nth_verbose("0");
+	log_kernel_tail(_metadata, 60);
+}
+
+TEST_F_TIMEOUT(insmod, fail_nth_insmod, 1800)
+{
+	const char *ko = getenv("CMHEAP_KO");
+	const struct cmheap_heap *h;
+	unsigned int n, failed = 0, worked_around = 0;
+	double t0 = now_s();
+	char why[160], what[320], params[512];
+	unsigned long long lo, hi;
+	int fd, ret, left = 0;
+	bool was_loaded;
+
+	if (!ko || !*ko)
+		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	if (fail_nth_ready(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	/* after reload (fixtures run last), or alone (-t): loaded */
+	was_loaded = module_listed();
+	if (was_loaded)
+		ASSERT_EQ(0, delete_module(MODNAME));
+	params_without_cached(params, sizeof(params));
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	/* a load of its own first, to see where the module's code goes */
+	ASSERT_EQ(0, finit_module(fd, params)) TH_LOG("%s", params);
+	ret = module_range(module_address(), &lo, &hi);
+	ASSERT_EQ(0, delete_module(MODNAME));
+	if (ret)
+		SKIP(return, "no addresses in /proc/kallsyms or /proc/modules (kptr_restrict)");
+	ASSERT_EQ(0, fail_nth_require(lo, hi));
+	for (n = 1; n <= INSMOD_FAIL_NTH_MAX; n++) {
+		ASSERT_EQ(0, fail_nth_arm(n));
+		ret = finit_module(fd, params);
+		left = fail_nth_disarm();
+		ASSERT_LE(0, left);
+		if (!ret) {
+			if (left > 0)
+				break;	/* nothing was failed: the walk is over */
+			/* a failure worked around: unload and go on */
+			worked_around++;
+			ASSERT_EQ(0, delete_module(MODNAME)) TH_LOG("allocation %u", n);
+			continue;
+		}
+		failed++;
+		ASSERT_EQ(0, left) TH_LOG("%s with nothing injected", strerror(-ret));
+		if (!load_failure_errno(ret)) {
+			EXPECT_EQ(-ENOMEM, ret) TH_LOG("allocation %u failed: %s", n,
+						       strerror(-ret));
+			where_it_failed(_metadata, fd, params, n);
+		}
+		ASSERT_EQ(0, leftovers(what, sizeof(what)))
+			TH_LOG("allocation %u failed: %s left behind", n, what);
+		if (n % 500 == 0)
+			ksft_print_msg("%u loads so far (%.0f s)\n", n, now_s() - t0);
+	}
+	close(fd);
+	ASSERT_GE(INSMOD_FAIL_NTH_MAX, n) TH_LOG("still failing after %u allocations", n - 1);
+	ASSERT_EQ(0, fail_nth_require(0, ~0ULL));
+	ksft_print_msg("insmod %s: %u allocations, %u failed cleanly, %u worked around (%.0f s)\n",
+		       params, n - left, failed, worked_around, now_s() - t0);
+	/* the load that got through works, and unloads */
+	EXPECT_TRUE(cmheap_loaded());
+	cmheap_heaps_rescan();
+	EXPECT_LT(0, cmheap_heaps(&h));
+	ret = alloc_on("cmheap-system", SZ_1M);
+	EXPECT_LE(0, ret) TH_LOG("cmheap-system: %s", strerror(-ret));
+	if (ret >= 0)
+		close(ret);
+	ASSERT_EQ(0, delete_module(MODNAME));
+	EXPECT_EQ(0, leftovers(what, sizeof(what))) TH_LOG("%s left behind", what);
 	if (was_loaded)
 		EXPECT_EQ(0, load_as_loaded(ko));
 }

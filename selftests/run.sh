@@ -26,7 +26,7 @@
 # Exit status: 0 when no test failed, 1 otherwise.
 
 dir=$(cd "$(dirname "$0")" && pwd)
-order="heap_alloc_test heap_mmap_test dmabuf-heap caching_test importer_test peers_test lifetime_test trust_test badinput_test memory_test carveout_test datapath_test bind_test pool_test sync_range_test stress_test"
+order="heap_alloc_test heap_mmap_test dmabuf-heap caching_test importer_test peers_test lifetime_test trust_test badinput_test memory_test carveout_test datapath_test bind_test pool_test sync_range_test stress_test fault_test"
 
 if [ $# -gt 0 ]; then
 	# each binary once, in the order first named; its -t filters apart

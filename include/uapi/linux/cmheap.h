@@ -229,9 +229,10 @@ struct cmheap_bench {
  * - every page of a buffer with struct pages: page_to_phys() of
  *   pfn_to_page(pfn) gives PFN_PHYS(pfn) back (the memmap is the memory's);
  * - on a carveout heap, every byte lies inside the heap's regions;
- * - on a device that maps directly (no IOMMU, no bouncing, no DMA offset),
- *   every DMA segment has the physical address and length of the memory it
- *   maps (dma_map_resource() addresses, for page-less memory).
+ * - on a device that maps directly (no IOMMU, no bouncing), every DMA
+ *   segment has the length of the memory it maps and its physical address
+ *   as the device's bus sees it (moved by the device's dma-ranges offset,
+ *   if it has one), for page-less memory too.
  *
  * Counts come back; a check that does not apply counts nothing.
  */
