@@ -68,6 +68,11 @@ struct cmheap_attachment {
 	bool takes_uncached;		/* may map the uncached model's pages */
 	/* page-less, for a device behind a bus offset: cmheap_bus_address() */
 	bool bus_offset;
+	/*
+	 * Page-less, mapped piece by piece: several pieces, or a bus offset.
+	 * One flag, so that the one-piece hot path tests no more than before.
+	 */
+	bool pageless_pieces;
 	unsigned long extra_attrs;	/* asked for by the cmheap importer */
 };
 
@@ -165,7 +170,7 @@ static __always_inline int cmheap_pageless_map(struct cmheap_buffer *buffer,
 	struct device *dev = a->dev;
 	dma_addr_t addr;
 
-	if (table->orig_nents > 1 || a->bus_offset)
+	if (a->pageless_pieces)
 		return cmheap_pageless_map_pieces(buffer, a, dir, attrs);
 	addr = dma_map_resource(dev, buffer->phys, buffer->len, dir, attrs);
 	if (dma_mapping_error(dev, addr))
@@ -182,7 +187,7 @@ static __always_inline void cmheap_pageless_unmap(struct cmheap_buffer *buffer,
 						  enum dma_data_direction dir,
 						  unsigned long attrs)
 {
-	if (table->nents > 1 || a->bus_offset)
+	if (a->pageless_pieces)
 		cmheap_pageless_unmap_pieces(a, table->nents, dir, attrs);
 	else
 		dma_unmap_resource(a->dev, sg_dma_address(table->sgl),
@@ -218,6 +223,8 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 		kfree(a);
 		return ret;
 	}
+	a->pageless_pieces = buffer->pageless &&
+			     (a->table.orig_nents > 1 || a->bus_offset);
 	a->dev = attach->dev;
 	attach->priv = a;
 
