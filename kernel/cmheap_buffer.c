@@ -280,6 +280,10 @@ static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 	ret = dma_map_sgtable(a->dev, &a->table, dir, attrs);
 	if (ret)
 		return ERR_PTR(ret);
+	/* page-less memory never takes cache maintenance: nothing to count */
+	cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
+			cmheap_maint_segments(a->dev, dir, attrs, false,
+					      a->table.orig_nents));
 mapped:
 	mutex_lock(&buffer->lock);
 	a->mapped = true;
@@ -287,9 +291,6 @@ mapped:
 	mutex_unlock(&buffer->lock);
 
 	cmheap_stat_add(stats, CMHEAP_STAT_MAPS, 1);
-	cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-			cmheap_maint_segments(a->dev, dir, attrs, false,
-					      a->table.orig_nents));
 	trace_cmheap_map(buffer->heap->name, a->dev, buffer->len,
 			 a->table.nents, dir, attrs,
 			 cmheap_buffer_uncached(buffer));
@@ -312,15 +313,16 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 	trace_cmheap_unmap(buffer->heap->name, a->dev, buffer->len,
 			   table->nents, dir, attrs,
 			   cmheap_buffer_uncached(buffer));
-	if (buffer->pageless)
+	if (buffer->pageless) {
 		cmheap_pageless_unmap(buffer, a, table, dir, attrs);
-	else
+	} else {
 		dma_unmap_sgtable(a->dev, table, dir, attrs);
-
+		/* page-less memory never takes cache maintenance */
+		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
+				cmheap_maint_segments(a->dev, dir, attrs, true,
+						      table->orig_nents));
+	}
 	cmheap_stat_add(stats, CMHEAP_STAT_UNMAPS, 1);
-	cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-			cmheap_maint_segments(a->dev, dir, attrs, true,
-					      table->orig_nents));
 }
 
 /*
