@@ -132,6 +132,7 @@ bool cmheap_dev_may_bounce(struct device *dev);
 bool cmheap_dev_snoops_alias(struct device *dev);
 /* Whether an IOMMU translates @dev's DMA addresses. */
 bool cmheap_dev_translated(struct device *dev);
+/* Whether @dev sees memory at an offset (dma-ranges) and no IOMMU hides it. */
 bool cmheap_dev_bus_offset(struct device *dev);
 
 /* cmheap's own test devices (cmheap_testdev.c), at their enum indices. */

@@ -419,6 +419,31 @@ static int dma_debug_text(unsigned long long *start, unsigned long long *end)
 	return 0;
 }
 
+/*
+ * The stack filter's @which ("require" or "reject") range, [@start, @end),
+ * for both the slab's and the page allocator's injection: 0 or -errno.
+ */
+static int fail_nth_range(const char *which, unsigned long long start,
+			  unsigned long long end)
+{
+	static const char *const attrs[] = { "failslab", "fail_page_alloc" };
+	const unsigned long long val[] = { start, end };
+	static const char *const bound[] = { "start", "end" };
+	char path[96], text[24];
+	unsigned int i, k;
+	int ret = 0;
+
+	for (i = 0; !ret && i < 2; i++) {
+		for (k = 0; !ret && k < 2; k++) {
+			snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s-%s", attrs[i],
+				 which, bound[k]);
+			snprintf(text, sizeof(text), "%llu", val[k]);
+			ret = file_write(path, text);
+		}
+	}
+	return ret;
+}
+
 int fail_nth_ready(char *why, size_t len)
 {
 	static const char *const knobs[][2] = {
@@ -430,8 +455,8 @@ int fail_nth_ready(char *why, size_t len)
 		{ "fail_page_alloc/verbose", "0" },
 	};
 	unsigned long long dd_start, dd_end;
-	char path[96], text[24];
-	unsigned int i, k;
+	char path[96];
+	unsigned int i;
 	int ret;
 
 	if (access("/proc/thread-self/fail-nth", W_OK)) {
@@ -454,43 +479,18 @@ int fail_nth_ready(char *why, size_t len)
 			 strerror(-ret));
 		return -1;
 	}
-	for (i = 0; dd_end && i < 2; i++) {
-		static const char *const attr[] = { "failslab", "fail_page_alloc" };
-		const unsigned long long val[] = { dd_start, dd_end };
-		static const char *const knob[] = { "reject-start", "reject-end" };
-
-		for (k = 0; k < 2; k++) {
-			snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s", attr[i], knob[k]);
-			snprintf(text, sizeof(text), "%llu", val[k]);
-			ret = file_write(path, text);
-			if (ret) {
-				snprintf(why, len, "%s: %s (needs CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)",
-					 path, strerror(-ret));
-				return -1;
-			}
-		}
+	ret = dd_end ? fail_nth_range("reject", dd_start, dd_end) : 0;
+	if (ret) {
+		snprintf(why, len, "reject-start/-end: %s (needs CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)",
+			 strerror(-ret));
+		return -1;
 	}
 	return 0;
 }
 
 int fail_nth_require(unsigned long long start, unsigned long long end)
 {
-	static const char *const attrs[] = { "failslab", "fail_page_alloc" };
-	char path[96], text[24];
-	unsigned int i;
-	int ret = 0;
-
-	for (i = 0; !ret && i < 2; i++) {
-		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/require-start", attrs[i]);
-		snprintf(text, sizeof(text), "%llu", start);
-		ret = file_write(path, text);
-		if (ret)
-			break;
-		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/require-end", attrs[i]);
-		snprintf(text, sizeof(text), "%llu", end);
-		ret = file_write(path, text);
-	}
-	return ret;
+	return fail_nth_range("require", start, end);
 }
 
 unsigned long long kallsyms_addr(const char *name)
