@@ -142,7 +142,13 @@ base_cmd=("$qemu" "${machine[@]}" -nodefaults -no-user-config -display none -no-
 # init_on_alloc=0: Debian enables zeroing of every page allocation, which
 # would hide a heap that forgets to zero its buffers from the tests.
 # cmheap_guest=1: the mark without which scripts/guest/*.sh refuse to run.
-cmdline="console=$console panic=-1 quiet loglevel=4 init_on_alloc=0 cmheap_guest=1${dma_cmdline:+ $dma_cmdline}"
+# log_buf_len=2M: the debug kernels' 128 KiB ring wraps during a full run
+# (the fault walks' allocation-failure reports take 5 KiB each; a whole
+# run logs about 0.5 MiB), and the kernel's log is a judge (selftests/
+# run.sh kernel_log) only while it holds everything since the tests began.
+# No more: it is memory the pool tests' pressure would miss (16 MiB of the
+# debug guest's 384 left a pool test short and the guest out of memory).
+cmdline="console=$console panic=-1 quiet loglevel=4 log_buf_len=2M init_on_alloc=0 cmheap_guest=1${dma_cmdline:+ $dma_cmdline}"
 
 # Boot the real kernel and initramfs under KVM with a trivial job (the init
 # prints a marker and powers off).  Broken nested KVM shows up here either as

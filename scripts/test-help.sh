@@ -5,7 +5,8 @@
 # and one line on stderr naming itself, both without a side effect.
 #
 # The commands: scripts/*.sh (but the sourced *-lib.sh), .ci/run,
-# scripts/compare and scripts/spdx-check.  Each runs in a copy of the
+# scripts/compare, scripts/spdx-check, scripts/doc-check and
+# selftests/kernel_log.sh.  Each runs in a copy of the
 # tree, with HOME, XDG_CACHE_HOME and CMHEAP_CACHE in empty folders and,
 # first on PATH, stand-ins for every program that would change the machine
 # or fetch anything (apt-get, dpkg, make, compilers, QEMU, debootstrap,
@@ -49,7 +50,7 @@ for f in "$root"/scripts/*.sh; do
 	case $f in *-lib.sh) continue ;; esac
 	commands+=("scripts/${f##*/}")
 done
-commands+=(.ci/run scripts/compare scripts/spdx-check scripts/doc-check)
+commands+=(.ci/run scripts/compare scripts/spdx-check scripts/doc-check selftests/kernel_log.sh)
 for c in "${commands[@]}"; do
 	name=${c##*/}
 	before=$(state)

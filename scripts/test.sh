@@ -441,7 +441,8 @@ tally() {
 # install gives a user's program the library (scripts/test-install.sh), and
 # lint's licence and documentation checks find what they are for
 # (scripts/test-spdx-check.sh, test-doc-check.sh), make test's own counts
-# are right for both runners' KTAP (scripts/test-ktap-lib.sh),
+# are right for both runners' KTAP (scripts/test-ktap-lib.sh), the judge
+# of the guests' kernel log finds what it is for (scripts/test-kernel-log.sh),
 # every command answers --help and refuses what it does not know, without
 # side effects (scripts/test-help.sh).
 if [ "$mode" = test ]; then
@@ -452,7 +453,7 @@ if [ "$mode" = test ]; then
 	mkdir -p "$build"
 	hc_rc=0
 	: >"$hc_log"
-	for hc in test-guest-guard test-install test-spdx-check test-doc-check test-ktap-lib test-help; do
+	for hc in test-guest-guard test-install test-spdx-check test-doc-check test-ktap-lib test-kernel-log test-help; do
 		"$scripts/$hc.sh" 2>&1 | tee -a "$hc_log" || hc_rc=$?
 	done
 	read -r hc_p hc_f hc_s < <(count_tap "$hc_log" "$hc_rc")

@@ -485,7 +485,19 @@ int fail_nth_ready(char *why, size_t len)
 			 strerror(-ret));
 		return -1;
 	}
+	ret = file_write("/dev/kmsg", FAIL_NTH_LOG_BEGIN "\n");
+	if (ret) {
+		snprintf(why, len, "/dev/kmsg: %s: the kernel's log cannot be marked",
+			 strerror(-ret));
+		return -1;
+	}
 	return 0;
+}
+
+void fail_nth_done(void)
+{
+	fail_nth_require(0, ~0ULL);
+	file_write("/dev/kmsg", FAIL_NTH_LOG_END "\n");
 }
 
 int fail_nth_require(unsigned long long start, unsigned long long end)

@@ -209,8 +209,18 @@ int stats_read(const char *dir, struct cmheap_stats *st);
  * fail_nth_arm(@n): the calling thread's @n-th allocation from now on fails
  * (0 or -errno).  fail_nth_disarm(): how many allocations it still had to
  * go (0: one was failed), or -errno; the thread fails nothing after it.
+ *
+ * The kernel reports some failures itself, with a stack dump (warn_alloc():
+ * "vmalloc error", "page allocation failure").  Forced ones are no defect,
+ * so fail_nth_ready() and fail_nth_done() (which also undoes
+ * fail_nth_require()) mark where injection began and ended in the kernel's
+ * log, and run.sh's kernel_log excuses those reports between the marks;
+ * nothing else.
  */
+#define FAIL_NTH_LOG_BEGIN	"cmheap-selftest: allocation failures injected from here"
+#define FAIL_NTH_LOG_END	"cmheap-selftest: allocation failures injected up to here"
 int fail_nth_ready(char *why, size_t len);
+void fail_nth_done(void);
 /*
  * Count only the allocations made with code in [@start, @end) on the
  * calling stack (the stack filter's require range; its 32 innermost

@@ -13,7 +13,9 @@
  * and a carveout's free memory as they were.  After each path nothing is
  * live.  rmmod_test walks the module's load the same way
  * (fail_nth_insmod) and then unloads it; run.sh's kernel_log judges the
- * kernel's log (injected failures are not logged: anything there is a
+ * kernel's log (injected failures are not logged, and the kernel's own
+ * allocation-failure reports are excused only between the marks
+ * fail_nth_ready() and fail_nth_done() leave: anything else there is a
  * real report) and kmemleak the leaks.
  *
  * Needs the debug kernel's fault injection (scripts/debug-kernel/
@@ -173,6 +175,7 @@ FIXTURE_SETUP(fault)
 
 FIXTURE_TEARDOWN(fault)
 {
+	fail_nth_done();
 	struct carveout c;
 
 	if (self->map != MAP_FAILED)
@@ -568,6 +571,7 @@ FIXTURE_SETUP(drain)
 
 FIXTURE_TEARDOWN(drain)
 {
+	fail_nth_done();
 	file_write("/sys/kernel/debug/failslab/cache-filter", "N");
 	if (self->pools[0])
 		EXPECT_EQ(0, param_write("pools", self->pools));

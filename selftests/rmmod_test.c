@@ -740,14 +740,66 @@ static int leftovers(char *what, size_t len)
  * debugfs folder, driver or platform device; kmemleak, in run.sh, finds
  * what it leaked); the load that gets through works and unloads.  The
  * debug kernel only; without the cached carveout regions
- * (params_without_cached() says why).  A fixture's test, so it runs after
+ * (params_without_cached() says why), and with the edu device held enabled
+ * (edu_hold_enabled() says why).  A fixture's test, so it runs after
  * reload: it unloads the module first and loads it back at the end.
  */
-FIXTURE(insmod) {};
-FIXTURE_SETUP(insmod) {}
+FIXTURE(insmod) {
+	char edu_enable[320];	/* held enabled, or "" */
+};
+FIXTURE_SETUP(insmod)
+{
+	self->edu_enable[0] = '\0';
+}
+
+/*
+ * QEMU's edu device, held enabled from sysfs for the walk, so that the
+ * driver's pci_enable_device() and pci_disable_device() only count.  On
+ * x86 the first enable routes the device's interrupt through ACPI (_PRT),
+ * and ACPICA does not survive every allocation failure: one inside
+ * acpi_ut_update_object_reference() ("Could not update object reference
+ * count") leaves a namespace object freed while still attached, and the
+ * next _PRT evaluation reads it (KASAN: slab-use-after-free in
+ * acpi_ns_get_attached_object()).  The firmware interpreter's, not the
+ * load's; the driver's own enable and its failure are still walked.
+ * Needs the device without a driver (the module unloaded).  @path gets its
+ * enable file, or "" when there is no edu device.
+ */
+static int edu_hold_enabled(char *path, size_t len)
+{
+	char vendor[16], device[16], file[320];
+	struct dirent *de;
+	DIR *d = opendir("/sys/bus/pci/devices");
+	int ret = 0;
+
+	path[0] = '\0';
+	while (d && !path[0] && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "/sys/bus/pci/devices/%s/vendor", de->d_name);
+		if (file_read(file, vendor, sizeof(vendor)))
+			continue;
+		snprintf(file, sizeof(file), "/sys/bus/pci/devices/%s/device", de->d_name);
+		if (file_read(file, device, sizeof(device)))
+			continue;
+		if (strtoul(vendor, NULL, 16) == 0x1234 && strtoul(device, NULL, 16) == 0x11e8)
+			snprintf(path, len, "/sys/bus/pci/devices/%s/enable", de->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (path[0])
+		ret = file_write(path, "1");
+	if (ret)
+		path[0] = '\0';
+	return ret;
+}
+
 FIXTURE_TEARDOWN(insmod)
 {
-	fail_nth_require(0, ~0ULL);
+	fail_nth_done();
+	/* as it was: the driver bound (enabled) or not (disabled) */
+	if (self->edu_enable[0])
+		file_write(self->edu_enable, "0");
 }
 
 /* The loaded module's code, as /proc/modules gives it; 0 when not loaded. */
@@ -908,6 +960,7 @@ TEST_F_TIMEOUT(insmod, fail_nth_insmod, 1800)
 	ASSERT_EQ(0, delete_module(MODNAME));
 	if (ret)
 		SKIP(return, "no addresses in /proc/kallsyms or /proc/modules (kptr_restrict)");
+	ASSERT_EQ(0, edu_hold_enabled(self->edu_enable, sizeof(self->edu_enable)));
 	ASSERT_EQ(0, fail_nth_require(lo, hi));
 	for (n = 1; n <= INSMOD_FAIL_NTH_MAX; n++) {
 		ASSERT_EQ(0, fail_nth_arm(n));
@@ -949,6 +1002,10 @@ TEST_F_TIMEOUT(insmod, fail_nth_insmod, 1800)
 		close(ret);
 	ASSERT_EQ(0, delete_module(MODNAME));
 	EXPECT_EQ(0, leftovers(what, sizeof(what))) TH_LOG("%s left behind", what);
+	if (self->edu_enable[0]) {
+		EXPECT_EQ(0, file_write(self->edu_enable, "0"));
+		self->edu_enable[0] = '\0';
+	}
 	if (was_loaded)
 		EXPECT_EQ(0, load_as_loaded(ko));
 }

@@ -135,6 +135,11 @@ job=$(cmdline_arg cmheap_job) || job=/cmheap/job.sh
 if [ "$status" = ok ]; then
 	if [ -e "$job" ]; then
 		say "running job $job"
+		# The job and its runner out of the OOM killer's reach (the
+		# memory tests take the guest to its limits; selftests/run.sh
+		# puts each test back within it): a killed runner loses every
+		# later result and leaves the job to its deadline.
+		echo -1000 >/proc/self/oom_score_adj
 		# The job's exit code is recorded; judging it is the host's business.
 		# qemu-run.sh passes a deadline a little inside its own, so that a
 		# hung test still leaves its dmesg and partial output behind.

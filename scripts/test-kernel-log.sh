@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# test-kernel-log.sh: selftests/kernel_log.sh, the judge of the kernel's
+# log that run.sh runs after the tests, finds what it is for and excuses
+# only what it must.  Hand-made logs, with reports copied from real runs:
+# a clean log; a WARNING after the start mark and one before it; a log that
+# lost the mark (a wrapped ring buffer); the stack dump of the kernel's
+# report of an allocation failure (arm64's "vmalloc error", x86's "page
+# allocation failure") inside the fault-injection marks, outside them and
+# after them; the WARNING of freeing an interrupt whose /proc/irq files an
+# injected failure spared, inside the marks, outside them, from another
+# caller and with another report in its midst; a WARNING and a bare stack
+# dump inside them; a dump too far from the report to be its own.
+#
+#   scripts/test-kernel-log.sh [-h|--help]
+#
+# TAP on stdout; exit status 1 if any check failed, 2 bad usage.
+set -euo pipefail
+# shellcheck source=scripts/tap-lib.sh
+. "$(dirname "$0")/tap-lib.sh"
+tap_setup "$@"
+
+judge=$(cd "$(dirname "$0")/.." && pwd)/selftests/kernel_log.sh
+start="cmheap run.sh: tests begin (123 1764860000)"
+# the marks cmheap_util.h defines (FAIL_NTH_LOG_BEGIN, _END)
+begin="cmheap-selftest: allocation failures injected from here"
+end="cmheap-selftest: allocation failures injected up to here"
+
+# expect DESCRIPTION STATUS PRINTED: the judge on stdin's log exits with
+# STATUS and prints PRINTED (a line count)
+expect() {
+	local what=$1 want_rc=$2 want_lines=$3 rc=0 out lines
+	out=$("$judge" "$start" - 2>&1 <"$tmp/log") || rc=$?
+	lines=$(grep -c . <<<"$out" || true)
+	if [ "$rc" = "$want_rc" ] && [ "$lines" = "$want_lines" ]; then
+		ok "$what"
+	else
+		nok "$what" "want exit $want_rc and $want_lines line(s), got exit $rc: $out"
+	fi
+}
+
+# arm64 6.12's warn_alloc() report and the head of its dump, as logged
+vmalloc_report() {
+	cat <<'EOF'
+rmmod_test: vmalloc error: size 1080, vm_struct allocation failed, mode:0xdc0(GFP_KERNEL|__GFP_ZERO), nodemask=(null)
+CPU: 1 UID: 0 PID: 1663 Comm: rmmod_test Tainted: G           O       6.12.118 #2
+Tainted: [O]=OOT_MODULE
+Hardware name: linux,dummy-virt (DT)
+Call trace:
+ dump_backtrace+0xa4/0xe0
+ warn_alloc+0x18c/0x2e8
+ __vmalloc_node_range_noprof+0x8c4/0xddc
+ gen_pool_add_owner+0x6c/0x258
+ cmheap_carveout_init+0x6f8/0x1000 [cmheap]
+Mem-Info:
+active_anon:3208 inactive_anon:1212 isolated_anon:0
+EOF
+}
+# x86_64's page allocator report
+page_report() {
+	cat <<'EOF'
+fault_test: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=(null),cpuset=/,mems_allowed=0
+CPU: 0 UID: 0 PID: 880 Comm: fault_test Not tainted 6.12.118 #1
+Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014
+Call Trace:
+ <TASK>
+ dump_stack_lvl+0x5d/0x80
+ warn_alloc+0x164/0x190
+ </TASK>
+EOF
+}
+# the WARNING freeing an interrupt whose /proc/irq files were never made
+irq_proc_warning() {
+	cat <<'EOF'
+------------[ cut here ]------------
+name 'smp_affinity'
+WARNING: CPU: 1 PID: 2135 at fs/proc/generic.c:733 remove_proc_entry+0x1bc/0x334
+Modules linked in: cmheap(O-) [last unloaded: cmheap(O)]
+pc : remove_proc_entry+0x1bc/0x334
+Call trace:
+ remove_proc_entry+0x1bc/0x334
+ unregister_irq_proc+0xac/0x210
+ free_desc+0x8c/0x134
+ pci_free_irq_vectors+0x84/0xe0
+ cmheap_edu_remove+0xa4/0x16c [cmheap]
+---[ end trace 0000000000000000 ]---
+EOF
+}
+warning() {
+	cat <<'EOF'
+------------[ cut here ]------------
+WARNING: CPU: 1 PID: 1663 at kernel/dma/mapping.c:597 dma_free_attrs+0x90/0xa0
+Call trace:
+ dma_free_attrs+0x90/0xa0
+---[ end trace 0000000000000000 ]---
+EOF
+}
+
+{ echo "Booting Linux"; echo "$start"; echo "cmheap: loaded"; } >"$tmp/log"
+expect "a clean log passes" 0 0
+
+{ echo "$start"; warning; } >"$tmp/log"
+expect "a WARNING after the start is reported with its trace" 1 2
+
+{ warning; echo "$start"; echo "cmheap: loaded"; } >"$tmp/log"
+expect "a WARNING before the start is not the tests'" 0 0
+
+{ echo "cmheap: loaded"; warning; } >"$tmp/log"
+expect "a log without the start mark (wrapped) fails as such, reporting nothing" 2 0
+
+{ echo "$start"; echo "$begin"; vmalloc_report; echo "$end"; } >"$tmp/log"
+expect "arm64's vmalloc error dump while failures are injected is excused" 0 0
+
+{ echo "$start"; echo "$begin"; page_report; vmalloc_report; echo "$end"; } >"$tmp/log"
+expect "x86's page allocation failure dumps, one after another, are excused" 0 0
+
+{ echo "$start"; vmalloc_report; } >"$tmp/log"
+expect "the same dump with no injection is reported" 1 1
+
+{ echo "$start"; echo "$begin"; echo "$end"; vmalloc_report; } >"$tmp/log"
+expect "the same dump after injection ended is reported" 1 1
+
+{ echo "$start"; echo "$begin"; vmalloc_report; warning; echo "$end"; } >"$tmp/log"
+expect "a WARNING while failures are injected is reported" 1 2
+
+{ echo "$start"; echo "$begin"; irq_proc_warning; irq_proc_warning; echo "$end"; } >"$tmp/log"
+expect "freeing an interrupt whose /proc/irq files an injected failure spared warns: excused" 0 0
+
+{ echo "$start"; irq_proc_warning; } >"$tmp/log"
+expect "the same WARNING with no injection is reported" 1 2
+
+{ echo "$start"; echo "$begin"; irq_proc_warning | grep -v unregister_irq_proc; echo "$end"; } >"$tmp/log"
+expect "a remove_proc_entry WARNING from elsewhere while failures are injected is reported" 1 2
+
+{
+	echo "$start"; echo "$begin"
+	irq_proc_warning | sed '/end trace/d'
+	echo "BUG: KASAN: slab-use-after-free in cmheap_edu_remove+0x10/0x16c [cmheap]"
+	echo "$end"
+} >"$tmp/log"
+expect "a KASAN report inside an unfinished WARNING of that kind is reported" 1 3
+
+{
+	echo "$start"; echo "$begin"
+	echo "FAULT_INJECTION: forcing a failure."
+	echo "Call trace:"
+	echo "$end"
+} >"$tmp/log"
+expect "a stack dump with no allocation-failure report before it is reported" 1 1
+
+{
+	echo "$start"; echo "$begin"
+	vmalloc_report | head -n 1
+	printf 'line %s\n' 1 2 3 4 5
+	echo "Call trace:"
+	echo "$end"
+} >"$tmp/log"
+expect "a dump too far from the report to be its own is reported" 1 1
+
+rc=0
+"$judge" --help >"$tmp/out" 2>&1 || rc=$?
+if [ "$rc" = 0 ] && grep -q "kernel_log.sh START" "$tmp/out"; then
+	ok "--help: its usage, exit 0"
+else
+	nok "--help: its usage, exit 0" "exit $rc: $(cat "$tmp/out")"
+fi
+rc=0
+"$judge" --no-such-option >"$tmp/out" 2>&1 || rc=$?
+if [ "$rc" = 2 ] && grep -q "kernel_log.sh" "$tmp/out"; then
+	ok "--no-such-option: refused, exit 2"
+else
+	nok "--no-such-option: refused, exit 2" "exit $rc: $(cat "$tmp/out")"
+fi
+tap_end "kernel-log"

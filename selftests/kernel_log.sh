@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# kernel_log.sh START [FILE] - the reports in a kernel log (dmesg's text,
+# FILE or stdin) after the line that holds START, the mark run.sh wrote to
+# /dev/kmsg as the tests began: a WARNING, BUG, oops, a sanitizer's,
+# lockdep's, DMA-API debugging's, kmemleak's or x86 PAT bookkeeping's
+# ("freeing invalid memtype") report, a stack dump, a list or refcount
+# corruption, a hung task, a lockup or an RCU stall.  Each offending line
+# is printed.
+#
+# Excused, and only between the marks fault injection leaves
+# (selftests/cmheap_util.h, FAIL_NTH_LOG_BEGIN and _END), two consequences
+# of the failures the tests forced, both the kernel's own:
+# - the stack dump it prints with its report of an allocation failure
+#   (warn_alloc(): "page allocation failure", "vmalloc error");
+# - the WARNING of remove_proc_entry() called by unregister_irq_proc():
+#   register_irq_proc() (kernel/irq/proc.c) ignores a failure to create
+#   /proc/irq/N/ and its files, and freeing the interrupt later removes
+#   them all, warning for each one that is not there.  A load that got
+#   past such a failure (the edu driver's interrupt) warns on unload.
+# Any other WARNING or report there counts.
+#
+# POSIX sh and awk (busybox).  run.sh runs it; scripts/test-kernel-log.sh
+# tests it on hand-made logs.
+# Exit status: 0 nothing reported, 1 reports (printed), 2 the log does not
+# hold START (its ring buffer wrapped: what came between is lost), or bad
+# usage.
+
+case ${1:-} in
+-h|--help) sed -n '4,/^$/{s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+-*) echo "kernel_log.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+'') echo "kernel_log.sh: usage: kernel_log.sh START [FILE]" >&2; exit 2 ;;
+esac
+start=$1
+log=${2:--}
+[ "$log" = - ] || [ -r "$log" ] || { echo "kernel_log.sh: cannot read $log" >&2; exit 2; }
+
+awk -v start="$start" '
+function reported(line) {
+	return line ~ /WARNING:|BUG:|Oops|Call [Tt]race|general protection|UBSAN|KASAN|kfence|DMA-API:|kmemleak:.*new suspected|possible (circular|recursive) locking|inconsistent lock state|list_(add|del) corruption|refcount_t:|hung_task|soft lockup|rcu.*stall|freeing invalid memtype/
+}
+function judge(line) {
+	if (reported(line)) {
+		print line
+		bad = 1
+	}
+}
+# A report, held from "cut here" to "end trace": judged line by line,
+# unless it is one excused WARNING and its stack dump, nothing more.
+function report_end(excused, i) {
+	excused = held_forced && held_proc && held_irq && held_others == 0
+	for (i = 1; i <= held && !excused; i++)
+		judge(line_of[i])
+	held = 0
+}
+!seen { seen = index($0, start) > 0; next }
+index($0, "cmheap-selftest: allocation failures injected from here") { forced = 1; next }
+index($0, "cmheap-selftest: allocation failures injected up to here") { forced = 0; report = 0; next }
+/------------\[ cut here \]------------/ {
+	if (held)
+		report_end()
+	held = 1; line_of[1] = $0; held_forced = forced; held_proc = held_irq = held_others = 0
+	next
+}
+held {
+	line_of[++held] = $0
+	if (/WARNING:.* at fs\/proc\/generic\.c:[0-9]+ remove_proc_entry\+/ && !held_proc)
+		held_proc = 1
+	else if (reported($0) && !/^Call [Tt]race:/)
+		held_others++
+	if (/ unregister_irq_proc\+/)
+		held_irq = 1
+	if (/---\[ end trace/)
+		report_end()
+	next
+}
+# warn_alloc(): its report, then dump_stack() a few lines on
+forced && /(page allocation failure|vmalloc error|vmalloc size [0-9]+ allocation failure):/ { report = NR; next }
+report && NR - report <= 5 && /Call [Tt]race/ { report = 0; next }
+{ judge($0) }
+END {
+	if (held)
+		report_end()
+	exit !seen ? 2 : bad
+}' "$log"
