@@ -246,6 +246,14 @@ bool cmheap_memtype_restore_list(struct cmheap *heap, struct list_head *pages,
 /* Cleans one (compound) page the CPU has just written, where needed. */
 int cmheap_memtype_clean_page(struct cmheap *heap, struct page *page);
 
+/*
+ * The device the heaps clean CPU caches through (cmheap_maint_dev.c): a
+ * non-coherent one, or NULL where all DMA is coherent.
+ */
+int cmheap_maint_dev_init(void);
+void cmheap_maint_dev_exit(void);
+struct device *cmheap_maint_dev(void);
+
 /* ---- page pools of the system heaps (cmheap_pool.c) ---- */
 
 struct cmheap_pool;

@@ -23,10 +23,13 @@ static int __init cmheap_init(void)
 	ret = cmheap_debugfs_init();
 	if (ret)
 		return ret;
-	/* The heaps use the non-coherent test device to clean caches. */
-	ret = cmheap_testdev_init();
+	/* The heaps clean caches through it from their first allocation. */
+	ret = cmheap_maint_dev_init();
 	if (ret)
 		goto err_debugfs;
+	ret = cmheap_testdev_init();
+	if (ret)
+		goto err_maint;
 	/* Bus devices after the test devices, which take the first indices. */
 	ret = cmheap_edu_init();
 	if (ret)
@@ -66,6 +69,8 @@ err_edu:
 	cmheap_edu_exit();
 err_testdev:
 	cmheap_testdev_exit();
+err_maint:
+	cmheap_maint_dev_exit();
 err_debugfs:
 	cmheap_debugfs_exit();
 	return ret;
@@ -81,6 +86,7 @@ static void __exit cmheap_exit(void)
 	cmheap_bind_exit();
 	cmheap_edu_exit();
 	cmheap_testdev_exit();
+	cmheap_maint_dev_exit();
 	cmheap_debugfs_exit();
 }
 

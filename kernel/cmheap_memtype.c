@@ -168,7 +168,7 @@ bool cmheap_memtype_restore_list(struct cmheap *heap, struct list_head *pages,
  */
 static int cmheap_memtype_cleaner(struct cmheap *heap, struct device **maint)
 {
-	*maint = cmheap_testdev_get(CMHEAP_DEV_NONCOHERENT);
+	*maint = cmheap_maint_dev();
 	if (*maint && cmheap_dev_may_bounce(*maint)) {
 		pr_warn_once("cmheap: %s: the cache-cleaning device's DMA bounces (swiotlb); no uncached buffers\n",
 			     heap->name);

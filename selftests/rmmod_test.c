@@ -695,6 +695,8 @@ static int leftovers(char *what, size_t len)
 {
 	static const char *const paths[] = {
 		"/sys/module/" MODNAME, CMHEAP_CTL_PATH, CMHEAP_DEBUGFS,
+		/* the heaps' cache-maintenance device (arm64) */
+		"/sys/devices/" MODNAME "-maint",
 	};
 	static const char *const dirs[][2] = {
 		{ DMA_HEAP_DIR, CMHEAP_HEAP_PREFIX },
