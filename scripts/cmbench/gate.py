@@ -206,6 +206,10 @@ class Boot:
         return "instructions" if accel == "tcg-icount" else "ns"
 
 
+# The order the moved points are listed in, what decides the verdict last.
+KIND_ORDER = {"control moved": 1, "regression": 2, "maintenance lost": 2, "zeroing lost": 2}
+
+
 def what(row):
     """The point in words: the op, its size and what it ran on."""
     parts = [row["exporter"]]
@@ -271,8 +275,16 @@ def report(boots, args, out):
         w(f"gate: boot {n} ({boot.path}): {len(boot.points)} points, {controls} of them controls "
           f"({boot.void_controls} moved void it); "
           + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) + f"; tick {boot.tick} ns\n")
+        # What was not compared first, what moved last: the end of the
+        # output (all a CI page may show) names the points behind the verdict.
+        for r in boot.only_a:
+            w(f"  [only in A: removed or skipped by HEAD] {what(r)}\n")
+        for r in boot.only_b:
+            w(f"  [only in B: new in HEAD] {what(r)}\n")
+        for r in boot.unsteady:
+            w(f"  [not measured in every run, not judged] {what(r)}\n")
         shown = [p for p in boot.points if args.all or p.kind != "ok"]
-        for p in sorted(shown, key=lambda p: (p.kind, label(p.row))):
+        for p in sorted(shown, key=lambda p: (KIND_ORDER.get(p.kind, 0), p.kind, label(p.row))):
             w(f"  [{p.kind}] {sentence(p, unit)}\n")
         fail = boot.failing()
         for p0, (slope, icpt), npts in slopes(boot, fail):
@@ -280,12 +292,6 @@ def report(boots, args, out):
             w(f"  per MiB: {r['op']} ({r['exporter']}, {r['device']} {r['dma']}, {r['direction']}, "
               f"{r['attrs']}): HEAD {slope:+.0f} {unit} per MiB, {icpt:+.0f} fixed "
               f"(least squares over {npts} sizes)\n")
-        for r in boot.only_a:
-            w(f"  [only in A: removed or skipped by HEAD] {what(r)}\n")
-        for r in boot.only_b:
-            w(f"  [only in B: new in HEAD] {what(r)}\n")
-        for r in boot.unsteady:
-            w(f"  [not measured in every run, not judged] {what(r)}\n")
 
 
 def verdict(boots):

@@ -196,6 +196,23 @@ class Gate(unittest.TestCase):
         self.assertIn("[only in A: removed or skipped by HEAD] map at 4 KiB", out)
         self.assertIn("[only in B: new in HEAD] sync_dev at 1 MiB", out)
 
+    def test_what_moved_is_listed_last(self):
+        # a CI page shows the end of the log: the moved controls come after
+        # the long lists of points only one side measured, right before
+        # the verdict
+        moved = dict(raw_map=5200, udmabuf_alloc=8000, system_map=4900)
+        a = sweep()
+        b = sweep(**moved)[1:] + [row(op="sync_dev", p50_ns=100)]
+        rc, out = judge((a, b, a))
+        self.assertEqual(rc, 3, out)
+        lines = out.splitlines()
+        moved_at = [i for i, x in enumerate(lines) if "[control moved]" in x]
+        only_at = [i for i, x in enumerate(lines) if "[only in " in x]
+        self.assertEqual(len(moved_at), 3, out)
+        self.assertLess(max(only_at), min(moved_at), out)
+        self.assertTrue(lines[-1].startswith("gate: VOID"), out)
+        self.assertEqual(max(moved_at), len(lines) - 2, out)
+
     def test_per_mib_slope(self):
         # +8000 instructions per MiB of maintenance, +37 fixed
         boot = (sweep(), sweep(map4096=5000 + 37 + 31, map1048576=70000 + 37 + 8000,
