@@ -11,7 +11,8 @@
 # its own program (rmmod and insmod between).  The DMA routes direct and
 # bounced each get such a boot; the IOMMU route gets a boot per side (A,
 # B, A again: see side_boots below), its rows joined to the first's.  scripts/cmbench/gate.py judges:
-# a point regresses when B - mean(A1, A2) exceeds max(2%, 3 x |A2 - A1|,
+# a point regresses when B - mean(A1, A2) (beyond its raw twin's move, when
+# that moved too) exceeds max(2%, 3 x |A2 - A1|,
 # 2 ticks); maintenance or zeroing lost fails like a regression; three
 # controls (points that run no cmheap code) that moved void the boot.
 # A failing boot is confirmed by a second that runs B, A, B: only the

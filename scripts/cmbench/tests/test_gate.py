@@ -213,6 +213,35 @@ class Gate(unittest.TestCase):
         self.assertTrue(lines[-1].startswith("gate: VOID"), out)
         self.assertEqual(max(moved_at), len(lines) - 2, out)
 
+    def test_point_and_raw_twin_moved_together(self):
+        # the same 1 MiB buffer mapped through the exporter and raw, both
+        # 27000 dearer in B: the memory moved (arm64 SMMUv3 block mappings
+        # or not), not cmheap; nothing regressed, nothing voids
+        boot = (sweep(), sweep(map1048576=97000, raw_map=31800), sweep())
+        rc, out = judge(boot, boot)
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(out.count("[moved with its raw twin]"), 4, out)
+        self.assertIn("its raw twin moved +27000, +0 of it beyond", out)
+        # with --void-controls 1 still no void: the twin is explained
+        self.assertEqual(judge(boot, args=("--void-controls", "1"))[0], 0)
+
+    def test_point_judged_beyond_its_raw_twin(self):
+        # the twin moved 27000, the exporter point 29000: 2000 is cmheap's
+        boot = (sweep(), sweep(map1048576=99000, raw_map=31800), sweep())
+        rc, out = judge(boot, boot)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("its raw twin moved +27000, +2000 of it beyond", out)
+        self.assertIn("gate:   map: regression on 1 point(s), +2000 instructions", out)
+        # and the twin, moved by less than its point, still counts
+        self.assertIn("[control moved] HEAD adds 27000 instructions per map at 1 MiB", out)
+
+    def test_twin_moved_alone_is_a_moved_control(self):
+        # the exporter point did not move: the twin's move is its own
+        rc, out = judge((sweep(), sweep(raw_map=31800), sweep()))
+        self.assertEqual(rc, 0, out)
+        self.assertIn("[control moved]", out)
+        self.assertNotIn("[moved with its raw twin]", out)
+
     def test_per_mib_slope(self):
         # +8000 instructions per MiB of maintenance, +37 fixed
         boot = (sweep(), sweep(map4096=5000 + 37 + 31, map1048576=70000 + 37 + 8000,
