@@ -60,6 +60,13 @@ struct cmheap_buffer {
 struct cmheap_attachment {
 	struct device *dev;
 	struct sg_table table;		/* this device's copy, DMA-mapped */
+	/*
+	 * What the importer is handed instead, in a kernel that scrambles
+	 * the page links of every table it hands out (CONFIG_DMABUF_DEBUG;
+	 * 6.1 and 6.12 do it in place): a copy, so that the table the syncs
+	 * walk stays intact.  Elsewhere unused.
+	 */
+	struct sg_table handed;
 	struct list_head node;
 	bool mapped;
 	/* as mapped: the DMA API syncs a mapping in its own direction */
@@ -219,6 +226,12 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 	else
 		ret = cmheap_sg_copy_for(&a->table, &buffer->table,
 					 attach->dev);
+	if (!ret && IS_ENABLED(CONFIG_DMABUF_DEBUG)) {
+		ret = sg_alloc_table(&a->handed, a->table.orig_nents,
+				     GFP_KERNEL_ACCOUNT);
+		if (ret)
+			sg_free_table(&a->table);
+	}
 	if (ret) {
 		kfree(a);
 		return ret;
@@ -243,6 +256,7 @@ static void cmheap_detach(struct dma_buf *dmabuf,
 	mutex_lock(&buffer->lock);
 	list_del(&a->node);
 	mutex_unlock(&buffer->lock);
+	sg_free_table(&a->handed);
 	sg_free_table(&a->table);
 	kfree(a);
 }
@@ -257,6 +271,33 @@ static unsigned long cmheap_map_attrs(struct cmheap_buffer *buffer,
 	if (cmheap_buffer_uncached(buffer))
 		return a->extra_attrs | DMA_ATTR_SKIP_CPU_SYNC;
 	return a->extra_attrs;
+}
+
+/*
+ * The table to hand the importer for a mapped attachment: its own, or in a
+ * kernel that scrambles what it hands out (CONFIG_DMABUF_DEBUG), a copy of
+ * it entry by entry (both tables have the same layout: same entries, ends
+ * and chains).  Syncing the scrambled table itself would need its pages
+ * (dma-iommu's sync for a non-coherent device reads sg_phys()), and syncing
+ * it piece by piece by DMA address instead gives DMA-API debugging no
+ * exact match to look up: with two mappings of one page for one device
+ * (dma-direct gives both the same address), it then reports a sync of
+ * memory never mapped.
+ */
+static struct sg_table *cmheap_handed_table(struct cmheap_attachment *a)
+{
+	struct scatterlist *src, *dst;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_DMABUF_DEBUG))
+		return &a->table;
+	dst = a->handed.sgl;
+	for_each_sgtable_sg(&a->table, src, i) {
+		*dst = *src;
+		dst = sg_next(dst);
+	}
+	a->handed.nents = a->table.nents;
+	return &a->handed;
 }
 
 static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
@@ -294,7 +335,7 @@ mapped:
 	trace_cmheap_map(buffer->heap->name, a->dev, buffer->len,
 			 a->table.nents, dir, attrs,
 			 cmheap_buffer_uncached(buffer));
-	return &a->table;
+	return cmheap_handed_table(a);
 }
 
 static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
@@ -306,6 +347,9 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 	struct cmheap_stats *stats = &buffer->heap->stats;
 	unsigned long attrs = cmheap_map_attrs(buffer, a);
 
+	/* the table mapped, not the copy the importer held */
+	if (IS_ENABLED(CONFIG_DMABUF_DEBUG))
+		table = &a->table;
 	mutex_lock(&buffer->lock);
 	a->mapped = false;
 	mutex_unlock(&buffer->lock);
@@ -334,7 +378,11 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
  * dma-direct, dma-iommu and swiotlb do (each translates an IOMMU address
  * or finds a bounce slot by address, for any part of any mapping), not on
  * a documented promise.  DMA-API debugging accepts it (sync_range_test
- * runs under it).  Returns the pieces.
+ * runs under it), as long as no other mapping for the same device shares
+ * the addresses: it looks a sync up by address, and of two mappings that
+ * contain a piece neither is an exact match, so it reports a sync of
+ * memory never mapped.  Without an IOMMU, two attachments of one buffer
+ * for one device do share them.  Returns the pieces.
  */
 static unsigned int cmheap_sync_attachment_range(struct cmheap_attachment *a,
 						 u64 offset, u64 len,
@@ -398,17 +446,7 @@ static void cmheap_sync_attachments(struct cmheap_buffer *buffer, bool for_cpu)
 						     buffer->len,
 						     a->table.nents, dir, 0,
 						     false);
-		/*
-		 * With CONFIG_DMABUF_DEBUG the dma-buf core has scrambled the
-		 * page links of every table an importer holds, this one too,
-		 * and dma-iommu's sync for a non-coherent device reads them
-		 * (sg_phys()): sync by DMA address then, as the range sync
-		 * does.  Elsewhere the table's own sync, the documented way.
-		 */
-		if (IS_ENABLED(CONFIG_DMABUF_DEBUG))
-			cmheap_sync_attachment_range(a, 0, buffer->len,
-						     for_cpu);
-		else if (for_cpu)
+		if (for_cpu)
 			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
 		else
 			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
@@ -904,9 +942,8 @@ static void cmheap_placement_pages(struct cmheap_buffer *buffer,
  * address, as its bus puts it (phys_to_dma(): a dma-ranges offset): each
  * segment of its mapping is the piece of the buffer it maps.  The
  * attachment's table is the buffer's split into pieces, in order; their
- * addresses come from the buffer's own table, since the dma-buf core may
- * have mangled the page links of a mapped attachment's (CONFIG_DMABUF_DEBUG
- * hides pages from importers that way).
+ * addresses come from the buffer's own table, the one the pieces were cut
+ * from.
  */
 static void cmheap_placement_direct(struct cmheap_buffer *buffer,
 				    struct cmheap_attachment *a,

@@ -380,6 +380,12 @@ void debugfs_ensure(void)
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 }
 
+long long dma_api_errors(void)
+{
+	debugfs_ensure();
+	return read_num("/sys/kernel/debug/dma-api/error_count", NULL);
+}
+
 /*
  * DMA-API debugging allocates for itself (an entry pool it refills, a
  * radix tree of the cache lines a device may write) and, when that fails,

@@ -195,6 +195,11 @@ double now_s(void);
 
 /* Mount debugfs if it is not yet (best effort). */
 void debugfs_ensure(void);
+/*
+ * The errors DMA-API debugging has counted since boot (debugfs
+ * dma-api/error_count), or -1 in a kernel without it.
+ */
+long long dma_api_errors(void);
 /* Read the stats of @dir (a heap name or "importer"): 0 or -errno. */
 int stats_read(const char *dir, struct cmheap_stats *st);
 /*
