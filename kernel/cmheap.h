@@ -8,6 +8,7 @@
 #include <linux/atomic.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-direction.h>
+#include <linux/dma-map-ops.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
@@ -64,10 +65,37 @@ void cmheap_stats_unregister(struct cmheap_stats *s);
  * and none when giving a DMA_TO_DEVICE buffer back to the CPU (the device
  * only read it, so there is nothing to invalidate).
  */
-unsigned int cmheap_maint_segments(struct device *dev,
-				   enum dma_data_direction dir,
-				   unsigned long attrs, bool for_cpu,
-				   unsigned int nents);
+static inline unsigned int cmheap_maint_segments(struct device *dev,
+						 enum dma_data_direction dir,
+						 unsigned long attrs,
+						 bool for_cpu,
+						 unsigned int nents)
+{
+	if (dev_is_dma_coherent(dev) || (attrs & DMA_ATTR_SKIP_CPU_SYNC))
+		return 0;
+	if (for_cpu && dir == DMA_TO_DEVICE)
+		return 0;
+	return nents;
+}
+
+/*
+ * Counts the segments a DMA API call cleaned or invalidated, if any.
+ * Inline, and nothing at all for a coherent device (always so on x86):
+ * the exporter's map, unmap and sync pay no call and no atomic for a
+ * statistic that stays the same.
+ */
+static inline void cmheap_stat_maint(struct cmheap_stats *s,
+				     struct device *dev,
+				     enum dma_data_direction dir,
+				     unsigned long attrs, bool for_cpu,
+				     unsigned int nents)
+{
+	unsigned int n = cmheap_maint_segments(dev, dir, attrs, for_cpu,
+					       nents);
+
+	if (n)
+		cmheap_stat_add(s, CMHEAP_STAT_CACHE_MAINT_OPS, n);
+}
 
 /* ---- the importer's devices (cmheap_devices.c) ---- */
 

@@ -52,6 +52,7 @@ struct cmheap_buffer {
 	phys_addr_t phys;
 	void *kvaddr;			/* the heap's kernel mapping of it */
 	struct mutex lock;		/* attachments, vmap */
+	atomic_t syncing;		/* syncs walking: cmheap_syncs_begin() */
 	struct list_head attachments;
 	unsigned int vmap_cnt;
 	void *vaddr;
@@ -68,7 +69,7 @@ struct cmheap_attachment {
 	 */
 	struct sg_table handed;
 	struct list_head node;
-	bool mapped;
+	bool mapped;			/* see cmheap_syncs_begin() */
 	/* as mapped: the DMA API syncs a mapping in its own direction */
 	enum dma_data_direction dir;
 	bool may_bounce;		/* the device's DMA may go via swiotlb */
@@ -322,14 +323,17 @@ static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 	if (ret)
 		return ERR_PTR(ret);
 	/* page-less memory never takes cache maintenance: nothing to count */
-	cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-			cmheap_maint_segments(a->dev, dir, attrs, false,
-					      a->table.orig_nents));
+	cmheap_stat_maint(stats, a->dev, dir, attrs, false,
+			  a->table.orig_nents);
 mapped:
-	mutex_lock(&buffer->lock);
-	a->mapped = true;
 	a->dir = dir;
-	mutex_unlock(&buffer->lock);
+	/*
+	 * Published to the syncs, which walk the attachments under
+	 * buffer->lock, without taking it: one that sees the attachment
+	 * mapped sees its direction and DMA addresses too (the release pairs
+	 * with their acquire): cmheap_syncs_begin().
+	 */
+	smp_store_release(&a->mapped, true);
 
 	cmheap_stat_add(stats, CMHEAP_STAT_MAPS, 1);
 	trace_cmheap_map(buffer->heap->name, a->dev, buffer->len,
@@ -350,9 +354,14 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 	/* the table mapped, not the copy the importer held */
 	if (IS_ENABLED(CONFIG_DMABUF_DEBUG))
 		table = &a->table;
-	mutex_lock(&buffer->lock);
-	a->mapped = false;
-	mutex_unlock(&buffer->lock);
+	WRITE_ONCE(a->mapped, false);
+	/* orders the store above before the load: cmheap_syncs_begin() */
+	smp_mb();
+	if (atomic_read(&buffer->syncing)) {
+		/* a sync may be using the mapping: let it finish */
+		mutex_lock(&buffer->lock);
+		mutex_unlock(&buffer->lock);
+	}
 
 	trace_cmheap_unmap(buffer->heap->name, a->dev, buffer->len,
 			   table->nents, dir, attrs,
@@ -362,11 +371,34 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 	} else {
 		dma_unmap_sgtable(a->dev, table, dir, attrs);
 		/* page-less memory never takes cache maintenance */
-		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(a->dev, dir, attrs, true,
-						      table->orig_nents));
+		cmheap_stat_maint(stats, a->dev, dir, attrs, true,
+				  table->orig_nents);
 	}
 	cmheap_stat_add(stats, CMHEAP_STAT_UNMAPS, 1);
+}
+
+/*
+ * The syncs walk the attachments under buffer->lock, and use the mappings
+ * they find; map and unmap, the exporter's hot path, take no lock.  Map
+ * publishes a mapping with a release store of @mapped (a sync that sees it
+ * sees the direction and addresses too).  Unmap must not tear down a
+ * mapping a sync is using: it clears @mapped, then looks at @syncing, and
+ * waits for the lock only when a sync is walking; a sync raises @syncing,
+ * then looks at each @mapped.  Full barriers between the store and the
+ * load on both sides: at least one of the two sees the other's store, so
+ * either the sync skips the attachment or the unmap waits for the sync.
+ * Called with buffer->lock held.
+ */
+static void cmheap_syncs_begin(struct cmheap_buffer *buffer)
+{
+	atomic_inc(&buffer->syncing);
+	/* orders the store above before the loads of @mapped: unmap's pair */
+	smp_mb__after_atomic();
+}
+
+static void cmheap_syncs_end(struct cmheap_buffer *buffer)
+{
+	atomic_dec(&buffer->syncing);
 }
 
 /*
@@ -432,11 +464,14 @@ static void cmheap_sync_attachments(struct cmheap_buffer *buffer, bool for_cpu)
 	struct cmheap_stats *stats = &buffer->heap->stats;
 	struct cmheap_attachment *a;
 
+	cmheap_syncs_begin(buffer);
 	list_for_each_entry(a, &buffer->attachments, node) {
-		enum dma_data_direction dir = a->dir;
+		enum dma_data_direction dir;
 
-		if (!a->mapped)
+		/* pairs with map's release: dir and addresses are set */
+		if (!smp_load_acquire(&a->mapped))
 			continue;
+		dir = a->dir;
 		if (for_cpu)
 			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
 						  buffer->len, a->table.nents,
@@ -450,10 +485,10 @@ static void cmheap_sync_attachments(struct cmheap_buffer *buffer, bool for_cpu)
 			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
 		else
 			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
-		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(a->dev, dir, 0, for_cpu,
-						      a->table.orig_nents));
+		cmheap_stat_maint(stats, a->dev, dir, 0, for_cpu,
+				  a->table.orig_nents);
 	}
+	cmheap_syncs_end(buffer);
 }
 
 /*
@@ -526,10 +561,12 @@ int cmheap_buffer_sync_range(struct dma_buf *dmabuf, u64 offset, u64 len,
 		flush_kernel_vmap_range(buffer->vaddr + offset, len);
 	else if (buffer->vmap_cnt)
 		invalidate_kernel_vmap_range(buffer->vaddr + offset, len);
+	cmheap_syncs_begin(buffer);
 	list_for_each_entry(a, &buffer->attachments, node) {
 		unsigned int pieces;
 
-		if (!a->mapped)
+		/* pairs with map's release: dir and addresses are set */
+		if (!smp_load_acquire(&a->mapped))
 			continue;
 		pieces = cmheap_sync_attachment_range(a, offset, len, !end);
 		if (end)
@@ -540,10 +577,9 @@ int cmheap_buffer_sync_range(struct dma_buf *dmabuf, u64 offset, u64 len,
 			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
 						  len, pieces, a->dir, 0,
 						  false);
-		cmheap_stat_add(stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(a->dev, a->dir, 0, !end,
-						      pieces));
+		cmheap_stat_maint(stats, a->dev, a->dir, 0, !end, pieces);
 	}
+	cmheap_syncs_end(buffer);
 	mutex_unlock(&buffer->lock);
 	return 0;
 }
@@ -996,7 +1032,8 @@ int cmheap_buffer_placement(struct dma_buf_attachment *attach,
 		return -EOPNOTSUPP;
 	buffer = attach->dmabuf->priv;
 	a = attach->priv;
-	if (!a->mapped)
+	/* pairs with map's release: dir and addresses are set */
+	if (!smp_load_acquire(&a->mapped))
 		return -EINVAL;
 	heap = buffer->heap;
 	/* Every count from zero; the reserved words stay zero. */

@@ -231,10 +231,8 @@ int cmheap_handle_map(struct cmheap_handle *handle, bool raw,
 			return ret;
 		sgt = &handle->raw;
 		cmheap_stat_add(&cmheap_importer_stats, CMHEAP_STAT_MAPS, 1);
-		cmheap_stat_add(&cmheap_importer_stats,
-				CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(handle->dev, dir, attrs,
-						      false, sgt->orig_nents));
+		cmheap_stat_maint(&cmheap_importer_stats, handle->dev, dir,
+				  attrs, false, sgt->orig_nents);
 	} else {
 		sgt = dma_buf_map_attachment_unlocked(handle->attach, dir);
 		if (IS_ERR(sgt))
@@ -255,11 +253,9 @@ void cmheap_handle_unmap(struct cmheap_handle *handle)
 	if (handle->mapped_raw) {
 		dma_unmap_sgtable(handle->dev, sgt, handle->dir, handle->attrs);
 		cmheap_stat_add(&cmheap_importer_stats, CMHEAP_STAT_UNMAPS, 1);
-		cmheap_stat_add(&cmheap_importer_stats,
-				CMHEAP_STAT_CACHE_MAINT_OPS,
-				cmheap_maint_segments(handle->dev, handle->dir,
-						      handle->attrs, true,
-						      sgt->orig_nents));
+		cmheap_stat_maint(&cmheap_importer_stats, handle->dev,
+				  handle->dir, handle->attrs, true,
+				  sgt->orig_nents);
 	} else {
 		dma_buf_unmap_attachment_unlocked(handle->attach, sgt,
 						  handle->dir);
@@ -289,9 +285,8 @@ void cmheap_handle_sync(struct cmheap_handle *handle, bool for_cpu)
 		dma_sync_sgtable_for_device(handle->dev, sgt, handle->dir);
 	}
 	cmheap_stat_add(&cmheap_importer_stats, CMHEAP_STAT_CPU_SYNCS, 1);
-	cmheap_stat_add(&cmheap_importer_stats, CMHEAP_STAT_CACHE_MAINT_OPS,
-			cmheap_maint_segments(handle->dev, handle->dir, 0,
-					      for_cpu, sgt->orig_nents));
+	cmheap_stat_maint(&cmheap_importer_stats, handle->dev, handle->dir, 0,
+			  for_cpu, sgt->orig_nents);
 }
 
 /*

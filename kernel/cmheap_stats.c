@@ -4,7 +4,6 @@
  * /sys/kernel/debug/cmheap/<heap or importer>/stats.
  */
 #include <linux/debugfs.h>
-#include <linux/dma-map-ops.h>
 #include <linux/seq_file.h>
 
 #include "cmheap.h"
@@ -27,18 +26,6 @@ static const char * const cmheap_stat_names[CMHEAP_STAT_COUNT] = {
 };
 
 static struct dentry *cmheap_debugfs_root;
-
-unsigned int cmheap_maint_segments(struct device *dev,
-				   enum dma_data_direction dir,
-				   unsigned long attrs, bool for_cpu,
-				   unsigned int nents)
-{
-	if (dev_is_dma_coherent(dev) || (attrs & DMA_ATTR_SKIP_CPU_SYNC))
-		return 0;
-	if (for_cpu && dir == DMA_TO_DEVICE)
-		return 0;
-	return nents;
-}
 
 static int cmheap_stats_show(struct seq_file *m, void *unused)
 {

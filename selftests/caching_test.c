@@ -11,6 +11,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -431,6 +434,67 @@ TEST_F(caching, cpu_access_syncs_two_mappings_of_one_device)
 	EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, to_dev.handle));
 	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, from_dev.handle));
 	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, to_dev.handle));
+	if (errors < 0)
+		TH_LOG("no DMA-API debugging in this kernel: its count not checked");
+	else
+		EXPECT_EQ(errors, dma_api_errors());
+}
+
+struct cpu_syncs {
+	int fd;
+	atomic_bool stop;
+	unsigned long rounds, failed;
+};
+
+static void *cpu_syncs_loop(void *arg)
+{
+	struct cpu_syncs *cs = arg;
+
+	while (!atomic_load(&cs->stop)) {
+		if (dmabuf_sync(cs->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW) ||
+		    dmabuf_sync(cs->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW))
+			cs->failed++;
+		cs->rounds++;
+	}
+	return NULL;
+}
+
+/*
+ * CPU access syncs every mapped attachment while another thread maps and
+ * unmaps one, in each direction in turn: map and unmap take no lock, so a
+ * sync must never use a mapping being torn down, nor a direction other
+ * than the one it was mapped with.  DMA-API debugging (where the kernel
+ * has it) reports either as a sync of memory never mapped or in another
+ * direction.
+ */
+TEST_F(caching, cpu_syncs_race_map_unmap)
+{
+	long long errors = dma_api_errors();
+	struct cpu_syncs cs = { .fd = self->fd };
+	struct cmheap_attach at;
+	double until;
+	pthread_t thread;
+	unsigned int i;
+
+	ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev, &at));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, cpu_syncs_loop, &cs));
+	until = now_s() + 2;
+	for (i = 0; now_s() < until || i < 300; i++) {
+		int ret = cmheap_ctl_map(self->ctl, at.handle, cmheap_dirs[i % 3],
+					 0, 0, NULL);
+
+		if (!ret)
+			ret = cmheap_ctl_unmap(self->ctl, at.handle);
+		EXPECT_EQ(0, ret);
+		if (ret)
+			break;
+	}
+	atomic_store(&cs.stop, true);
+	pthread_join(thread, NULL);
+	TH_LOG("%u maps and unmaps against %lu rounds of CPU access syncs",
+	       i, cs.rounds);
+	EXPECT_EQ(0, cs.failed);
+	EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
 	if (errors < 0)
 		TH_LOG("no DMA-API debugging in this kernel: its count not checked");
 	else
