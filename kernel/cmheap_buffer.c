@@ -377,6 +377,13 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 	cmheap_stat_add(stats, CMHEAP_STAT_UNMAPS, 1);
 }
 
+/* Whether @a is mapped; if so, its direction and DMA addresses are set. */
+static bool cmheap_attachment_mapped(const struct cmheap_attachment *a)
+{
+	/* pairs with map's release */
+	return smp_load_acquire(&a->mapped);
+}
+
 /*
  * The syncs walk the attachments under buffer->lock, and use the mappings
  * they find; map and unmap, the exporter's hot path, take no lock.  Map
@@ -468,8 +475,7 @@ static void cmheap_sync_attachments(struct cmheap_buffer *buffer, bool for_cpu)
 	list_for_each_entry(a, &buffer->attachments, node) {
 		enum dma_data_direction dir;
 
-		/* pairs with map's release: dir and addresses are set */
-		if (!smp_load_acquire(&a->mapped))
+		if (!cmheap_attachment_mapped(a))
 			continue;
 		dir = a->dir;
 		if (for_cpu)
@@ -565,8 +571,7 @@ int cmheap_buffer_sync_range(struct dma_buf *dmabuf, u64 offset, u64 len,
 	list_for_each_entry(a, &buffer->attachments, node) {
 		unsigned int pieces;
 
-		/* pairs with map's release: dir and addresses are set */
-		if (!smp_load_acquire(&a->mapped))
+		if (!cmheap_attachment_mapped(a))
 			continue;
 		pieces = cmheap_sync_attachment_range(a, offset, len, !end);
 		if (end)
@@ -1032,8 +1037,7 @@ int cmheap_buffer_placement(struct dma_buf_attachment *attach,
 		return -EOPNOTSUPP;
 	buffer = attach->dmabuf->priv;
 	a = attach->priv;
-	/* pairs with map's release: dir and addresses are set */
-	if (!smp_load_acquire(&a->mapped))
+	if (!cmheap_attachment_mapped(a))
 		return -EINVAL;
 	heap = buffer->heap;
 	/* Every count from zero; the reserved words stay zero. */
