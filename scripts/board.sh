@@ -86,6 +86,14 @@ selftests=${step:+$res/step-$step.log}
 if [ -n "$selftests" ] && [ -f "$selftests" ]; then
 	say "selftests on the board: $(grep -c '^ok ' "$selftests") ok, $(grep -c '^not ok ' "$selftests") not ok (top level)"
 fi
+# a step that failed: its log's end, and any OOM kill, for CI's log
+failed_step=$(awk -F'\t' '$2 != 0 { print $1; exit }' "$res/steps.tsv" 2>/dev/null || true)
+if [ -n "$failed_step" ]; then
+	say "step $failed_step failed; the end of its log (results/step-$failed_step.log):"
+	tail -n 15 "$res/step-$failed_step.log" 2>/dev/null | sed 's/^/# /' >&2
+	grep -E 'invoked oom-killer|Out of memory|Killed process' "$res/dmesg.txt" 2>/dev/null |
+		sed 's/^/# kernel: /' >&2 || true
+fi
 check "make bench TARGET=local left a report" test -s "$res/bench/report.md"
 check "its first line says where it ran (QEMU TCG, not hardware)" \
 	grep -q '^> Measured in QEMU' "$res/bench/report.md"
