@@ -12,7 +12,8 @@
 #                       the bench harness in guests, the gate for both
 #                       architectures, the debug kernel, the board path
 #   make test ARCH=arm64 KDIR=/path/to/tree KERNEL=/path/to/Image
-#   make modules        cmheap.ko for every target (build/<target>/cmheap.ko)
+#   make modules        cmheap.ko and cmheap_test.ko for every target
+#                       (build/<target>/)
 #   make lint           W=1 + sparse builds, checkpatch, shellcheck, selftests
 #   make test-board [ARCH=arm64]   the README's real-hardware commands, as
 #                       written, on a Debian 12 guest standing in for a board

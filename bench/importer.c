@@ -17,7 +17,7 @@ int importer_open(bool preview)
 	if (preview && (fd == -ENOENT || fd == -EACCES || fd == -EPERM))
 		return fd;
 	if (fd == -ENOENT)
-		die(CMHEAP_CTL_PATH " does not exist: load cmheap.ko first");
+		die(CMHEAP_CTL_PATH " does not exist: load cmheap.ko and cmheap_test.ko first");
 	if (fd < 0)
 		die("cannot open " CMHEAP_CTL_PATH ": %s%s", strerror(-fd),
 		    fd == -EACCES || fd == -EPERM ? " (run as root)" : "");
@@ -98,7 +98,7 @@ void importer_assume_devices(void)
 	} test_devices[] = {
 		{ CMHEAP_DEV_COHERENT, true, "cmheap-coherent" },
 #ifdef __aarch64__
-		/* where DMA can be non-coherent (kernel/cmheap_testdev.c) */
+		/* where DMA can be non-coherent (kernel/test/cmheap_testdev.c) */
 		{ CMHEAP_DEV_NONCOHERENT, false, "cmheap-noncoherent" },
 #endif
 	};

@@ -45,8 +45,8 @@ struct bench_device {
 extern struct bench_device bench_devices[CMHEAP_MAX_DEVICES];
 
 /*
- * Open /dev/cmheap; dies with "load cmheap.ko first" when absent.  With
- * preview, returns -errno instead where the importer is absent or not ours
+ * Open /dev/cmheap; dies with "load cmheap.ko and cmheap_test.ko first"
+ * when absent.  With preview, returns -errno instead where the importer is absent or not ours
  * to open (ENOENT, EACCES, EPERM), for a --dry-run without it.
  */
 int importer_open(bool preview);

@@ -163,11 +163,11 @@ int main(int argc, char **argv)
 	ctl = importer_open(opt.dry_run);
 	if (ctl < 0) {
 		/*
-		 * A sweep previewed where cmheap.ko is not loaded (or not
+		 * A sweep previewed where cmheap_test.ko is not loaded (or not
 		 * ours to open): planned for what it would find after a
 		 * plain insmod on this architecture, and said so.
 		 */
-		note("no " CMHEAP_CTL_PATH " (%s): the plan for cmheap.ko as loaded without parameters on this architecture (%s, the upstream system heap and udmabuf, its test devices, max_order %d), none of it probed",
+		note("no " CMHEAP_CTL_PATH " (%s): the plan for cmheap.ko and cmheap_test.ko as loaded without parameters on this architecture (%s, the upstream system heap and udmabuf, its test devices, max_order %d), none of it probed",
 		     strerror(-ctl), opt.exporters ? "the exporters named" :
 		     CMHEAP_HEAP_PREFIX "system and " CMHEAP_HEAP_PREFIX
 		     "system-uncached", MAX_ORDER_LIMIT);

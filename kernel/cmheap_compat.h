@@ -2,8 +2,8 @@
 /*
  * The few differences between the kernels cmheap supports (Debian's 6.1 and
  * 6.12, x86_64 and arm64), kept in one place so the rest reads as plain
- * kernel code: the locking of importer vmaps, device coherency, x86
- * memory types and shrinkers.
+ * kernel code: symbol namespaces, the locking of importer vmaps, device
+ * coherency, x86 memory types and shrinkers.
  */
 #ifndef _CMHEAP_COMPAT_H
 #define _CMHEAP_COMPAT_H
@@ -14,6 +14,20 @@
 #include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+
+/*
+ * Symbol namespaces: cmheap.ko exports its interface to the test module in
+ * CMHEAP, and both import the dma-buf core's DMA_BUF.  Up to 6.12 the
+ * export and import macros stringify an identifier; since 6.13 they take
+ * a string literal (which they would stringify again, quotes and all).
+ */
+#ifdef CMHEAP_NS_IDENTIFIER	/* probed in Kbuild */
+#define CMHEAP_NS		CMHEAP
+#define CMHEAP_DMA_BUF_NS	DMA_BUF
+#else
+#define CMHEAP_NS		"CMHEAP"
+#define CMHEAP_DMA_BUF_NS	"DMA_BUF"
+#endif
 
 /*
  * A kernel mapping of any dma-buf, taken by an importer that holds no

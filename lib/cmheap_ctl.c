@@ -106,6 +106,12 @@ int cmheap_ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir)
 	return cmheap_ctl_sync_raw(ctl, &s);
 }
 
+int cmheap_ctl_version(int ctl, struct cmheap_version *out)
+{
+	memset(out, 0xff, sizeof(*out));	/* the kernel fills every field */
+	return xioctl(ctl, CMHEAP_IOC_VERSION, out);
+}
+
 int cmheap_ctl_placement(int ctl, __u32 handle, struct cmheap_placement *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -35,6 +35,8 @@ int cmheap_ctl_sync(int ctl, __u32 handle, __u32 flags, __u32 dir);
 int cmheap_ctl_unmap_raw(int ctl, struct cmheap_unmap *um);
 int cmheap_ctl_sync_raw(int ctl, struct cmheap_sync *s);
 int cmheap_ctl_bench(int ctl, struct cmheap_bench *b);
+/* the uAPI version the loaded test module answers (CMHEAP_IOC_VERSION) */
+int cmheap_ctl_version(int ctl, struct cmheap_version *out);
 /* where a handle's mapped buffer lies, checked in the kernel */
 int cmheap_ctl_placement(int ctl, __u32 handle, struct cmheap_placement *out);
 

@@ -100,10 +100,10 @@ git_rev=$(git -C "$root" describe --always --dirty --abbrev=12 2>/dev/null || ec
 # single-quote for sh
 shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
-# cmheap.ko, in a private copy of the sources (a concurrent make test builds
-# its own copy).
+# cmheap.ko and cmheap_test.ko, in a private copy of the sources (a
+# concurrent make test builds its own copy).
 build_bench_module() { # KDIR ARCH DIR
-	build_module "$@" || die "cmheap.ko did not build ($3/module.log)"
+	build_module "$@" || die "the modules did not build ($3/module.log)"
 }
 
 build_bench() { # ARCH DIR (the sources of $bench_tree, else $root)
@@ -192,7 +192,7 @@ if [ "$target" = local ]; then
 		fi
 	fi
 	if grep -q '^cmheap ' /proc/modules; then
-		die "cmheap is already loaded: rmmod cmheap first"
+		die "cmheap is already loaded: rmmod cmheap_test cmheap first"
 	fi
 	# A board is hardware; a QEMU guest standing in for one is not.
 	local_accel=hardware
@@ -210,13 +210,15 @@ if [ "$target" = local ]; then
 	set_out "$krel" "$local_accel"
 	dir=$build/local-$krel
 	mkdir -p "$dir"
-	say "building cmheap.ko for $krel..."
+	say "building cmheap.ko and cmheap_test.ko for $krel..."
 	build_bench_module "$kdir" "$arch" "$dir"
 	say "building cmheap-bench..."
 	build_bench "$arch" "$dir"
 	modprobe udmabuf 2>/dev/null || true
 	insmod "$dir/cmheap.ko" || die "insmod cmheap.ko failed (dmesg)"
 	trap 'rmmod cmheap 2>/dev/null || true' EXIT
+	insmod "$dir/cmheap_test.ko" || die "insmod cmheap_test.ko failed (dmesg)"
+	trap 'rmmod cmheap_test cmheap 2>/dev/null || true' EXIT
 	say "running cmheap-bench on $krel ($local_accel)..."
 	raw=$out/logs/raw
 	mkdir -p "$raw"
@@ -224,7 +226,7 @@ if [ "$target" = local ]; then
 	# shellcheck disable=SC2086 # BENCH_ARGS is a list of options
 	"$dir/bench/cmheap-bench" --out "$raw" --accelerator "$local_accel" --git-rev "$git_rev" \
 		${label:+--label "$label"} --progress-every 1 $bench_args 2> >(tee "$out/logs/bench.log" >&2) || rc=$?
-	rmmod cmheap || say "warning: rmmod cmheap failed"
+	rmmod cmheap_test cmheap || say "warning: rmmod cmheap_test cmheap failed"
 	trap - EXIT
 	[ "$rc" -eq 0 ] || die "cmheap-bench exited with $rc ($out/logs/bench.log)"
 	finish "$raw"
@@ -269,7 +271,7 @@ if [ "${#ab[@]}" -eq 2 ]; then
 		bench_tree=${ab[$i]} build_bench "$arch" "$dir/$side"
 	done
 else
-	say "building cmheap.ko for $krel..."
+	say "building cmheap.ko and cmheap_test.ko for $krel..."
 	build_bench_module "${KDIR:?}" "$arch" "$dir"
 	say "building cmheap-bench for $arch..."
 	build_bench "$arch" "$dir"
@@ -315,14 +317,26 @@ write_ab_job() { # FILE ARGS...
 		echo "steps=$(shq "${ab_steps[*]}")"
 		cat <<'JOB'
 params=$(cat /cmheap/cmheap.params 2>/dev/null)
+test_params=$(cat /cmheap/cmheap_test.params 2>/dev/null)
 rc=0
 for step in $steps; do
 	side=${step%[12]}
 	rev=$rev_a
 	[ "$side" = a ] || rev=$rev_b
 	echo "cmheap-init: A/B/A step $step: side $side ($rev)"
-	if ! insmod "/cmheap/$side/cmheap.ko" $params; then
+	side_params=$params
+	# (a revision from before the split has the importer in cmheap.ko,
+	# and takes its parameters too)
+	[ -e "/cmheap/$side/cmheap_test.ko" ] || side_params="$params $test_params"
+	if ! insmod "/cmheap/$side/cmheap.ko" $side_params; then
 		echo "cmheap-init: side $side's cmheap.ko did not load"
+		rc=1
+		break
+	fi
+	if [ -e "/cmheap/$side/cmheap_test.ko" ] &&
+		! insmod "/cmheap/$side/cmheap_test.ko" $test_params; then
+		echo "cmheap-init: side $side's cmheap_test.ko did not load"
+		rmmod cmheap
 		rc=1
 		break
 	fi
@@ -331,7 +345,8 @@ JOB
 			"--qemu-version $(shq "$qemu_version") --git-rev \"\$rev\"" \
 			"${label:+--label $(shq "$label")} --progress-every 1 $* || rc=\$?"
 		cat <<'JOB'
-	rmmod cmheap || { echo "cmheap-init: rmmod cmheap failed after step $step"; rc=1; }
+	{ [ ! -e "/cmheap/$side/cmheap_test.ko" ] || rmmod cmheap_test; } && rmmod cmheap ||
+		{ echo "cmheap-init: rmmod cmheap_test cmheap failed after step $step"; rc=1; }
 	[ "$rc" = 0 ] || break
 done
 echo "$rc" >"$RESULTS/bench-rc.txt"
@@ -376,16 +391,16 @@ payload=$dir/payload
 rm -rf "$payload"
 mkdir -p "$payload"
 if [ "${#ab[@]}" -eq 2 ]; then
-	# No cmheap.ko at the top: the guest's init loads none, the job does.
+	# No modules at the top: the guest's init loads none, the job does.
 	for side in a b; do
 		[[ " ${ab_steps[*]} " == *" $side"* ]] || continue
 		mkdir -p "$payload/$side"
-		cp "$dir/$side/cmheap.ko" "$dir/$side/bench/cmheap-bench" "$payload/$side/"
+		cp "$dir/$side/"cmheap*.ko "$dir/$side/bench/cmheap-bench" "$payload/$side/"
 	done
 	write_ab_job "$payload/job.sh" "$main_args"
 	write_ab_job "$payload/job-dma.sh" "$dma_args"
 else
-	cp "$dir/cmheap.ko" "$dir/bench/cmheap-bench" "$payload/"
+	cp "$dir/cmheap.ko" "$dir/cmheap_test.ko" "$dir/bench/cmheap-bench" "$payload/"
 	write_job "$payload/job.sh" "$main_args"
 	write_job "$payload/job-dma.sh" "$dma_args"
 fi
@@ -393,9 +408,10 @@ fi
 # (carveout_for in scripts/build-lib.sh): the kernel command-line word,
 # cmheap.ko's parameter (scripts/guest/init.sh reads cmheap.params), and on arm64
 # the device tree's reserved-memory node.  edu is driven with the 64-bit
-# mask qemu-run.sh gives it.
+# mask qemu-run.sh gives it (cmheap_test.ko's parameter).
 mapfile -t carveout < <(carveout_for "$arch" "${MEM:-2G}")
-echo "${carveout[1]}${dma_configs:+ edu_dma_bits=64}" >"$payload/cmheap.params"
+echo "${carveout[1]}" >"$payload/cmheap.params"
+echo "${dma_configs:+edu_dma_bits=64}" >"$payload/cmheap_test.params"
 export APPEND="${APPEND:+$APPEND }${carveout[0]}" DT_RESERVED="${carveout[2]}" MEM="${carveout[3]}"
 say "building initramfs..."
 "$scripts/mkinitramfs.sh" --arch "$arch" --out "$dir/initramfs.cpio" --payload "$payload" \

@@ -11,10 +11,13 @@
 #                             (empty for the host's own architecture)
 #   kernel_ops_of ARGS        the kernel ops a cmheap-bench --ops asks for
 #   build_module KDIR ARCH DIR [make args...]
-#                             cmheap.ko against KDIR, in a private copy of
-#                             the sources under DIR/src (so that concurrent
-#                             builds for other targets do not clash), log in
-#                             DIR/module.log, result in DIR/cmheap.ko; on
+#                             cmheap.ko and cmheap_test.ko against KDIR, in
+#                             a private copy of the sources under DIR/src
+#                             (so that concurrent builds for other targets
+#                             do not clash), log in DIR/module.log, results
+#                             in DIR/cmheap.ko and DIR/cmheap_test.ko (only
+#                             the first for a revision from before the
+#                             modules were split); on
 #                             failure prints the log's tail and returns 1.
 #                             The sources are $root's, or those of the tree
 #                             $module_tree names (another revision's, for
@@ -55,7 +58,14 @@ build_module() {
 		tail -n 30 "$dir/module.log" >&2
 		return 1
 	fi
-	cp "$src/kernel/cmheap.ko" "$dir/cmheap.ko"
+	if [ -e "$src/kernel/heaps/cmheap.ko" ]; then
+		cp "$src/kernel/heaps/cmheap.ko" "$src/kernel/test/cmheap_test.ko" "$dir/"
+	else
+		# a revision from before the split (bench-check's side A): one
+		# module with the importer in it
+		rm -f "$dir/cmheap_test.ko"
+		cp "$src/kernel/cmheap.ko" "$dir/"
+	fi
 }
 
 # kernel_ops_of ARGS: the kernel-timed ops that cmheap-bench options ARGS

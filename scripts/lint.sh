@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # lint.sh: every static check the project holds itself to; fails on any finding.
 #
-#   - cmheap.ko built for every target with W=1 and sparse (C=2): any warning
+#   - cmheap.ko and cmheap_test.ko built for every target with W=1 and
+#     sparse (C=2): any warning
 #     in our files (kernel/, include/) or from modpost fails;
-#   - checkpatch --strict on kernel/* and include/uapi/linux/cmheap.h: any
+#   - checkpatch --strict on kernel/* and include/uapi/linux/cmheap*.h: any
 #     ERROR, WARNING or CHECK fails;
 #   - shellcheck on scripts/*.sh, scripts/guest/*.sh, selftests/*.sh and .ci/run; flake8 on the analysis layer
 #     (scripts/cmbench, scripts/compare), scripts/spdx-check, scripts/doc-check;
@@ -45,7 +46,7 @@ for a in x86_64 arm64; do
 		[ -z "$want_arch" ] || [ "$want_arch" = "$a" ] || continue
 		[ -z "$want_kver" ] || [ "$want_kver" = "$k" ] || continue
 		t=$a-$k
-		step "$t: W=1 + sparse build of cmheap.ko..."
+		step "$t: W=1 + sparse build of cmheap.ko and cmheap_test.ko..."
 		dir=$("$root/scripts/fetch-kernel.sh" "$a" "$k")
 		# shellcheck source=/dev/null
 		KDIR=$(. "$dir/target.env" && echo "$KDIR")
@@ -53,7 +54,7 @@ for a in x86_64 arm64; do
 		out=$build/$t/module.log
 		mkdir -p "$build/$t"
 		if ! build_module "$KDIR" "$a" "$build/$t" W=1 C=2 CHECK=sparse; then
-			fail "$t: cmheap.ko does not build ($out)"
+			fail "$t: the modules do not build ($out)"
 			continue
 		fi
 		# Our files only: Debian's headers are not ours to fix.  Paths are
@@ -70,7 +71,7 @@ done
 step "checkpatch --strict..."
 files=()
 while IFS= read -r f; do files+=("$f"); done < <(cd "$root" && find kernel -type f ! -name '*.o' ! -name '*.ko' ! -name '*.cmd' ! -name '*.mod*' ! -name '.*' ! -name '*.order' ! -name '*.symvers' | sort)
-files+=(include/uapi/linux/cmheap.h)
+files+=(include/uapi/linux/cmheap.h include/uapi/linux/cmheap_heap.h include/uapi/linux/cmheap_test.h)
 cp_out=$build/checkpatch.txt
 : >"$cp_out"
 for f in "${files[@]}"; do

@@ -335,9 +335,9 @@ gate_in_guest() {
 	(cd "$root" && tar -cf - kernel include bench lib) | tar -xf - -C "$a"
 	cp -a "$a/." "$b/"
 	sed -i '/^mapped:$/a\	{ volatile int planted; for (planted = 0; planted < 10; planted++) ; }' \
-		"$b/kernel/cmheap_buffer.c"
-	if ! grep -q 'planted < 10' "$b/kernel/cmheap_buffer.c"; then
-		nok "gate in a guest: the regression is planted" "no 'mapped:' label in kernel/cmheap_buffer.c"
+		"$b/kernel/heaps/cmheap_buffer.c"
+	if ! grep -q 'planted < 10' "$b/kernel/heaps/cmheap_buffer.c"; then
+		nok "gate in a guest: the regression is planted" "no 'mapped:' label in kernel/heaps/cmheap_buffer.c"
 		return
 	fi
 	args="--sizes 4K,1M --ops map,unmap --max-orders none --iterations 11 --min-samples 11 --time-budget-ms 100000 --warmup 2 --exporters cmheap-system,system,udmabuf"
@@ -431,7 +431,7 @@ dry_run_named() {
 # BIN: a real run without /dev/cmheap exits 1 and says to load the module
 refused_without_module() {
 	expect_rc 1 "$1" --sizes 4K || return 1
-	grep -q 'load cmheap.ko first' "$tmp/out" || { cat "$tmp/out"; return 1; }
+	grep -q 'load cmheap.ko and cmheap_test.ko first' "$tmp/out" || { cat "$tmp/out"; return 1; }
 }
 bench_cli
 

@@ -25,7 +25,8 @@ dest=$tmp/dest
 
 check "make install PREFIX=/usr DESTDIR=... succeeds" \
 	make -s -C "$root/lib" install OUTPUT="$tmp/build" PREFIX=/usr DESTDIR="$dest"
-want="usr/include/cmheap_ctl.h usr/include/linux/cmheap.h usr/lib/libcmheap_ctl.a
+want="usr/include/cmheap_ctl.h usr/include/linux/cmheap.h usr/include/linux/cmheap_heap.h
+usr/include/linux/cmheap_test.h usr/lib/libcmheap_ctl.a
 usr/lib/libcmheap_ctl.so usr/lib/libcmheap_ctl.so.0 usr/lib/pkgconfig/cmheap_ctl.pc"
 got=$(cd "$dest" && find . -type f -o -type l | sed 's|^\./||' | sort | tr '\n' ' ')
 if [ "$got" = "$(tr '\n' ' ' <<<"$want")" ]; then
@@ -79,5 +80,41 @@ else
 		env LD_LIBRARY_PATH="$dest/usr/lib" "$tmp/user-shared"
 	check "the C++ and static programs give the same" \
 		sh -c "LD_LIBRARY_PATH='$dest/usr/lib' '$tmp/user-cxx' && '$tmp/user-static'"
+fi
+# The uAPI as released before the heaps and the importer became two
+# modules with a header each (the last commit with one header): every name
+# it defined still compiles through <linux/cmheap.h>, with the same value
+# or size.  A clone without that history skips.
+whole_uapi=7d07bbcc4936
+if old=$(git -C "$root" show "$whole_uapi:include/uapi/linux/cmheap.h" 2>/dev/null); then
+	mkdir -p "$tmp/old/linux"
+	printf '%s\n' "$old" >"$tmp/old/linux/cmheap.h"
+	{
+		echo '#include <stdio.h>'
+		echo '#include <linux/cmheap.h>'
+		echo 'int main(void)'
+		echo '{'
+		# macros with a value, enum constants, structs: each printed
+		sed -n 's/^#define \(CMHEAP_[A-Z0-9_]*\)[ \t][^"]*$/\1/p; s/^\t\(CMHEAP_[A-Z0-9_]*\)[ \t]*=.*/\1/p' "$tmp/old/linux/cmheap.h" |
+			sort -u | sed 's/.*/	printf("%s %llu\\n", "&", (unsigned long long)(&));/'
+		grep -o '^struct cmheap_[a-z_]*' "$tmp/old/linux/cmheap.h" | sort -u |
+			sed 's/.*/	printf("%s %zu\\n", "&", sizeof(&));/'
+		sed -n 's/^#define \(CMHEAP_[A-Z0-9_]*\)[ \t]*".*/\1/p' "$tmp/old/linux/cmheap.h" |
+			sed 's/.*/	printf("%s %s\\n", "&", &);/'
+		echo '	return 0;'
+		echo '}'
+	} >"$tmp/names.c"
+	if gcc -Wall -Wextra -Werror -I"$tmp/old" -o "$tmp/names-old" "$tmp/names.c" 2>"$tmp/names.log" &&
+		gcc -Wall -Wextra -Werror -I"$dest/usr/include" -o "$tmp/names-new" "$tmp/names.c" 2>>"$tmp/names.log" &&
+		"$tmp/names-old" >"$tmp/names-old.txt" && "$tmp/names-new" >"$tmp/names-new.txt" &&
+		diff "$tmp/names-old.txt" "$tmp/names-new.txt" >"$tmp/names.diff" &&
+		[ "$(wc -l <"$tmp/names-old.txt")" -gt 50 ]; then
+		ok "every name of the one-header uAPI ($whole_uapi, $(wc -l <"$tmp/names-old.txt") names) compiles through the installed <linux/cmheap.h>, same values and sizes"
+	else
+		nok "every name of the one-header uAPI ($whole_uapi) compiles through the installed <linux/cmheap.h>, same values and sizes" \
+			"$(head -n 20 "$tmp/names.log" "$tmp/names.diff" 2>/dev/null)"
+	fi
+else
+	ok "the one-header uAPI's names still compile # SKIP no commit $whole_uapi in this clone"
 fi
 tap_end "install"

@@ -6,7 +6,8 @@
 #   test.sh [test|modules]
 #
 #   test     (default) everything, ending with "N passed, M failed[, K skipped]"
-#   modules  only build cmheap.ko for each target (build/<target>/cmheap.ko)
+#   modules  only build the modules for each target (build/<target>/cmheap.ko,
+#            build/<target>/cmheap_test.ko)
 #
 # Targets are x86_64 and arm64, each with Debian's 6.1 and 6.12; ARCH= and/or
 # KVER= pick some.  KDIR=/path/to/tree KERNEL=/path/to/image ARCH=... uses a
@@ -21,9 +22,12 @@
 # DMA configurations: every target's guest has QEMU's edu DMA engine, and
 # each kernel boots in each configuration of CONFIGS (default "direct", and
 # "direct kselftest" when nothing is picked; make check: "direct nopools
-# iommu bounce kselftest"): direct runs every test with the device mapped
+# heaps iommu bounce kselftest"): direct runs every test with the device mapped
 # directly; nopools (NAME-nopools) runs every test again, mapped directly,
-# with the system heaps' page pools off (pools=0); iommu (target NAME-iommu)
+# with the system heaps' page pools off (pools=0); heaps (NAME-heaps) runs
+# every test again with cmheap.ko alone, no cmheap_test.ko, as on a board
+# that ships only the heaps: the heap tests and upstream's dmabuf-heap
+# test pass, those that need /dev/cmheap skip; iommu (target NAME-iommu)
 # and bounce (NAME-bounce) boot it behind an IOMMU and with swiotlb=force
 # and run the data-path tests (datapath_test, sync_range_test) and the
 # driver_override binding of a device (bind_test, on QEMU's pci-testdev)
@@ -92,8 +96,8 @@ if [ -z "${CONFIGS:-}" ] && [ -z "$want_arch$want_kver$want_tests$custom_kdir$cu
 	configs="direct kselftest"
 fi
 for c in $configs; do
-	case $c in direct | nopools | iommu | bounce | kselftest) ;;
-	*) echo "test.sh: CONFIGS are direct, nopools, iommu, bounce and kselftest, not '$c'" >&2; exit 2 ;;
+	case $c in direct | nopools | heaps | iommu | bounce | kselftest) ;;
+	*) echo "test.sh: CONFIGS are direct, nopools, heaps, iommu, bounce and kselftest, not '$c'" >&2; exit 2 ;;
 	esac
 done
 # Our callers' make variables must not leak into kbuild or the selftests'
@@ -154,10 +158,10 @@ if [ "$mode" = test ]; then
 	fi
 fi
 # The kernel target and DMA configuration of a target name.
-target_kernel() { local k=${1%-iommu}; k=${k%-nopools}; k=${k%-kselftest}; echo "${k%-bounce}"; }
+target_kernel() { local k=${1%-iommu}; k=${k%-nopools}; k=${k%-heaps}; k=${k%-kselftest}; echo "${k%-bounce}"; }
 target_config() {
 	case $1 in
-	*-iommu) echo iommu ;; *-bounce) echo bounce ;; *-nopools) echo nopools ;;
+	*-iommu) echo iommu ;; *-bounce) echo bounce ;; *-nopools) echo nopools ;; *-heaps) echo heaps ;;
 	*-kselftest) echo kselftest ;;
 	*) echo direct ;;
 	esac
@@ -201,7 +205,7 @@ load_target() {
 	fi
 }
 
-# cmheap.ko for one target, built in a copy of kernel/ and include/ so that
+# cmheap.ko and cmheap_test.ko for one target, built in a copy of kernel/ and include/ so that
 # targets never share objects.
 build_target_module() {
 	build_module "$KDIR" "$ARCH" "$build/$1"
@@ -245,7 +249,7 @@ write_job() {
 	local tests=''
 	# shellcheck disable=SC2016 # $leaks is the guest's
 	case $2 in
-	direct | nopools) ;;
+	direct | nopools | heaps) ;;
 	*) tests='datapath_test bind_test sync_range_test $leaks kernel_log' ;;
 	esac
 	# TESTS= picks, in every configuration; the kernel's log is judged too
@@ -291,7 +295,7 @@ summary=()
 declare -A selftests_ok=() kernel_error=()
 kselftest_error=
 
-# Builds what every configuration of one kernel boots, once: cmheap.ko for
+# Builds what every configuration of one kernel boots, once: the modules for
 # it and the selftests for its architecture.  Sets kernel_error[KERNEL] on
 # failure.
 prepare_kernel() {
@@ -301,9 +305,9 @@ prepare_kernel() {
 		kernel_error[$kt]="no kernel for $kt (fetch-kernel.sh, or KDIR=/KERNEL=)"
 		return 1
 	fi
-	log "$kt" "building cmheap.ko for $KRELEASE ($DEB_VERSION)..."
+	log "$kt" "building cmheap.ko and cmheap_test.ko for $KRELEASE ($DEB_VERSION)..."
 	if ! build_target_module "$kt"; then
-		kernel_error[$kt]="cmheap.ko did not build (build/$kt/module.log)"
+		kernel_error[$kt]="the modules did not build (build/$kt/module.log)"
 		return 1
 	fi
 	[ "$mode" = modules ] && return 0
@@ -343,7 +347,9 @@ run_target() {
 	local payload=$dir/payload
 	rm -rf "$payload"
 	mkdir -p "$payload/selftests"
+	# heaps: cmheap.ko alone, as a board that ships only the heaps
 	cp "$build/$kt/cmheap.ko" "$payload/"
+	[ "$cfg" = heaps ] || cp "$build/$kt/cmheap_test.ko" "$payload/"
 	if [ "$cfg" = kselftest ]; then
 		cp -a "$build/kselftest-$ARCH" "$payload/kselftest"
 	else
@@ -357,11 +363,12 @@ run_target() {
 	local mem=${MEM:-2G} words
 	[ "${kt#*-}" != debug ] || mem=${MEM:-576M}
 	mapfile -t words < <(carveout_for "$ARCH" "$mem")
-	# cmheap.ko's parameters, read by scripts/guest/init.sh; qemu-run.sh gives
-	# the edu device a 64-bit DMA mask.
-	local params="${words[1]} edu_dma_bits=64"
+	# The modules' parameters, read by scripts/guest/init.sh; qemu-run.sh
+	# gives the edu device a 64-bit DMA mask.
+	local params="${words[1]}"
 	[ "$cfg" != nopools ] || params="$params pools=0"
 	echo "$params" >"$payload/cmheap.params"
+	[ "$cfg" = heaps ] || echo "edu_dma_bits=64" >"$payload/cmheap_test.params"
 	# arm64: 4 GiB and 64 MiB more past the carveouts, the kernel's by
 	# no means (mem=) and set aside in the device tree (a no-map
 	# reserved-memory node), for rmmod_test's pageless_over_4g: a page-less
@@ -385,7 +392,7 @@ run_target() {
 
 	local rc=0
 	local dma_config=$cfg
-	case $cfg in nopools | kselftest) dma_config=direct ;; esac
+	case $cfg in nopools | heaps | kselftest) dma_config=direct ;; esac
 	# arm64: a device that sees RAM 1 GiB lower (bind_test's dma_ranges)
 	MEM=$machine APPEND="${APPEND:+$APPEND }${words[0]}" TAG=$t DT_RESERVED="$reserved" DT_DMA_OFFSET=0x40000000 DMA_CONFIG=$dma_config \
 		"$scripts/qemu-run.sh" "$ARCH" "$KERNEL" "$dir/initramfs.cpio" "$dir/results" "$timeout" || rc=$?
@@ -405,7 +412,7 @@ run_target() {
 	case $status in
 	ok) ;;
 	insmod-failed)
-		target_error="cmheap.ko failed to load: $(tr '\n' ' ' <"$res/insmod.txt")"
+		target_error="a module failed to load: $(tr '\n' ' ' <"$res/insmod.txt")"
 		return 1 ;;
 	job-timeout)
 		target_error="selftests killed at the guest's deadline (build/$t/results/console.log)" ;;
@@ -466,7 +473,7 @@ fi
 for kt in "${kernels[@]}"; do
 	prepare_kernel "$kt" || log "$kt" "FAILED: ${kernel_error[$kt]}"
 	if [ "$mode" = modules ]; then
-		line="$kt: ${kernel_error[$kt]:-built build/$kt/cmheap.ko}"
+		line="$kt: ${kernel_error[$kt]:-built build/$kt/cmheap.ko and cmheap_test.ko}"
 		echo "[$kt] ${line#*: }"
 		summary+=("$line")
 		[ -z "${kernel_error[$kt]:-}" ] || overall=1

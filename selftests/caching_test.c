@@ -94,9 +94,7 @@ FIXTURE_SETUP(caching)
 	self->ctl = self->fd = -1;
 	heap_variant_check(&variant->heap);
 	self->heap = variant->heap.name;
-	self->ctl = cmheap_ctl_open();
-	ASSERT_LE(0, self->ctl) TH_LOG("open " CMHEAP_CTL_PATH ": %s",
-				       strerror(-self->ctl));
+	CTL_OPEN_OR_SKIP(self->ctl);
 	self->noncoherent = cmheap_ctl_device_flags(self->ctl, CMHEAP_DEV_NONCOHERENT) &
 			    CMHEAP_DEVF_PRESENT;
 	self->dev = heap_device(self->ctl, &variant->heap);

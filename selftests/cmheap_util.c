@@ -121,6 +121,11 @@ void cmheap_heaps_rescan(void)
 
 bool cmheap_loaded(void)
 {
+	return access("/sys/module/cmheap", F_OK) == 0;
+}
+
+bool cmheap_test_loaded(void)
+{
 	return access(CMHEAP_CTL_PATH, F_OK) == 0;
 }
 

@@ -94,8 +94,10 @@ int cmheap_heaps(const struct cmheap_heap **heaps);
 /* Forget the enumeration: the next cmheap_heaps() looks again. */
 void cmheap_heaps_rescan(void);
 
-/* True when /dev/cmheap exists, i.e. the module is loaded. */
+/* True when the heaps' module, cmheap.ko, is loaded (/sys/module/cmheap). */
 bool cmheap_loaded(void);
+/* True when /dev/cmheap exists: the test module, cmheap_test.ko, is loaded. */
+bool cmheap_test_loaded(void);
 
 size_t page_size(void);
 
@@ -253,7 +255,7 @@ __u64 stat_get(const char *dir, enum cmheap_stat key);
 #define CTL_OPEN_OR_SKIP(ctl) do {					\
 	(ctl) = cmheap_ctl_open();						\
 	if ((ctl) == -ENOENT)						\
-		SKIP(return, "cmheap module not loaded");		\
+		SKIP(return, "cmheap_test.ko not loaded: no " CMHEAP_CTL_PATH); \
 	ASSERT_LE(0, (ctl));						\
 } while (0)
 
@@ -313,7 +315,7 @@ __u64 stat_get(const char *dir, enum cmheap_stat key);
 		if (!cmheap_loaded())					\
 			SKIP(return, "cmheap module not loaded");	\
 		ASSERT_TRUE((_heap)->name[0]) {				\
-			TH_LOG("/dev/cmheap exists but no "		\
+			TH_LOG("cmheap.ko is loaded but there is no "	\
 			       DMA_HEAP_DIR "/" CMHEAP_HEAP_PREFIX "*"); \
 		}							\
 	}								\

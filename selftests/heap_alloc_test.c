@@ -449,8 +449,73 @@ TEST(debugfs_matches_heaps)
 			TH_LOG("no stats for %s", h[i].name);
 	}
 
+	if (!cmheap_test_loaded()) {
+		/* only the test module makes the importer's folder */
+		EXPECT_NE(0, stats_read(CMHEAP_IMPORTER, &st));
+		return;
+	}
 	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &st));
 	EXPECT_EQ(ST_IMPORTER_KEYS, st.seen & ST_IMPORTER_KEYS);
+}
+
+/*
+ * cmheap.ko alone, as a board that ships only the heaps loads it, makes
+ * none of the test module's things: no /dev/cmheap, no importer counters,
+ * no test devices, no drivers to bind a device to.  Only where the test
+ * module is not loaded (the rig's heaps-only guests).
+ */
+TEST(heaps_module_has_no_test_machinery)
+{
+	static const char *const paths[] = {
+		CMHEAP_CTL_PATH,
+		CMHEAP_DEBUGFS "/" CMHEAP_IMPORTER,
+		"/sys/bus/platform/devices/cmheap-coherent",
+		"/sys/bus/platform/devices/cmheap-noncoherent",
+		"/sys/bus/platform/drivers/cmheap",
+		"/sys/bus/pci/drivers/cmheap",
+	};
+	unsigned int i;
+
+	if (!cmheap_loaded())
+		SKIP(return, "cmheap module not loaded");
+	if (!access("/sys/module/cmheap_test", F_OK))
+		SKIP(return, "cmheap_test.ko is loaded");
+	debugfs_ensure();
+	ASSERT_EQ(0, access(CMHEAP_DEBUGFS, F_OK)) TH_LOG("no " CMHEAP_DEBUGFS);
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
+		const char *path = paths[i];
+
+		EXPECT_NE(0, access(path, F_OK))
+			TH_LOG("%s exists with cmheap.ko alone", path);
+	}
+}
+
+/*
+ * Every heap node answers the uAPI version its header says, every field
+ * set, without a buffer or any right beyond the open.
+ */
+TEST(version_query)
+{
+	const struct cmheap_heap *h;
+	int i, n = cmheap_heaps(&h);
+
+	if (!n)
+		SKIP(return, "no cmheap heap");
+	for (i = 0; i < n; i++) {
+		struct cmheap_version v;
+		int fd = open(h[i].path, O_RDONLY | O_CLOEXEC);
+
+		ASSERT_LE(0, fd) TH_LOG("%s", h[i].path);
+		memset(&v, 0xff, sizeof(v));
+		EXPECT_EQ(0, ioctl(fd, CMHEAP_HEAP_IOC_VERSION, &v)) TH_LOG("%s", h[i].name);
+		EXPECT_EQ(CMHEAP_UAPI_VERSION_MAJOR, v.major) TH_LOG("%s", h[i].name);
+		EXPECT_EQ(CMHEAP_UAPI_VERSION_MINOR, v.minor) TH_LOG("%s", h[i].name);
+		EXPECT_EQ(0, v.flags);
+		EXPECT_EQ(0, v.reserved);
+		EXPECT_EQ(-1, ioctl(fd, CMHEAP_HEAP_IOC_VERSION, NULL));
+		EXPECT_EQ(EFAULT, errno);
+		close(fd);
+	}
 }
 
 /* Both caching models the module is about are there. */

@@ -145,8 +145,8 @@ FIXTURE_SETUP(peer)
 	char why[128] = "";
 
 	self->ctl = self->fd = -1;
-	if (!cmheap_loaded())
-		SKIP(return, "cmheap module not loaded");
+	if (!cmheap_test_loaded())
+		SKIP(return, "cmheap_test.ko not loaded: no " CMHEAP_CTL_PATH);
 	self->fd = variant->make(why, sizeof(why));
 	if (self->fd == -ENODEV)
 		SKIP(return, "%s", why);

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rmmod_test: unloading cmheap.  Runs LAST (run.sh sees to it): it removes
- * the module.
+ * the modules.
  *
- * While anything holds the module (a buffer, a mapping of one, an open heap
- * or /dev/cmheap) delete_module(O_NONBLOCK) is refused; once everything is
- * freed (the counters read zero) it succeeds and the heaps, /dev/cmheap and
- * the debugfs folder go away.  Then the module is loaded again from the
- * path in $CMHEAP_KO with finit_module, and must come back as it was.
+ * The test module (cmheap_test.ko, /dev/cmheap) goes first: while
+ * /dev/cmheap is open its unload is refused, and while it is loaded the
+ * heaps' module (cmheap.ko), whose exports it uses, cannot go.  Then, while
+ * anything holds cmheap.ko (a buffer, a mapping of one, an open heap)
+ * delete_module(O_NONBLOCK) is refused; once everything is freed (the
+ * counters read zero) it succeeds and the heaps and the debugfs folder go
+ * away.  Then the modules are loaded again from the paths in $CMHEAP_KO
+ * and $CMHEAP_TEST_KO with finit_module, and must come back as they were.
+ * A heaps-only system (no $CMHEAP_TEST_KO, no /dev/cmheap) skips what
+ * needs the test module.
  *
  * The tests run in order and build on each other.
  */
@@ -31,6 +36,7 @@
 #include "cmheap_util.h"
 
 #define MODNAME "cmheap"
+#define TEST_MODNAME "cmheap_test"
 
 static int delete_module(const char *name)
 {
@@ -42,23 +48,35 @@ static int finit_module(int fd, const char *params)
 	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
 }
 
-/*
- * Loads the module from @ko with the parameters the rig loaded it with
- * ($CMHEAP_PARAMS, which scripts/guest/init.sh exports): 0 or -errno.
- */
-static int load_as_loaded(const char *ko)
+static int load_file(const char *ko, const char *params)
 {
 	int fd = open(ko, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = finit_module(fd, getenv("CMHEAP_PARAMS") ?: "");
+	ret = finit_module(fd, params);
 	close(fd);
 	return ret;
 }
 
+/*
+ * Loads the heaps' module from @ko with the parameters the rig loaded it
+ * with ($CMHEAP_PARAMS, which scripts/guest/init.sh exports), and the test
+ * module after it, from $CMHEAP_TEST_KO with $CMHEAP_TEST_PARAMS, when
+ * there is one: 0 or -errno.
+ */
+static int load_as_loaded(const char *ko)
+{
+	const char *test_ko = getenv("CMHEAP_TEST_KO");
+	int ret = load_file(ko, getenv("CMHEAP_PARAMS") ?: "");
+
+	if (ret || !test_ko || !*test_ko)
+		return ret;
+	return load_file(test_ko, getenv("CMHEAP_TEST_PARAMS") ?: "");
+}
+
 /* Loaded according to /proc/modules (a built-in one is not unloadable). */
-static bool module_listed(void)
+static bool module_listed_as(const char *name)
 {
 	char line[256];
 	bool found = false;
@@ -67,9 +85,28 @@ static bool module_listed(void)
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, MODNAME " ", strlen(MODNAME) + 1);
+		found = !strncmp(line, name, strlen(name)) &&
+			line[strlen(name)] == ' ';
 	fclose(f);
 	return found;
+}
+
+static bool module_listed(void)
+{
+	return module_listed_as(MODNAME);
+}
+
+/* Unloads the test module, if loaded, then the heaps' module: 0 or -errno. */
+static int unload_both(void)
+{
+	int ret;
+
+	if (module_listed_as(TEST_MODNAME)) {
+		ret = delete_module(TEST_MODNAME);
+		if (ret)
+			return ret;
+	}
+	return delete_module(MODNAME);
 }
 
 /*
@@ -89,6 +126,73 @@ static bool module_listed(void)
 	if (!module_listed())						\
 		SKIP(return, MODNAME " is not a loaded module");	\
 } while (0)
+
+#define NEED_TEST_MODULE() do {						\
+	if (!module_listed_as(TEST_MODNAME))				\
+		SKIP(return, TEST_MODNAME " is not a loaded module");	\
+} while (0)
+
+/*
+ * What a load of the heaps' module (@test false) or of the test module
+ * (@test true) leaves in the system, as paths: 0 when none is there, else
+ * how many, the first into @what.
+ */
+static int leftovers_of(bool test, char *what, size_t len)
+{
+	static const char *const heap_paths[] = {
+		"/sys/module/" MODNAME, CMHEAP_DEBUGFS,
+		/* the heaps' cache-maintenance device (arm64) */
+		"/sys/devices/" MODNAME "-maint",
+	};
+	static const char *const test_paths[] = {
+		"/sys/module/" TEST_MODNAME, CMHEAP_CTL_PATH,
+		CMHEAP_DEBUGFS "/" CMHEAP_IMPORTER,
+	};
+	static const char *const heap_dirs[][2] = {
+		{ DMA_HEAP_DIR, CMHEAP_HEAP_PREFIX },
+	};
+	static const char *const test_dirs[][2] = {
+		/* its test devices (not the rig's cmheap-dma-ranges bus) */
+		{ "/sys/bus/platform/devices", MODNAME "-coherent" },
+		{ "/sys/bus/platform/devices", MODNAME "-noncoherent" },
+		{ "/sys/bus/platform/drivers", MODNAME },
+		{ "/sys/bus/pci/drivers", MODNAME },
+	};
+	const char *const *paths = test ? test_paths : heap_paths;
+	const char *const (*dirs)[2] = test ? test_dirs : heap_dirs;
+	unsigned int np = test ? ARRAY_SIZE(test_paths) : ARRAY_SIZE(heap_paths);
+	unsigned int nd = test ? ARRAY_SIZE(test_dirs) : ARRAY_SIZE(heap_dirs);
+	struct dirent *de;
+	unsigned int i;
+	int n = 0;
+	DIR *d;
+
+	what[0] = '\0';
+	for (i = 0; i < np; i++) {
+		if (access(paths[i], F_OK))
+			continue;
+		if (!n++)
+			snprintf(what, len, "%s", paths[i]);
+	}
+	for (i = 0; i < nd; i++) {
+		d = opendir(dirs[i][0]);
+		while (d && (de = readdir(d))) {
+			if (strncmp(de->d_name, dirs[i][1], strlen(dirs[i][1])))
+				continue;
+			if (!n++)
+				snprintf(what, len, "%s/%s", dirs[i][0], de->d_name);
+		}
+		if (d)
+			closedir(d);
+	}
+	return n;
+}
+
+/* What either module's load leaves, as leftovers_of(). */
+static int leftovers(char *what, size_t len)
+{
+	return leftovers_of(true, what, len) ?: leftovers_of(false, what, len);
+}
 
 static struct cmheap_heap saved[32];
 static int heap_n;
@@ -126,6 +230,46 @@ static __u64 sum_live(struct __test_metadata *_metadata, enum cmheap_stat key)
 		sum += v;
 	}
 	return sum;
+}
+
+/*
+ * The test module first.  An open /dev/cmheap holds it; and while it is
+ * loaded the heaps' module, whose exports it uses, is refused whatever
+ * else holds it.
+ */
+TEST(test_module_refused_while_ctl_open)
+{
+	int ctl;
+
+	NEED_TEST_MODULE();
+	ctl = cmheap_ctl_open();
+	ASSERT_LE(0, ctl);
+	EXPECT_REFUSED(delete_module(TEST_MODNAME));
+	EXPECT_TRUE(cmheap_test_loaded());
+	close(ctl);
+	EXPECT_REFUSED(delete_module(MODNAME));
+}
+
+/*
+ * Unused, the test module unloads: /dev/cmheap, the importer's counters,
+ * the test devices and drivers go; the heaps stay and work.
+ */
+TEST(unload_test_module)
+{
+	char what[320];
+	int ret, fd;
+
+	NEED_TEST_MODULE();
+	ret = delete_module(TEST_MODNAME);
+	ASSERT_EQ(0, ret) TH_LOG("delete_module: %s", strerror(-ret));
+	EXPECT_EQ(0, leftovers_of(true, what, sizeof(what)))
+		TH_LOG("%s left behind", what);
+	EXPECT_TRUE(module_listed());
+	ASSERT_LT(0, heap_n);
+	fd = alloc_on(saved[0].name, SZ_1M);
+	EXPECT_LE(0, fd) TH_LOG("%s: %s", saved[0].name, strerror(-fd));
+	if (fd >= 0)
+		close(fd);
 }
 
 TEST(refused_while_buffer_lives)
@@ -170,11 +314,6 @@ TEST(refused_while_devices_open)
 	NEED_MODULE();
 	ASSERT_LT(0, cmheap_heaps(&h));
 	fd = heap_open(h[0].name);
-	ASSERT_LE(0, fd);
-	EXPECT_REFUSED(delete_module(MODNAME));
-	close(fd);
-
-	fd = cmheap_ctl_open();
 	ASSERT_LE(0, fd);
 	EXPECT_REFUSED(delete_module(MODNAME));
 	close(fd);
@@ -230,7 +369,7 @@ TEST(unload_when_unused)
 	ret = delete_module(MODNAME);
 	ASSERT_EQ(0, ret) TH_LOG("delete_module: %s", strerror(-ret));
 	EXPECT_FALSE(module_listed());
-	EXPECT_FALSE(cmheap_loaded()) TH_LOG(CMHEAP_CTL_PATH " still there");
+	EXPECT_FALSE(cmheap_loaded()) TH_LOG("/sys/module/" MODNAME " still there");
 	EXPECT_NE(0, access(CMHEAP_DEBUGFS, F_OK)) TH_LOG(CMHEAP_DEBUGFS
 							  " still there");
 	for (i = 0; i < heap_n; i++) {
@@ -498,7 +637,7 @@ TEST_F_TIMEOUT(spare, pageless_over_4g, 600)
 	struct cmheap_attach at;
 	struct cmheap_map m;
 	__u32 count = 16, i;
-	int fd, ctl, buf;
+	int ctl, buf;
 	unsigned char *p;
 	char params[96];
 
@@ -507,12 +646,15 @@ TEST_F_TIMEOUT(spare, pageless_over_4g, 600)
 		SKIP(return, "no spare memory of 4 GiB and more here ($CMHEAP_SPARE: the arm64 rig's)");
 	ASSERT_LE(len, mib << 20);
 	if (module_listed())
-		ASSERT_EQ(0, delete_module(MODNAME));
+		ASSERT_EQ(0, unload_both());
 	snprintf(params, sizeof(params), "carveout=%lluM@%#llx:uncached", mib, base);
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, finit_module(fd, params)) TH_LOG("%s", params);
-	close(fd);
+	ASSERT_EQ(0, load_file(ko, params)) TH_LOG("%s", params);
+	if (!getenv("CMHEAP_TEST_KO") || !*getenv("CMHEAP_TEST_KO")) {
+		delete_module(MODNAME);
+		SKIP(return, "no $CMHEAP_TEST_KO: no importer to map it for");
+	}
+	ASSERT_EQ(0, load_file(getenv("CMHEAP_TEST_KO"),
+			       getenv("CMHEAP_TEST_PARAMS") ?: ""));
 	cmheap_heaps_rescan();
 
 	buf = alloc_on("cmheap-carveout-uncached", len);
@@ -543,7 +685,7 @@ TEST_F_TIMEOUT(spare, pageless_over_4g, 600)
 	close(ctl);
 	munmap(p, len);
 	close(buf);
-	EXPECT_EQ(0, delete_module(MODNAME));
+	EXPECT_EQ(0, unload_both());
 	EXPECT_EQ(0, load_as_loaded(ko));
 }
 
@@ -658,14 +800,14 @@ TEST(pools_param_vs_rmmod)
 		SKIP(return, "CMHEAP_KO not set: module left unloaded");
 	/* run alone (-t), it finds the module loaded and leaves it so */
 	was_loaded = module_listed();
-	if (was_loaded && delete_module(MODNAME))
+	if (was_loaded && unload_both())
 		SKIP(return, MODNAME " is in use");
 	child = fork();
 	ASSERT_LE(0, child);
 	if (!child)
 		hammer_pools_param();
 	for (i = 0; i < RMMOD_CYCLES && (i < 3 || now_s() < end); i++) {
-		ret = load_as_loaded(ko);
+		ret = load_file(ko, getenv("CMHEAP_PARAMS") ?: "");
 		ASSERT_EQ(0, ret) TH_LOG("cycle %d: loading %s: %s", i, ko, strerror(-ret));
 		/* something in the pools, for the drain and the exit to free */
 		buf = alloc_on("cmheap-system", 4 * SZ_1M);
@@ -688,63 +830,20 @@ TEST(pools_param_vs_rmmod)
 }
 
 /*
- * What a load of cmheap leaves in the system, as paths: 0 when none is
- * there, else how many, the first into @what.
- */
-static int leftovers(char *what, size_t len)
-{
-	static const char *const paths[] = {
-		"/sys/module/" MODNAME, CMHEAP_CTL_PATH, CMHEAP_DEBUGFS,
-		/* the heaps' cache-maintenance device (arm64) */
-		"/sys/devices/" MODNAME "-maint",
-	};
-	static const char *const dirs[][2] = {
-		{ DMA_HEAP_DIR, CMHEAP_HEAP_PREFIX },
-		/* its test devices (not the rig's cmheap-dma-ranges bus) */
-		{ "/sys/bus/platform/devices", MODNAME "-coherent" },
-		{ "/sys/bus/platform/devices", MODNAME "-noncoherent" },
-		{ "/sys/bus/platform/drivers", MODNAME },
-		{ "/sys/bus/pci/drivers", MODNAME },
-	};
-	struct dirent *de;
-	unsigned int i;
-	int n = 0;
-	DIR *d;
-
-	what[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(paths); i++) {
-		if (access(paths[i], F_OK))
-			continue;
-		if (!n++)
-			snprintf(what, len, "%s", paths[i]);
-	}
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		d = opendir(dirs[i][0]);
-		while (d && (de = readdir(d))) {
-			if (strncmp(de->d_name, dirs[i][1], strlen(dirs[i][1])))
-				continue;
-			if (!n++)
-				snprintf(what, len, "%s/%s", dirs[i][0], de->d_name);
-		}
-		if (d)
-			closedir(d);
-	}
-	return n;
-}
-
-/*
- * The module's load walked with injected allocation failures, as
+ * The modules' loads walked with injected allocation failures, as
  * fault_test walks its ioctls: finit_module() with the n-th allocation of
  * the loading thread made on the module's behalf (module_range()) failing,
- * n = 1, 2, 3 ... until a load gets through all of them.  Each failed load
- * answers ENOMEM (or the driver core's word for it, load_failure_errno())
- * and leaves nothing behind (no module, device node, heap,
+ * n = 1, 2, 3 ... until a load gets through all of them; the heaps' module
+ * first, then, with it loaded, the test module.  Each failed load answers
+ * ENOMEM (or the driver core's word for it, load_failure_errno()) and
+ * leaves nothing of its module behind (no module, device node, heap,
  * debugfs folder, driver or platform device; kmemleak, in run.sh, finds
  * what it leaked); the load that gets through works and unloads.  The
  * debug kernel only; without the cached carveout regions
  * (params_without_cached() says why), and with the edu device held enabled
- * (edu_hold_enabled() says why).  A fixture's test, so it runs after
- * reload: it unloads the module first and loads it back at the end.
+ * for the test module's walk (edu_hold_enabled() says why).  A fixture's
+ * test, so it runs after reload: it unloads the modules first and loads
+ * them back at the end.
  */
 FIXTURE(insmod) {
 	char edu_enable[320];	/* held enabled, or "" */
@@ -804,15 +903,15 @@ FIXTURE_TEARDOWN(insmod)
 		file_write(self->edu_enable, "0");
 }
 
-/* The loaded module's code, as /proc/modules gives it; 0 when not loaded. */
-static unsigned long long module_address(void)
+/* Module @name's code, as /proc/modules gives it; 0 when not loaded. */
+static unsigned long long module_address(const char *name)
 {
 	unsigned long long addr = 0;
 	char line[256];
 	FILE *f = fopen("/proc/modules", "re");
 
 	while (f && !addr && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, MODNAME " ", strlen(MODNAME) + 1))
+		if (strncmp(line, name, strlen(name)) || line[strlen(name)] != ' ')
 			continue;
 		if (sscanf(line, "%*s %*s %*s %*s %*s %llx", &addr) != 1)
 			addr = 0;
@@ -923,46 +1022,41 @@ static bool load_failure_errno(int ret)
  * the injection with its stack (the test has failed already: that log
  * fails kernel_log too), and what it logged: where the errno came from.
  */
-static void where_it_failed(struct __test_metadata *_metadata, int fd,
-			    const char *params, unsigned int n)
+static void where_it_failed(struct __test_metadata *_metadata, const char *name,
+			    int fd, const char *params, unsigned int n)
 {
 	fail_nth_verbose("2");
 	if (!fail_nth_arm(n) && !finit_module(fd, params))
-		delete_module(MODNAME);
+		delete_module(name);
 	fail_nth_disarm();
 	fail_nth_verbose("0");
 	log_kernel_tail(_metadata, 60);
 }
 
-TEST_F_TIMEOUT(insmod, fail_nth_insmod, 1800)
+/*
+ * Walks the load of module @name (the test module when @test) from @ko
+ * with @params, as fail_nth_insmod says, and leaves it loaded.  False
+ * when this system cannot say where the module's code is (SKIP).
+ */
+static bool walk_load(struct __test_metadata *_metadata, const char *name,
+		      bool test, const char *ko, const char *params)
 {
-	const char *ko = getenv("CMHEAP_KO");
-	const struct cmheap_heap *h;
 	unsigned int n, failed = 0, worked_around = 0;
-	double t0 = now_s();
-	char why[160], what[320], params[512];
 	unsigned long long lo, hi;
+	double t0 = now_s();
+	char what[320];
 	int fd, ret, left = 0;
-	bool was_loaded;
 
-	if (!ko || !*ko)
-		SKIP(return, "CMHEAP_KO not set: module left unloaded");
-	if (fail_nth_ready(why, sizeof(why)))
-		SKIP(return, "%s", why);
-	/* after reload (fixtures run last), or alone (-t): loaded */
-	was_loaded = module_listed();
-	if (was_loaded)
-		ASSERT_EQ(0, delete_module(MODNAME));
-	params_without_cached(params, sizeof(params));
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd) TH_LOG("%s", ko);
 	/* a load of its own first, to see where the module's code goes */
-	ASSERT_EQ(0, finit_module(fd, params)) TH_LOG("%s", params);
-	ret = module_range(module_address(), &lo, &hi);
-	ASSERT_EQ(0, delete_module(MODNAME));
-	if (ret)
-		SKIP(return, "no addresses in /proc/kallsyms or /proc/modules (kptr_restrict)");
-	ASSERT_EQ(0, edu_hold_enabled(self->edu_enable, sizeof(self->edu_enable)));
+	ASSERT_EQ(0, finit_module(fd, params)) TH_LOG("%s %s", name, params);
+	ret = module_range(module_address(name), &lo, &hi);
+	ASSERT_EQ(0, delete_module(name));
+	if (ret) {
+		close(fd);
+		return false;
+	}
 	ASSERT_EQ(0, fail_nth_require(lo, hi));
 	for (n = 1; n <= INSMOD_FAIL_NTH_MAX; n++) {
 		ASSERT_EQ(0, fail_nth_arm(n));
@@ -974,45 +1068,85 @@ TEST_F_TIMEOUT(insmod, fail_nth_insmod, 1800)
 				break;	/* nothing was failed: the walk is over */
 			/* a failure worked around: unload and go on */
 			worked_around++;
-			ASSERT_EQ(0, delete_module(MODNAME)) TH_LOG("allocation %u", n);
+			ASSERT_EQ(0, delete_module(name)) TH_LOG("allocation %u", n);
 			continue;
 		}
 		failed++;
 		ASSERT_EQ(0, left) TH_LOG("%s with nothing injected", strerror(-ret));
 		if (!load_failure_errno(ret)) {
-			EXPECT_EQ(-ENOMEM, ret) TH_LOG("allocation %u failed: %s", n,
-						       strerror(-ret));
-			where_it_failed(_metadata, fd, params, n);
+			EXPECT_EQ(-ENOMEM, ret) TH_LOG("%s: allocation %u failed: %s",
+						       name, n, strerror(-ret));
+			where_it_failed(_metadata, name, fd, params, n);
 		}
-		ASSERT_EQ(0, leftovers(what, sizeof(what)))
-			TH_LOG("allocation %u failed: %s left behind", n, what);
+		ASSERT_EQ(0, leftovers_of(test, what, sizeof(what)))
+			TH_LOG("%s: allocation %u failed: %s left behind", name, n, what);
 		if (n % 500 == 0)
-			ksft_print_msg("%u loads so far (%.0f s)\n", n, now_s() - t0);
+			ksft_print_msg("%s: %u loads so far (%.0f s)\n", name, n, now_s() - t0);
 	}
 	close(fd);
-	ASSERT_GE(INSMOD_FAIL_NTH_MAX, n) TH_LOG("still failing after %u allocations", n - 1);
+	ASSERT_GE(INSMOD_FAIL_NTH_MAX, n) TH_LOG("%s: still failing after %u allocations",
+						 name, n - 1);
 	ASSERT_EQ(0, fail_nth_require(0, ~0ULL));
-	ksft_print_msg("insmod %s: %u allocations, %u failed cleanly, %u worked around (%.0f s)\n",
-		       params, n - left, failed, worked_around, now_s() - t0);
-	/* the load that got through works, and unloads */
-	EXPECT_TRUE(cmheap_loaded());
+	ksft_print_msg("insmod %s %s: %u allocations, %u failed cleanly, %u worked around (%.0f s)\n",
+		       name, params, n - left, failed, worked_around, now_s() - t0);
+	return true;
+}
+
+TEST_F_TIMEOUT(insmod, fail_nth_insmod, 1800)
+{
+	const char *ko = getenv("CMHEAP_KO"), *test_ko = getenv("CMHEAP_TEST_KO");
+	const struct cmheap_heap *h;
+	char why[160], what[320], params[512];
+	bool was_loaded;
+	int ret;
+
+	if (!ko || !*ko)
+		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	if (fail_nth_ready(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	/* after reload (fixtures run last), or alone (-t): loaded */
+	was_loaded = module_listed();
+	if (was_loaded)
+		ASSERT_EQ(0, unload_both());
+	params_without_cached(params, sizeof(params));
+	if (!walk_load(_metadata, MODNAME, false, ko, params))
+		SKIP(return, "no addresses in /proc/kallsyms or /proc/modules (kptr_restrict)");
+	/* the load that got through works */
 	cmheap_heaps_rescan();
 	EXPECT_LT(0, cmheap_heaps(&h));
 	ret = alloc_on("cmheap-system", SZ_1M);
 	EXPECT_LE(0, ret) TH_LOG("cmheap-system: %s", strerror(-ret));
 	if (ret >= 0)
 		close(ret);
+
+	if (test_ko && *test_ko) {
+		ASSERT_EQ(0, edu_hold_enabled(self->edu_enable, sizeof(self->edu_enable)));
+		ASSERT_TRUE(walk_load(_metadata, TEST_MODNAME, true, test_ko,
+				      getenv("CMHEAP_TEST_PARAMS") ?: ""));
+		/* the load that got through works, and unloads */
+		EXPECT_TRUE(cmheap_test_loaded());
+		ret = cmheap_ctl_open();
+		EXPECT_LE(0, ret) TH_LOG(CMHEAP_CTL_PATH ": %s", strerror(-ret));
+		if (ret >= 0)
+			close(ret);
+		ASSERT_EQ(0, delete_module(TEST_MODNAME));
+		EXPECT_EQ(0, leftovers_of(true, what, sizeof(what)))
+			TH_LOG("%s left behind", what);
+		if (self->edu_enable[0]) {
+			EXPECT_EQ(0, file_write(self->edu_enable, "0"));
+			self->edu_enable[0] = '\0';
+		}
+	}
 	ASSERT_EQ(0, delete_module(MODNAME));
 	EXPECT_EQ(0, leftovers(what, sizeof(what))) TH_LOG("%s left behind", what);
-	if (self->edu_enable[0]) {
-		EXPECT_EQ(0, file_write(self->edu_enable, "0"));
-		self->edu_enable[0] = '\0';
-	}
 	if (was_loaded)
 		EXPECT_EQ(0, load_as_loaded(ko));
 }
 
-/* Loaded again from $CMHEAP_KO: the same heaps, zeroed counters. */
+/*
+ * Loaded again from $CMHEAP_KO (and the test module from $CMHEAP_TEST_KO):
+ * the same heaps, zeroed counters.
+ */
 TEST(reload)
 {
 	const char *ko = getenv("CMHEAP_KO");
@@ -1028,6 +1162,8 @@ TEST(reload)
 
 	EXPECT_TRUE(module_listed());
 	EXPECT_TRUE(cmheap_loaded());
+	EXPECT_EQ(!!getenv("CMHEAP_TEST_KO") && *getenv("CMHEAP_TEST_KO"),
+		  cmheap_test_loaded());
 	/* a fresh enumeration: the heaps are back */
 	cmheap_heaps_rescan();
 	n = cmheap_heaps(&h);
@@ -1049,9 +1185,12 @@ TEST(reload)
 						     cmheap_stat_names[k]);
 		}
 	}
-	ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &st));
-	for (i = 0; i < ST_COUNT; i++) {
-		EXPECT_EQ(0, st.v[i]) TH_LOG("importer: %s", cmheap_stat_names[i]);
+	if (cmheap_test_loaded()) {
+		ASSERT_EQ(0, stats_read(CMHEAP_IMPORTER, &st));
+		for (i = 0; i < ST_COUNT; i++) {
+			EXPECT_EQ(0, st.v[i]) TH_LOG("importer: %s",
+						     cmheap_stat_names[i]);
+		}
 	}
 
 	/* and it works */

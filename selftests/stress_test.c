@@ -427,8 +427,9 @@ int main(int argc, char **argv)
 	printf("TAP version 13\n1..2\n");
 	ctl = cmheap_ctl_open();
 	if (ctl == -ENOENT) {
-		printf("ok 1 stress # SKIP cmheap module not loaded\n");
-		printf("ok 2 counters_back_to_zero # SKIP cmheap module not loaded\n");
+		printf("ok 1 stress # SKIP cmheap_test.ko not loaded: no " CMHEAP_CTL_PATH "\n");
+		printf("ok 2 counters_back_to_zero # SKIP cmheap_test.ko not loaded: no "
+		       CMHEAP_CTL_PATH "\n");
 		return 4;
 	}
 	have_noncoherent = cmheap_ctl_device_flags(ctl, CMHEAP_DEV_NONCOHERENT) &

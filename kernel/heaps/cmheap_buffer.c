@@ -936,18 +936,21 @@ bool cmheap_is_ours(const struct dma_buf *dmabuf)
 {
 	return dmabuf->ops == &cmheap_buf_ops;
 }
+EXPORT_SYMBOL_NS_GPL(cmheap_is_ours, CMHEAP_NS);
 
 bool cmheap_is_uncached(const struct dma_buf *dmabuf)
 {
 	return cmheap_is_ours(dmabuf) &&
 	       cmheap_buffer_uncached(dmabuf->priv);
 }
+EXPORT_SYMBOL_NS_GPL(cmheap_is_uncached, CMHEAP_NS);
 
 bool cmheap_is_pageless(const struct dma_buf *dmabuf)
 {
 	return cmheap_is_ours(dmabuf) &&
 	       ((struct cmheap_buffer *)dmabuf->priv)->pageless;
 }
+EXPORT_SYMBOL_NS_GPL(cmheap_is_pageless, CMHEAP_NS);
 
 const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf)
 {
@@ -955,6 +958,7 @@ const struct sg_table *cmheap_buffer_table(const struct dma_buf *dmabuf)
 		return NULL;
 	return &((struct cmheap_buffer *)dmabuf->priv)->table;
 }
+EXPORT_SYMBOL_NS_GPL(cmheap_buffer_table, CMHEAP_NS);
 
 /* Each page's struct page is its pfn's, and lies in the heap's memory. */
 static void cmheap_placement_pages(struct cmheap_buffer *buffer,
@@ -1054,6 +1058,7 @@ int cmheap_buffer_placement(struct dma_buf_attachment *attach,
 	cmheap_placement_direct(buffer, a, out);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(cmheap_buffer_placement, CMHEAP_NS);
 
 int cmheap_attachment_set_attrs(struct dma_buf_attachment *attach,
 				unsigned long attrs)
@@ -1066,3 +1071,4 @@ int cmheap_attachment_set_attrs(struct dma_buf_attachment *attach,
 	a->extra_attrs = attrs;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(cmheap_attachment_set_attrs, CMHEAP_NS);

@@ -116,6 +116,8 @@ static long cmheap_heap_ioctl(struct file *file, unsigned int ucmd,
 	/* cmheap's own, exactly as defined. */
 	if (ucmd == CMHEAP_HEAP_IOC_SYNC_RANGE)
 		return cmheap_heap_sync_range(uarg);
+	if (ucmd == CMHEAP_HEAP_IOC_VERSION)
+		return cmheap_version_to_user(uarg);
 	/* The type and number must match; the size may differ. */
 	if (_IOC_TYPE(ucmd) != _IOC_TYPE(kcmd))
 		return -ENOTTY;

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmheap: dma-buf heaps with selectable CPU caching models (cached and
- * write-combined), and an importer that attaches any dma-buf to a coherent
- * or non-coherent test device.  See README.md.
+ * write-combined), from system memory and from reserved carveouts.  The
+ * test importer and its devices are another module, cmheap_test.ko, which
+ * uses what this one exports (cmheap_exports.h).  See README.md.
  */
 #include <linux/module.h>
 
 #include "cmheap.h"
+#include "cmheap_compat.h"
 
 static bool cmheap_up;
 
@@ -27,19 +29,9 @@ static int __init cmheap_init(void)
 	ret = cmheap_maint_dev_init();
 	if (ret)
 		goto err_debugfs;
-	ret = cmheap_testdev_init();
-	if (ret)
-		goto err_maint;
-	/* Bus devices after the test devices, which take the first indices. */
-	ret = cmheap_edu_init();
-	if (ret)
-		goto err_testdev;
-	ret = cmheap_bind_init();
-	if (ret)
-		goto err_edu;
 	ret = cmheap_pools_init();
 	if (ret)
-		goto err_bind;
+		goto err_maint;
 	ret = cmheap_system_init();
 	if (ret)
 		goto err_heaps;
@@ -47,28 +39,17 @@ static int __init cmheap_init(void)
 	if (ret)
 		goto err_heaps;
 	/* User-visible nodes last, and usable only once all of them exist. */
-	ret = cmheap_importer_init();
-	if (ret)
-		goto err_heaps;
 	ret = cmheap_heaps_register();
 	if (ret)
-		goto err_importer;
+		goto err_heaps;
 	/* Pairs with cmheap_is_up(): opens see everything init did. */
 	smp_store_release(&cmheap_up, true);
 	return 0;
 
-err_importer:
-	cmheap_importer_exit();
 err_heaps:
 	cmheap_pools_exit();
 	cmheap_heap_remove_all();
 	cmheap_carveout_exit();
-err_bind:
-	cmheap_bind_exit();
-err_edu:
-	cmheap_edu_exit();
-err_testdev:
-	cmheap_testdev_exit();
 err_maint:
 	cmheap_maint_dev_exit();
 err_debugfs:
@@ -78,14 +59,10 @@ err_debugfs:
 
 static void __exit cmheap_exit(void)
 {
-	cmheap_importer_exit();
 	/* The pools, and their debugfs files, before their heaps. */
 	cmheap_pools_exit();
 	cmheap_heap_remove_all();
 	cmheap_carveout_exit();
-	cmheap_bind_exit();
-	cmheap_edu_exit();
-	cmheap_testdev_exit();
 	cmheap_maint_dev_exit();
 	cmheap_debugfs_exit();
 }
@@ -93,8 +70,8 @@ static void __exit cmheap_exit(void)
 module_init(cmheap_init);
 module_exit(cmheap_exit);
 
-MODULE_DESCRIPTION("dma-buf heaps with selectable CPU caching models, and a DMA test importer");
+MODULE_DESCRIPTION("dma-buf heaps with selectable CPU caching models");
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The cmheap developers");
 MODULE_VERSION(CMHEAP_VERSION);
-MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(CMHEAP_DMA_BUF_NS);

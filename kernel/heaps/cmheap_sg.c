@@ -13,11 +13,13 @@
  * an IOMMU merges the pieces again within the same limits.
  */
 #include <linux/dma-mapping.h>
+#include <linux/export.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
 
 #include "cmheap.h"
+#include "cmheap_compat.h"
 
 /* How much of @len bytes at @phys one segment may hold. */
 static unsigned int cmheap_seg_len(phys_addr_t phys, unsigned int len,
@@ -79,6 +81,7 @@ int cmheap_sg_copy_for(struct sg_table *dst, const struct sg_table *src,
 		cmheap_sg_cut(dst->sgl, src, max_seg, boundary);
 	return ret;
 }
+EXPORT_SYMBOL_NS_GPL(cmheap_sg_copy_for, CMHEAP_NS);
 
 /* Walks @len bytes at @phys in pieces; sets lengths when @dst.  Their number. */
 static unsigned int cmheap_range_cut(struct scatterlist *dst, phys_addr_t phys,

@@ -4,9 +4,11 @@
  * /sys/kernel/debug/cmheap/<heap or importer>/stats.
  */
 #include <linux/debugfs.h>
+#include <linux/export.h>
 #include <linux/seq_file.h>
 
 #include "cmheap.h"
+#include "cmheap_compat.h"
 
 static const char * const cmheap_stat_names[CMHEAP_STAT_COUNT] = {
 	[CMHEAP_STAT_BUFFERS_LIVE]	= "buffers_live",
@@ -62,9 +64,11 @@ void cmheap_stats_register(struct cmheap_stats *s, const char *name)
 	s->dir = debugfs_create_dir(name, cmheap_debugfs_root);
 	debugfs_create_file("stats", 0444, s->dir, s, &cmheap_stats_fops);
 }
+EXPORT_SYMBOL_NS_GPL(cmheap_stats_register, CMHEAP_NS);
 
 void cmheap_stats_unregister(struct cmheap_stats *s)
 {
 	debugfs_remove_recursive(s->dir);
 	s->dir = NULL;
 }
+EXPORT_SYMBOL_NS_GPL(cmheap_stats_unregister, CMHEAP_NS);

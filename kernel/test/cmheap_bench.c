@@ -19,7 +19,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
-#include "cmheap.h"
+#include "cmheap_test.h"
 #include "cmheap_compat.h"
 
 /* Bytes dirtied between two reschedule points. */

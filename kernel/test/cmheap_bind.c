@@ -17,7 +17,7 @@
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 
-#include "cmheap.h"
+#include "cmheap_test.h"
 
 struct cmheap_bound {
 	int index;			/* in the importer's devices */

@@ -23,14 +23,13 @@
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
-#include <linux/iommu.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/wait.h>
 
-#include "cmheap.h"
+#include "cmheap_test.h"
 #include "cmheap_compat.h"
 
 struct cmheap_device {
@@ -151,49 +150,6 @@ struct cmheap_device *cmheap_device_get(u32 index)
 struct device *cmheap_device_dev(const struct cmheap_device *device)
 {
 	return device->dev;
-}
-
-bool cmheap_dev_may_bounce(struct device *dev)
-{
-	return cmheap_max_map_bounces(dma_max_mapping_size(dev));
-}
-
-/*
- * The uncached model's pages keep a cacheable alias in the linear map on
- * every architecture but x86, which changes the alias's memory type
- * (cmheap_compat.h).  The CPU may fetch through that alias speculatively at
- * any time, so a device that snoops the CPU caches can be served a stale
- * line instead of what the CPU's write-combined stores put in memory, and
- * its writes can stay in a cache the CPU's uncached reads never look in.
- * The clean at allocation does not prevent either; DRM turns
- * write-combining off on arm64 for the same reason
- * (drm_arch_can_wc_memory()).  Such a device may map those buffers only
- * through memory without a linear alias: the page-less carveout.
- */
-bool cmheap_dev_snoops_alias(struct device *dev)
-{
-	return !CMHEAP_LINEAR_MAP_ATTRS && dev_is_dma_coherent(dev);
-}
-
-/*
- * It sees memory at an offset from the CPU (device-tree dma-ranges), which
- * dma-direct applies to pages but not to dma_map_resource() (see
- * cmheap_bus_address()).  Behind an IOMMU the offset is the IOMMU's.
- */
-bool cmheap_dev_bus_offset(struct device *dev)
-{
-	return dev->dma_range_map && !cmheap_dev_translated(dev);
-}
-
-/* Its DMA addresses are an IOMMU's translations, not physical addresses. */
-bool cmheap_dev_translated(struct device *dev)
-{
-	struct iommu_domain *domain;
-
-	if (!device_iommu_mapped(dev))
-		return false;
-	domain = iommu_get_domain_for_dev(dev);
-	return domain && (domain->type & __IOMMU_DOMAIN_DMA_API);
 }
 
 int cmheap_device_info(u32 index, struct cmheap_device_info *info)

@@ -32,7 +32,7 @@
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 
-#include "cmheap.h"
+#include "cmheap_test.h"
 #include "cmheap_trace.h"
 
 /* One open of /dev/cmheap: its attachments, by handle number. */
@@ -746,8 +746,11 @@ static long cmheap_ctl_ioctl(struct file *file, unsigned int cmd,
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
+	/* Questions about the module, not the file: no lock. */
 	if (cmd == CMHEAP_IOC_DEVICE_INFO)
 		return cmheap_ioc_device_info(uarg);
+	if (cmd == CMHEAP_IOC_VERSION)
+		return cmheap_version_to_user(uarg);
 
 	/* A benchmark may hold the lock for a while: waiters stay killable. */
 	if (mutex_lock_killable(&ctl_file->lock))
@@ -792,7 +795,7 @@ static int cmheap_ctl_open(struct inode *inode, struct file *file)
 {
 	struct cmheap_ctl_file *ctl_file;
 
-	if (!cmheap_is_up())
+	if (!cmheap_test_is_up())
 		return -ENODEV;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;

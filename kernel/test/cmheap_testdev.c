@@ -11,7 +11,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/platform_device.h>
 
-#include "cmheap.h"
+#include "cmheap_test.h"
 #include "cmheap_compat.h"
 
 #define CMHEAP_TESTDEV_COUNT	CMHEAP_FIRST_BUS_DEVICE

@@ -10,12 +10,14 @@
 # as environment variables, so the check needs no /proc yet).
 #
 # Generic on purpose: it sets up the filesystems the tests need, loads
-# /cmheap/cmheap.ko when the payload has one, runs one job, and ships the
+# /cmheap/cmheap.ko and /cmheap/cmheap_test.ko when the payload has them
+# (with cmheap.params and cmheap_test.params), runs one job, and ships the
 # job's results folder back to the host as a tar on a virtio-blk disk, then
 # powers off.  What the job is comes from the kernel command line
 # (cmheap_job=/path/to/script) or else /cmheap/job.sh in the initramfs.
 # The job gets RESULTS=/results (a folder whose files come back to the host)
-# and CMHEAP_KO=/cmheap/cmheap.ko in its environment.
+# and CMHEAP_KO=/cmheap/cmheap.ko, CMHEAP_PARAMS (and CMHEAP_TEST_KO,
+# CMHEAP_TEST_PARAMS for the test module) in its environment.
 #
 # Lines starting with "cmheap-init:" on the console are for humans and for
 # qemu-run.sh (the probe marker); the job's stdout goes to the console too.
@@ -114,21 +116,36 @@ done
 
 status=ok
 export RESULTS=/results
-if [ -e /cmheap/cmheap.ko ]; then
-	export CMHEAP_KO=/cmheap/cmheap.ko
+# The heaps' module, then the test module (which needs it), each with the
+# parameters the payload gives it; a payload without the test module is a
+# heaps-only guest, as a board that ships only cmheap.ko.
+load_module() { # NAME: 0 when loaded (or not in the payload)
+	[ -e "/cmheap/$1.ko" ] || return 0
 	params=
-	[ -r /cmheap/cmheap.params ] && params=$(cat /cmheap/cmheap.params)
-	export CMHEAP_PARAMS="$params"	# for a reload (rmmod_test)
+	[ -r "/cmheap/$1.params" ] && params=$(cat "/cmheap/$1.params")
+	# shellcheck disable=SC2086 # params is a list of words for insmod
+	if insmod "/cmheap/$1.ko" $params >>/results/insmod.txt 2>&1; then
+		say "loaded $1.ko"
+		return 0
+	fi
+	status=insmod-failed
+	say "FAILED to load $1.ko: $(cat /results/insmod.txt)"
+	return 1
+}
+if [ -e /cmheap/cmheap.ko ]; then
+	# for a reload (rmmod_test): where each module is, and its parameters
+	export CMHEAP_KO=/cmheap/cmheap.ko
+	CMHEAP_PARAMS=$(cat /cmheap/cmheap.params 2>/dev/null)
+	export CMHEAP_PARAMS
+	if [ -e /cmheap/cmheap_test.ko ]; then
+		export CMHEAP_TEST_KO=/cmheap/cmheap_test.ko
+		CMHEAP_TEST_PARAMS=$(cat /cmheap/cmheap_test.params 2>/dev/null)
+		export CMHEAP_TEST_PARAMS
+	fi
 	# memory the kernel does not own, for rmmod_test's own carveouts
 	[ -r /cmheap/cmheap.spare ] && CMHEAP_SPARE=$(cat /cmheap/cmheap.spare) &&
 		export CMHEAP_SPARE
-	# shellcheck disable=SC2086 # params is a list of words for insmod
-	if insmod /cmheap/cmheap.ko $params >/results/insmod.txt 2>&1; then
-		say "loaded cmheap.ko"
-	else
-		status=insmod-failed
-		say "FAILED to load cmheap.ko: $(cat /results/insmod.txt)"
-	fi
+	load_module cmheap && load_module cmheap_test
 fi
 
 job=$(cmdline_arg cmheap_job) || job=/cmheap/job.sh
