@@ -49,6 +49,7 @@ struct cmheap_buffer {
 	struct sg_table table;		/* the pages, never DMA-mapped itself */
 	/* page-less memory (heap->ops->allocate_range): one range instead */
 	bool pageless;
+	bool uncached;			/* the heap's model, for the hot paths */
 	phys_addr_t phys;
 	void *kvaddr;			/* the heap's kernel mapping of it */
 	struct mutex lock;		/* attachments, vmap */
@@ -58,9 +59,29 @@ struct cmheap_buffer {
 	void *vaddr;
 };
 
+/*
+ * How an attachment is mapped, decided once at attach (a device's DMA
+ * configuration is fixed), so that map and unmap test one field.
+ */
+enum cmheap_map_route {
+	CMHEAP_MAP_TABLE,	/* pages: dma_map_sgtable() */
+	CMHEAP_MAP_RANGE,	/* page-less, one piece: dma_map_resource() */
+	CMHEAP_MAP_PIECES,	/* page-less, several pieces or a bus offset */
+	CMHEAP_MAP_REFUSED,	/* uncached pages for a device that snoops or bounces */
+};
+
 struct cmheap_attachment {
 	struct device *dev;
 	struct sg_table table;		/* this device's copy, DMA-mapped */
+	enum cmheap_map_route route;
+	/*
+	 * The attributes of every map, unmap and sync: the cmheap importer's
+	 * (cmheap_attachment_set_attrs()), and DMA_ATTR_SKIP_CPU_SYNC for an
+	 * uncached buffer, which is never in the CPU caches.
+	 */
+	unsigned long map_attrs;
+	struct cmheap_buffer *buffer;
+	struct cmheap_stats *stats;	/* the heap's */
 	/*
 	 * What the importer is handed instead, in a kernel that scrambles
 	 * the page links of every table it hands out (CONFIG_DMABUF_DEBUG;
@@ -73,22 +94,15 @@ struct cmheap_attachment {
 	/* as mapped: the DMA API syncs a mapping in its own direction */
 	enum dma_data_direction dir;
 	bool may_bounce;		/* the device's DMA may go via swiotlb */
-	bool takes_uncached;		/* may map the uncached model's pages */
 	/* page-less, for a device behind a bus offset: cmheap_bus_address() */
 	bool bus_offset;
-	/*
-	 * Page-less, mapped piece by piece: several pieces, or a bus offset.
-	 * One flag, so that the one-piece hot path tests no more than before.
-	 */
-	bool pageless_pieces;
-	unsigned long extra_attrs;	/* asked for by the cmheap importer */
 };
 
 static const struct dma_buf_ops cmheap_buf_ops;
 
 static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
 {
-	return buffer->heap->caching == CMHEAP_UNCACHED;
+	return buffer->uncached;
 }
 
 /*
@@ -178,7 +192,7 @@ static __always_inline int cmheap_pageless_map(struct cmheap_buffer *buffer,
 	struct device *dev = a->dev;
 	dma_addr_t addr;
 
-	if (a->pageless_pieces)
+	if (a->route == CMHEAP_MAP_PIECES)
 		return cmheap_pageless_map_pieces(buffer, a, dir, attrs);
 	addr = dma_map_resource(dev, buffer->phys, buffer->len, dir, attrs);
 	if (dma_mapping_error(dev, addr))
@@ -195,7 +209,7 @@ static __always_inline void cmheap_pageless_unmap(struct cmheap_buffer *buffer,
 						  enum dma_data_direction dir,
 						  unsigned long attrs)
 {
-	if (a->pageless_pieces)
+	if (a->route == CMHEAP_MAP_PIECES)
 		cmheap_pageless_unmap_pieces(a, table->nents, dir, attrs);
 	else
 		dma_unmap_resource(a->dev, sg_dma_address(table->sgl),
@@ -215,9 +229,6 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 		return -ENOMEM;
 	/* A device's DMA configuration is fixed: ask once, not per map. */
 	a->may_bounce = cmheap_dev_may_bounce(attach->dev);
-	/* Bounced data is copied only by syncs, which uncached buffers lack. */
-	a->takes_uncached = !a->may_bounce &&
-			    !cmheap_dev_snoops_alias(attach->dev);
 	a->bus_offset = buffer->pageless &&
 			cmheap_dev_bus_offset(attach->dev);
 	/* The device's own copy: its segment limits (cmheap_sg.c). */
@@ -237,8 +248,19 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 		kfree(a);
 		return ret;
 	}
-	a->pageless_pieces = buffer->pageless &&
-			     (a->table.orig_nents > 1 || a->bus_offset);
+	if (buffer->pageless && (a->table.orig_nents > 1 || a->bus_offset))
+		a->route = CMHEAP_MAP_PIECES;
+	else if (buffer->pageless)
+		a->route = CMHEAP_MAP_RANGE;
+	/* Bounced data is copied only by syncs, which uncached buffers lack. */
+	else if (cmheap_buffer_uncached(buffer) &&
+		 (a->may_bounce || cmheap_dev_snoops_alias(attach->dev)))
+		a->route = CMHEAP_MAP_REFUSED;
+	else
+		a->route = CMHEAP_MAP_TABLE;
+	a->map_attrs = cmheap_buffer_uncached(buffer) ? DMA_ATTR_SKIP_CPU_SYNC : 0;
+	a->buffer = buffer;
+	a->stats = &buffer->heap->stats;
 	a->dev = attach->dev;
 	attach->priv = a;
 
@@ -260,18 +282,6 @@ static void cmheap_detach(struct dma_buf *dmabuf,
 	sg_free_table(&a->handed);
 	sg_free_table(&a->table);
 	kfree(a);
-}
-
-static unsigned long cmheap_map_attrs(struct cmheap_buffer *buffer,
-				      struct cmheap_attachment *a)
-{
-	/*
-	 * Uncached buffers are never in the CPU caches, so there is nothing
-	 * for the DMA API to clean or invalidate.
-	 */
-	if (cmheap_buffer_uncached(buffer))
-		return a->extra_attrs | DMA_ATTR_SKIP_CPU_SYNC;
-	return a->extra_attrs;
 }
 
 /*
@@ -301,32 +311,37 @@ static struct sg_table *cmheap_handed_table(struct cmheap_attachment *a)
 	return &a->handed;
 }
 
+/*
+ * The exporter's hot path, map and unmap, costs what upstream's system
+ * heap's does and little more (make bench-check measures both, -icount):
+ * what they need is in the attachment, decided at attach; the counters
+ * are one atomic each (nothing for a coherent device's maintenance); a
+ * tracepoint's arguments are worked out only when it is on.
+ */
 static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
 					   enum dma_data_direction dir)
 {
-	struct cmheap_buffer *buffer = attach->dmabuf->priv;
 	struct cmheap_attachment *a = attach->priv;
-	struct cmheap_stats *stats = &buffer->heap->stats;
-	unsigned long attrs = cmheap_map_attrs(buffer, a);
-	bool uncached = cmheap_buffer_uncached(buffer);
 	int ret;
 
-	if (buffer->pageless) {
-		ret = cmheap_pageless_map(buffer, a, dir, attrs);
+	/*
+	 * Set before the mapping, so that nothing but @a need survive the
+	 * call: the syncs read it only once the mapping is published.
+	 */
+	a->dir = dir;
+	if (likely(a->route == CMHEAP_MAP_TABLE)) {
+		ret = dma_map_sgtable(a->dev, &a->table, dir, a->map_attrs);
 		if (ret)
 			return ERR_PTR(ret);
-		goto mapped;
+		cmheap_stat_maint(a->stats, a->dev, a->dir, a->map_attrs,
+				  false, a->table.orig_nents);
+	} else {
+		/* page-less memory never takes cache maintenance */
+		ret = a->route == CMHEAP_MAP_REFUSED ? -EOPNOTSUPP :
+		      cmheap_pageless_map(a->buffer, a, dir, a->map_attrs);
+		if (ret)
+			return ERR_PTR(ret);
 	}
-	if (uncached && !a->takes_uncached)
-		return ERR_PTR(-EOPNOTSUPP);
-	ret = dma_map_sgtable(a->dev, &a->table, dir, attrs);
-	if (ret)
-		return ERR_PTR(ret);
-	/* page-less memory never takes cache maintenance: nothing to count */
-	cmheap_stat_maint(stats, a->dev, dir, attrs, false,
-			  a->table.orig_nents);
-mapped:
-	a->dir = dir;
 	/*
 	 * Published to the syncs, which walk the attachments under
 	 * buffer->lock, without taking it: one that sees the attachment
@@ -335,21 +350,58 @@ mapped:
 	 */
 	smp_store_release(&a->mapped, true);
 
-	cmheap_stat_add(stats, CMHEAP_STAT_MAPS, 1);
-	trace_cmheap_map(buffer->heap->name, a->dev, buffer->len,
-			 a->table.nents, dir, attrs,
-			 cmheap_buffer_uncached(buffer));
+	cmheap_stat_add(a->stats, CMHEAP_STAT_MAPS, 1);
+	if (trace_cmheap_map_enabled())
+		trace_cmheap_map(a->buffer->heap->name, a->dev, a->buffer->len,
+				 a->table.nents, a->dir, a->map_attrs,
+				 cmheap_buffer_uncached(a->buffer));
 	return cmheap_handed_table(a);
+}
+
+/*
+ * Unmaps @a's mapping, which no sync is using.  What is counted and traced
+ * after the call reads @a (the direction it was mapped with, which the DMA
+ * API requires the unmap to repeat), so that only @a survives the call.
+ */
+static __always_inline void cmheap_unmap(struct cmheap_attachment *a,
+					 struct sg_table *table,
+					 enum dma_data_direction dir)
+{
+	if (likely(a->route == CMHEAP_MAP_TABLE)) {
+		dma_unmap_sgtable(a->dev, table, dir, a->map_attrs);
+		cmheap_stat_maint(a->stats, a->dev, a->dir, a->map_attrs, true,
+				  a->table.orig_nents);
+	} else {
+		/* page-less memory never takes cache maintenance */
+		cmheap_pageless_unmap(a->buffer, a, table, dir, a->map_attrs);
+	}
+	cmheap_stat_add(a->stats, CMHEAP_STAT_UNMAPS, 1);
+	if (trace_cmheap_unmap_enabled())
+		trace_cmheap_unmap(a->buffer->heap->name, a->dev,
+				   a->buffer->len, a->table.nents, a->dir,
+				   a->map_attrs,
+				   cmheap_buffer_uncached(a->buffer));
+}
+
+/*
+ * Unmap once a sync walking the attachments (cmheap_syncs_begin()) is
+ * done with the mapping: out of line, so that the usual unmap calls
+ * nothing before the DMA API's.
+ */
+static noinline void cmheap_unmap_after_syncs(struct cmheap_attachment *a,
+					      struct sg_table *table,
+					      enum dma_data_direction dir)
+{
+	mutex_lock(&a->buffer->lock);
+	mutex_unlock(&a->buffer->lock);
+	cmheap_unmap(a, table, dir);
 }
 
 static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 				 struct sg_table *table,
 				 enum dma_data_direction dir)
 {
-	struct cmheap_buffer *buffer = attach->dmabuf->priv;
 	struct cmheap_attachment *a = attach->priv;
-	struct cmheap_stats *stats = &buffer->heap->stats;
-	unsigned long attrs = cmheap_map_attrs(buffer, a);
 
 	/* the table mapped, not the copy the importer held */
 	if (IS_ENABLED(CONFIG_DMABUF_DEBUG))
@@ -357,24 +409,11 @@ static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
 	WRITE_ONCE(a->mapped, false);
 	/* orders the store above before the load: cmheap_syncs_begin() */
 	smp_mb();
-	if (atomic_read(&buffer->syncing)) {
-		/* a sync may be using the mapping: let it finish */
-		mutex_lock(&buffer->lock);
-		mutex_unlock(&buffer->lock);
-	}
-
-	trace_cmheap_unmap(buffer->heap->name, a->dev, buffer->len,
-			   table->nents, dir, attrs,
-			   cmheap_buffer_uncached(buffer));
-	if (buffer->pageless) {
-		cmheap_pageless_unmap(buffer, a, table, dir, attrs);
-	} else {
-		dma_unmap_sgtable(a->dev, table, dir, attrs);
-		/* page-less memory never takes cache maintenance */
-		cmheap_stat_maint(stats, a->dev, dir, attrs, true,
-				  table->orig_nents);
-	}
-	cmheap_stat_add(stats, CMHEAP_STAT_UNMAPS, 1);
+	/* a sync may be using the mapping: let it finish */
+	if (unlikely(atomic_read(&a->buffer->syncing)))
+		cmheap_unmap_after_syncs(a, table, dir);
+	else
+		cmheap_unmap(a, table, dir);
 }
 
 /* Whether @a is mapped; if so, its direction and DMA addresses are set. */
@@ -466,32 +505,32 @@ static unsigned int cmheap_sync_attachment_range(struct cmheap_attachment *a,
  * the CPU's direction of access says nothing about what the device did).
  * Called with buffer->lock held.
  */
-static void cmheap_sync_attachments(struct cmheap_buffer *buffer, bool for_cpu)
+static __always_inline void cmheap_sync_attachments(struct cmheap_buffer *buffer,
+						    bool for_cpu)
 {
-	struct cmheap_stats *stats = &buffer->heap->stats;
 	struct cmheap_attachment *a;
 
 	cmheap_syncs_begin(buffer);
 	list_for_each_entry(a, &buffer->attachments, node) {
-		enum dma_data_direction dir;
-
 		if (!cmheap_attachment_mapped(a))
 			continue;
-		dir = a->dir;
-		if (for_cpu)
-			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
-						  buffer->len, a->table.nents,
-						  dir, 0, false);
-		else
-			trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
-						     buffer->len,
-						     a->table.nents, dir, 0,
-						     false);
-		if (for_cpu)
-			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
-		else
-			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
-		cmheap_stat_maint(stats, a->dev, dir, 0, for_cpu,
+		/* a->dir read where used: nothing kept across the calls */
+		if (for_cpu) {
+			if (trace_cmheap_sync_for_cpu_enabled())
+				trace_cmheap_sync_for_cpu(buffer->heap->name,
+							  a->dev, buffer->len,
+							  a->table.nents, a->dir,
+							  0, false);
+			dma_sync_sgtable_for_cpu(a->dev, &a->table, a->dir);
+		} else {
+			if (trace_cmheap_sync_for_device_enabled())
+				trace_cmheap_sync_for_device(buffer->heap->name,
+							     a->dev, buffer->len,
+							     a->table.nents,
+							     a->dir, 0, false);
+			dma_sync_sgtable_for_device(a->dev, &a->table, a->dir);
+		}
+		cmheap_stat_maint(a->stats, a->dev, a->dir, 0, for_cpu,
 				  a->table.orig_nents);
 	}
 	cmheap_syncs_end(buffer);
@@ -875,6 +914,7 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 		goto err_unreserve;
 	}
 	buffer->heap = heap;
+	buffer->uncached = heap->caching == CMHEAP_UNCACHED;
 	buffer->len = len;
 	mutex_init(&buffer->lock);
 	INIT_LIST_HEAD(&buffer->attachments);
@@ -1068,7 +1108,9 @@ int cmheap_attachment_set_attrs(struct dma_buf_attachment *attach,
 	if (!cmheap_is_ours(attach->dmabuf))
 		return -EOPNOTSUPP;
 	a = attach->priv;
-	a->extra_attrs = attrs;
+	if (cmheap_buffer_uncached(a->buffer))
+		attrs |= DMA_ATTR_SKIP_CPU_SYNC;
+	a->map_attrs = attrs;
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(cmheap_attachment_set_attrs, CMHEAP_NS);
