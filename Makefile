@@ -15,6 +15,8 @@
 #   make modules        cmheap.ko and cmheap_test.ko for every target
 #                       (build/<target>/)
 #   make lint           W=1 + sparse builds, checkpatch, shellcheck, selftests
+#   make deb            Debian packages cmheap-dkms and cmheap-tools for the
+#                       host's architecture in out/deb/, lintian clean
 #   make test-board [ARCH=arm64]   the README's real-hardware commands, as
 #                       written, on a Debian 12 guest standing in for a board
 #   make bench [ARCH=] [ICOUNT=1] [TARGET=local]   sweep, figures, report
@@ -43,7 +45,7 @@ PICKS := ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL RESU
 export CMHEAP_ENV_PICKS := $(strip $(foreach v,$(PICKS),$(if $(filter environment%,$(origin $(v))),$(v))))
 export CMHEAP_VIA_MAKE := 1
 
-.PHONY: all deps test check test-board modules lint lib install bench bench-check plot clean distclean help
+.PHONY: all deps test check test-board modules lint lib install deb bench bench-check plot clean distclean help
 
 all: help
 
@@ -73,6 +75,9 @@ lib:
 
 install:
 	$(MAKE) -C lib install
+
+deb:
+	$(SCRIPTS)/deb.sh
 
 # make bench [ARCH=] [KVER=] [ICOUNT=1] [TARGET=local] [BENCH_ARGS=] [OUT=]:
 # sweep, plots and report (scripts/bench.sh; no ARCH: host and arm64 plus

@@ -23,13 +23,18 @@ if [ -f "$stamp" ]; then
 	echo "$dst"
 	exit 0
 fi
-mkdir -p "$cache/debs"
-(cd "$cache/debs" && { ls linux-source-6.12_*.deb >/dev/null 2>&1 || apt-get download -q linux-source-6.12 >&2; })
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-dpkg-deb --fsys-tarfile "$cache"/debs/linux-source-6.12_*.deb |
-	tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
-tarball=$(ls "$tmp"/usr/src/linux-source-*.tar.xz)
+# Installed (a package build's Build-Depends), or downloaded once into
+# the cache.
+tarball=/usr/src/linux-source-6.12.tar.xz
+if [ ! -f "$tarball" ]; then
+	mkdir -p "$cache/debs"
+	(cd "$cache/debs" && { ls linux-source-6.12_*.deb >/dev/null 2>&1 || apt-get download -q linux-source-6.12 >&2; })
+	dpkg-deb --fsys-tarfile "$cache"/debs/linux-source-6.12_*.deb |
+		tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
+	tarball=$(ls "$tmp"/usr/src/linux-source-*.tar.xz)
+fi
 top=$(basename "$tarball" .tar.xz)
 rm -rf "$dst"
 mkdir -p "$dst"

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# deb.sh: cmheap's Debian packages, with Debian's own tooling
+# (dpkg-buildpackage, debhelper, dh-dkms), checked by lintian.
+#
+#   cmheap-dkms   the sources of cmheap.ko and cmheap_test.ko, which DKMS
+#                 builds for every installed kernel and on each upgrade
+#   cmheap-tools  the selftests and their runner, cmheap-bench, cmbench
+#
+# Built from a copy of the work tree (the files git knows) under build/deb/,
+# for the host's architecture (cmheap-dkms is for every architecture;
+# cmheap-tools links the libc, whose package a cross build would need
+# installed for the target, so it is built on a machine of its own
+# architecture: a board, or an arm64 guest); the kselftest harness comes from the cache
+# (scripts/fetch-source.sh), as make test's does.  The packages, the
+# source package and lintian's report land in out/deb/.  Fails when
+# lintian reports an error (its warnings are printed).  Environment:
+# NO_DEPS=1 skips installing what it needs.
+set -euo pipefail
+# shellcheck source=scripts/cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
+cli_args 0 "$@"
+cli_picks
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/build-lib.sh
+. "$root/scripts/build-lib.sh"
+say() { echo "[deb] $*" >&2; }
+die() { say "$*"; exit 1; }
+
+host_arch=$(uname -m)
+case $host_arch in aarch64) host_arch=arm64 ;; esac
+arch=${ARCH:-$host_arch}
+unset ARCH KVER KDIR KERNEL CROSS_COMPILE MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+case $arch in
+x86_64) deb_arch=amd64 ;;
+arm64) deb_arch=arm64 ;;
+*) die "ARCH must be x86_64 or arm64, not '$arch'" ;;
+esac
+[ "$arch" = "$host_arch" ] ||
+	die "cmheap-tools for $arch is built on $arch (this is $host_arch): its binaries link $arch's libc"
+
+if [ "${NO_DEPS:-0}" != 1 ]; then
+	need=()
+	for t in dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms lintian:lintian fakeroot:fakeroot; do
+		command -v "${t%%:*}" >/dev/null || need+=("${t#*:}")
+	done
+	if [ "${#need[@]}" -gt 0 ]; then
+		say "installing ${need[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >&2
+	fi
+fi
+
+version=$(cat "$root/VERSION")
+changelog_version=$(dpkg-parsechangelog -l "$root/debian/changelog" -S Version)
+[ "$changelog_version" = "$version" ] ||
+	die "debian/changelog is at $changelog_version, VERSION says $version: add an entry"
+
+ksft=$("$root/scripts/fetch-source.sh")
+# what the harness's source is, for Built-Using: the cached package, or
+# the installed one (fetch-source.sh uses either)
+src_deb=$(find "$cmheap_cache/debs" -name 'linux-source-6.12_*.deb' 2>/dev/null | head -n 1)
+if [ -n "$src_deb" ]; then
+	linux_source="linux (= $(dpkg-deb -f "$src_deb" Version))"
+else
+	linux_source=$(dpkg-query -W -f='${source:Package} (= ${source:Version})' linux-source-6.12 2>/dev/null || true)
+fi
+
+work=$root/build/deb
+out=$root/out/deb
+rm -rf "$work" "$out"
+mkdir -p "$work/cmheap-$version" "$out"
+(cd "$root" && git ls-files -co --exclude-standard -z | tar --null -cf - -T -) |
+	tar -xf - -C "$work/cmheap-$version"
+
+say "building cmheap $version for $deb_arch..."
+flags=(-us -uc -d)
+if ! (cd "$work/cmheap-$version" &&
+	KSFT_DIR=$ksft/tools/testing/selftests LINUX_SOURCE_BUILT_USING="$linux_source" \
+		dpkg-buildpackage "${flags[@]}") >"$work/build.log" 2>&1; then
+	tail -n 40 "$work/build.log" >&2
+	die "dpkg-buildpackage failed ($work/build.log)"
+fi
+changes=$(ls "$work"/cmheap_"${version}"_"$deb_arch".changes)
+cp "$work"/*.deb "$work"/*.dsc "$work"/*.tar.* "$changes" "$out/" 2>/dev/null || true
+
+say "lintian..."
+rc=0
+lintian --fail-on error --display-info "$changes" >"$out/lintian.txt" 2>&1 || rc=$?
+cat "$out/lintian.txt" >&2
+for deb in "$out"/*.deb; do
+	say "$(basename "$deb"): $(dpkg-deb -f "$deb" Installed-Size) KiB installed"
+done
+[ "$rc" -eq 0 ] || die "lintian reports errors ($out/lintian.txt)"
+
+# What DKMS will do with cmheap-dkms, short of installing it on this host:
+# its dkms.conf's build command, in its sources as installed, against
+# Debian's 6.1 and 6.12 headers for this architecture; both modules.
+dkms_root=$work/dkms-check
+rm -rf "$dkms_root"
+dpkg-deb -x "$out/cmheap-dkms_${version}_all.deb" "$dkms_root"
+src=$dkms_root/usr/src/cmheap-$version
+make_cmd=$(sed -n 's/^MAKE\[0\]="\(.*\)"$/\1/p' "$src/dkms.conf")
+[ -n "$make_cmd" ] || die "no MAKE[0] in the packaged dkms.conf"
+for k in 6.1 6.12; do
+	# shellcheck source=/dev/null
+	. "$("$root/scripts/fetch-kernel.sh" "$arch" "$k")/target.env"
+	rm -rf "$src.$k" && cp -a "$src" "$src.$k"
+	# the command as dkms runs it, with its ${kernel_source_dir}
+	# shellcheck disable=SC2153 # KDIR: from the target.env sourced above
+	if ! (cd "$src.$k" && export kernel_source_dir=$KDIR && eval "$make_cmd") >"$work/dkms-$k.log" 2>&1 ||
+		[ ! -f "$src.$k/kernel/heaps/cmheap.ko" ] || [ ! -f "$src.$k/kernel/test/cmheap_test.ko" ]; then
+		tail -n 20 "$work/dkms-$k.log" >&2
+		die "cmheap-dkms's sources do not build for $k as its dkms.conf says ($work/dkms-$k.log)"
+	fi
+	say "cmheap-dkms builds cmheap.ko and cmheap_test.ko for $KRELEASE as its dkms.conf says"
+done
+say "done: $(cd "$out" && echo *.deb)"
