@@ -242,6 +242,30 @@ class Gate(unittest.TestCase):
         self.assertIn("[control moved]", out)
         self.assertNotIn("[moved with its raw twin]", out)
 
+    def test_side_boot_controls_void_nothing(self):
+        # the IOMMU route's rows come from a boot per side: three of its
+        # controls moved by each boot's allocator state void nothing, and
+        # say so; the same on the route shared in one boot voids
+        def iommu(**p50):
+            rows = sweep(**p50)
+            for r in rows:
+                if r["device"] != "none":
+                    r["dma"] = "iommu"
+            return rows
+        moved = dict(raw_map=9800, system_map=9700)
+        boot = (iommu(), iommu(**moved), iommu())
+        rc, out = judge(boot, args=("--side-routes", "iommu,bounce", "--void-controls", "2"))
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(out.count("[side-boot control moved (not voiding)]"), 2, out)
+        self.assertNotIn("[control moved]", out)
+        # not named a side route: the same moves void the boot
+        self.assertEqual(judge(boot, args=("--void-controls", "2"))[0], 3)
+        # a cmheap point of a side route is still judged, beyond its twin
+        slow = (iommu(), iommu(map1048576=99000, raw_map=31800), iommu())
+        rc, out = judge(slow, slow, args=("--side-routes", "iommu"))
+        self.assertEqual(rc, 1, out)
+        self.assertIn("its raw twin moved +27000, +2000 of it beyond", out)
+
     def test_per_mib_slope(self):
         # +8000 instructions per MiB of maintenance, +37 fixed
         boot = (sweep(), sweep(map4096=5000 + 37 + 31, map1048576=70000 + 37 + 8000,
