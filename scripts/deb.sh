@@ -41,7 +41,8 @@ esac
 
 if [ "${NO_DEPS:-0}" != 1 ]; then
 	need=()
-	for t in dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms lintian:lintian fakeroot:fakeroot; do
+	for t in dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms lintian:lintian fakeroot:fakeroot \
+		help2man:help2man; do
 		command -v "${t%%:*}" >/dev/null || need+=("${t#*:}")
 	done
 	if [ "${#need[@]}" -gt 0 ]; then
