@@ -74,12 +74,7 @@ struct cmheap_attachment {
 	struct device *dev;
 	struct sg_table table;		/* this device's copy, DMA-mapped */
 	enum cmheap_map_route route;
-	/*
-	 * The attributes of every map, unmap and sync: the cmheap importer's
-	 * (cmheap_attachment_set_attrs()), and DMA_ATTR_SKIP_CPU_SYNC for an
-	 * uncached buffer, which is never in the CPU caches.
-	 */
-	unsigned long map_attrs;
+	unsigned long map_attrs;	/* cmheap_map_attrs() */
 	struct cmheap_buffer *buffer;
 	struct cmheap_stats *stats;	/* the heap's */
 	/*
@@ -103,6 +98,18 @@ static const struct dma_buf_ops cmheap_buf_ops;
 static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
 {
 	return buffer->uncached;
+}
+
+/*
+ * The attributes of an attachment's maps, unmaps and syncs: the importer's
+ * @attrs, and for an uncached buffer, which is never in the CPU caches,
+ * DMA_ATTR_SKIP_CPU_SYNC: nothing for the DMA API to clean or invalidate.
+ */
+static unsigned long cmheap_map_attrs(const struct cmheap_buffer *buffer,
+				      unsigned long attrs)
+{
+	return cmheap_buffer_uncached(buffer) ? attrs | DMA_ATTR_SKIP_CPU_SYNC :
+						attrs;
 }
 
 /*
@@ -258,7 +265,7 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 		a->route = CMHEAP_MAP_REFUSED;
 	else
 		a->route = CMHEAP_MAP_TABLE;
-	a->map_attrs = cmheap_buffer_uncached(buffer) ? DMA_ATTR_SKIP_CPU_SYNC : 0;
+	a->map_attrs = cmheap_map_attrs(buffer, 0);
 	a->buffer = buffer;
 	a->stats = &buffer->heap->stats;
 	a->dev = attach->dev;
@@ -1108,9 +1115,7 @@ int cmheap_attachment_set_attrs(struct dma_buf_attachment *attach,
 	if (!cmheap_is_ours(attach->dmabuf))
 		return -EOPNOTSUPP;
 	a = attach->priv;
-	if (cmheap_buffer_uncached(a->buffer))
-		attrs |= DMA_ATTR_SKIP_CPU_SYNC;
-	a->map_attrs = attrs;
+	a->map_attrs = cmheap_map_attrs(a->buffer, attrs);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(cmheap_attachment_set_attrs, CMHEAP_NS);
