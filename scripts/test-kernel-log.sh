@@ -10,7 +10,9 @@
 # after them; the WARNING of freeing an interrupt whose /proc/irq files an
 # injected failure spared, inside the marks, outside them, from another
 # caller and with another report in its midst; a WARNING and a bare stack
-# dump inside them; a dump too far from the report to be its own.
+# dump inside them; a dump too far from the report to be its own; an RCU
+# stall, printed with where the CPU was (task, program counter, frames),
+# up to 40 lines of them after its last reported line.
 #
 #   scripts/test-kernel-log.sh [-h|--help]
 #
@@ -26,12 +28,21 @@ start="cmheap run.sh: tests begin (123 1764860000)"
 begin="cmheap-selftest: allocation failures injected from here"
 end="cmheap-selftest: allocation failures injected up to here"
 
-# expect DESCRIPTION STATUS PRINTED: the judge on stdin's log exits with
-# STATUS and prints PRINTED (a line count)
+# where the kernel was, which the judge prints after each report: a stack
+# frame, the task, the program counter
+whereabouts='^(\[ *[0-9.]+\])? +(\? )?[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+/0x[0-9a-f]+|^(\[ *[0-9.]+\] *)?(CPU: [0-9]+ .*PID: |(pc|lr|RIP) ?: )'
+# expect DESCRIPTION STATUS PRINTED [WHERE]: the judge on stdin's log exits
+# with STATUS and prints PRINTED reports (a line count) and WHERE lines of
+# whereabouts (default: any)
 expect() {
-	local what=$1 want_rc=$2 want_lines=$3 rc=0 out lines
+	local what=$1 want_rc=$2 want_lines=$3 want_where=${4:-} rc=0 out lines where
 	out=$("$judge" "$start" - 2>&1 <"$tmp/log") || rc=$?
-	lines=$(grep -c . <<<"$out" || true)
+	lines=$(grep -vE "$whereabouts" <<<"$out" | grep -c . || true)
+	where=$(grep -cE "$whereabouts" <<<"$out" || true)
+	if [ -n "$want_where" ] && [ "$where" != "$want_where" ]; then
+		nok "$what" "want $want_where line(s) of whereabouts, got $where: $out"
+		return
+	fi
 	if [ "$rc" = "$want_rc" ] && [ "$lines" = "$want_lines" ]; then
 		ok "$what"
 	else
@@ -95,6 +106,26 @@ Call trace:
 ---[ end trace 0000000000000000 ]---
 EOF
 }
+# an RCU stall as arm64 6.12 reports it: the task, registers, the stack
+rcu_stall() {
+	cat <<'EOF'
+rcu: INFO: rcu_sched self-detected stall on CPU
+rcu: 	1-....: (5251 ticks this GP) idle=a4fc/1/0x4000000000000000 softirq=12841/12841 fqs=2519
+rcu: 	(t=5252 jiffies g=22693 q=1240 ncpus=2)
+CPU: 1 UID: 0 PID: 1523 Comm: stress_test Tainted: G           O       6.12.118+deb12-arm64 #1  Debian 6.12.118-1
+Tainted: [O]=OOT_MODULE
+Hardware name: QEMU QEMU Virtual Machine, BIOS 0.0.0 02/06/2015
+pstate: 80000005 (Nzcv daif -PAN -UAO -TCO -DIT -SSBS BTYPE=--)
+pc : dcache_clean_poc+0x20/0x38
+lr : arch_sync_dma_for_device+0x2c/0x40
+sp : ffff80008263bb20
+x29: ffff80008263bb20 x28: ffff000004d8c000 x27: 0000000000000000
+Call trace:
+ dcache_clean_poc+0x20/0x38
+ dma_direct_map_sg+0x1d8/0x2b0
+ __dma_map_sg_attrs+0x4c/0xd8
+EOF
+}
 
 { echo "Booting Linux"; echo "$start"; echo "cmheap: loaded"; } >"$tmp/log"
 expect "a clean log passes" 0 0
@@ -156,6 +187,12 @@ expect "a stack dump with no allocation-failure report before it is reported" 1 
 	echo "$end"
 } >"$tmp/log"
 expect "a dump too far from the report to be its own is reported" 1 1
+
+{ echo "$start"; rcu_stall; echo "cmheap: loaded"; } >"$tmp/log"
+expect "an RCU stall is reported with where the CPU was: task, pc, lr, frames" 1 2 6
+
+{ echo "$start"; rcu_stall; for i in $(seq 50); do echo " frame$i+0x10/0x20"; done; } >"$tmp/log"
+expect "a stack dump is cut at 40 lines after its Call trace (3 before it)" 1 2 43
 
 rc=0
 "$judge" --help >"$tmp/out" 2>&1 || rc=$?

@@ -7,7 +7,9 @@
 # lockdep's, DMA-API debugging's, kmemleak's or x86 PAT bookkeeping's
 # ("freeing invalid memtype") report, a stack dump, a list or refcount
 # corruption, a hung task, a lockup or an RCU stall.  Each offending line
-# is printed.
+# is printed, and with it where the kernel was: the lines of its report
+# that name the task, the program counter and the stack frames (up to 40),
+# so that a log of CI, which keeps only this, says where to look.
 #
 # Excused, and only between the marks fault injection leaves
 # (selftests/cmheap_util.h, FAIL_NTH_LOG_BEGIN and _END), two consequences
@@ -40,10 +42,20 @@ awk -v start="$start" '
 function reported(line) {
 	return line ~ /WARNING:|BUG:|Oops|Call [Tt]race|general protection|UBSAN|KASAN|kfence|DMA-API:|kmemleak:.*new suspected|possible (circular|recursive) locking|inconsistent lock state|list_(add|del) corruption|refcount_t:|hung_task|soft lockup|rcu.*stall|freeing invalid memtype/
 }
+# where the kernel was, in a report: a stack frame ("func+0x1c/0x40",
+# maybe "? " before it), the task and the program counter
+function whereabouts(line) {
+	return line ~ /^(\[ *[0-9.]+\])? +(\? )?[A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+\/0x[0-9a-f]+/ ||
+	       line ~ /^(\[ *[0-9.]+\] *)?(CPU: [0-9]+ .*PID: |(pc|lr|RIP) ?: )/
+}
 function judge(line) {
 	if (reported(line)) {
 		print line
 		bad = 1
+		shown = 40
+	} else if (shown > 0 && whereabouts(line)) {
+		print line
+		shown--
 	}
 }
 # A report, held from "cut here" to "end trace": judged line by line,
