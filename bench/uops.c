@@ -39,6 +39,7 @@
  * and disable ioctls are partly counted too).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -133,12 +134,26 @@ static void acc_end(struct perf_acc *a, struct extra *x)
 	x->cache_misses = v[PERF_CACHE_MISSES];
 }
 
-/* What one CPU-access sync covers: the dma-buf, or a range through its heap. */
+/* What one CPU-access sync covers: the dma-buf, or a range through cmheap. */
 struct cpu_sync {
 	int fd;
-	int heap_fd;		/* -1: DMA_BUF_IOCTL_SYNC of the whole buffer */
+	int heap_fd;		/* range_sync_node(), or -1: DMA_BUF_IOCTL_SYNC */
 	uint64_t len;
 };
+
+/*
+ * Where cmheap's range sync goes: CMHEAP_HEAP_CTL_NODE, opened once (uAPI
+ * 1.2; the only place for it where the kernel's dma-heap framework makes
+ * the heaps' nodes), else, from an older cmheap.ko, the heap's own node.
+ */
+static int range_sync_node(const struct exporter *e)
+{
+	static int ctl_fd = -2;
+
+	if (ctl_fd == -2)
+		ctl_fd = open(CMHEAP_HEAP_CTL_NODE, O_RDWR | O_CLOEXEC);
+	return ctl_fd >= 0 ? ctl_fd : e->dev_fd;
+}
 
 static int range_sync_ioctl(const struct cpu_sync *c, __u64 flags)
 {
@@ -192,7 +207,7 @@ static int op_dmabuf_sync(int ctl, const struct point *p, struct buffer *b,
 	int ret;
 
 	if (op_is_range_sync(p->op)) {
-		c.heap_fd = p->exp->dev_fd;
+		c.heap_fd = range_sync_node(p->exp);
 		c.len = p->op == OP_RANGE_SYNC_64TH ? b->size / 64 :
 			p->op == OP_RANGE_SYNC_8TH ? b->size / 8 : b->size;
 	}

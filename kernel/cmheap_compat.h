@@ -17,16 +17,19 @@
 
 /*
  * Symbol namespaces: cmheap.ko exports its interface to the test module in
- * CMHEAP, and both import the dma-buf core's DMA_BUF.  Up to 6.12 the
+ * CMHEAP, both import the dma-buf core's DMA_BUF, and cmheap.ko the heap
+ * framework's DMA_BUF_HEAP where it registers through it.  Up to 6.12 the
  * export and import macros stringify an identifier; since 6.13 they take
  * a string literal (which they would stringify again, quotes and all).
  */
 #ifdef CMHEAP_NS_IDENTIFIER	/* probed in Kbuild */
 #define CMHEAP_NS		CMHEAP
 #define CMHEAP_DMA_BUF_NS	DMA_BUF
+#define CMHEAP_DMA_BUF_HEAP_NS	DMA_BUF_HEAP
 #else
 #define CMHEAP_NS		"CMHEAP"
 #define CMHEAP_DMA_BUF_NS	"DMA_BUF"
+#define CMHEAP_DMA_BUF_HEAP_NS	"DMA_BUF_HEAP"
 #endif
 
 /*
@@ -75,15 +78,60 @@ static inline void cmheap_vma_clear_flags(struct vm_area_struct *vma,
 }
 
 /*
+ * nth_page() is gone by 7.3: the kernel now keeps the struct pages of a
+ * physically contiguous range contiguous in the memory map, and plain
+ * pointer arithmetic is what replaced it upstream.
+ */
+static inline struct page *cmheap_nth_page(struct page *page, unsigned long n)
+{
+#ifdef CMHEAP_HAVE_NTH_PAGE	/* probed in Kbuild */
+	return nth_page(page, n);
+#else
+	return page + n;
+#endif
+}
+
+/*
+ * dma_capable() takes the mapping's attributes by 7.3, and refuses memory
+ * a guest has not shared with its host to a device that needs it shared,
+ * unless DMA_ATTR_CC_SHARED says it is: through force_dma_unencrypted(),
+ * which x86 does not export.  cmheap_bus_address() refuses encrypted
+ * guests itself, on every kernel, so the check is left out here.  (Macros:
+ * only the users include <linux/dma-direct.h>.)
+ */
+#ifdef CMHEAP_HAVE_DMA_CAPABLE_ATTRS	/* probed in Kbuild */
+#define cmheap_dma_capable(dev, addr, size, is_ram) \
+	dma_capable(dev, addr, size, is_ram, DMA_ATTR_CC_SHARED)
+#else
+#define cmheap_dma_capable(dev, addr, size, is_ram) \
+	dma_capable(dev, addr, size, is_ram)
+#endif
+
+/*
+ * A platform driver's remove callback returning void is .remove_new up to
+ * 6.12 (.remove returns int on 6.1) and .remove since 6.13.
+ */
+#ifdef CMHEAP_HAVE_REMOVE_NEW	/* probed in Kbuild */
+#define CMHEAP_PLATFORM_REMOVE	remove_new
+#else
+#define CMHEAP_PLATFORM_REMOVE	remove
+#endif
+
+/*
  * Only architectures that can have non-coherent DMA have a per-device
- * coherency flag; elsewhere (x86) every device is coherent.
+ * coherency flag; elsewhere (x86) every device is coherent.  A bit field
+ * of struct device up to 6.12, a bit of its flags (with accessors) by 7.3.
  */
 static inline void cmheap_dev_set_coherent(struct device *dev, bool coherent)
 {
 #if defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) || \
 	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU) || \
 	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU_ALL)
+#ifdef CMHEAP_HAVE_DEV_FLAGS	/* probed in Kbuild */
+	dev_assign_dma_coherent(dev, coherent);
+#else
 	dev->dma_coherent = coherent;
+#endif
 #endif
 }
 

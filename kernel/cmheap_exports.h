@@ -155,13 +155,15 @@ int cmheap_sg_copy_for(struct sg_table *dst, const struct sg_table *src,
 
 /*
  * CMHEAP_HEAP_IOC_VERSION and CMHEAP_IOC_VERSION: the uAPI version this
- * module was built with, for @uarg.  0 or -EFAULT.
+ * module was built with and @flags (CMHEAP_VERSION_*), for @uarg.  0 or
+ * -EFAULT.
  */
-static inline long cmheap_version_to_user(void __user *uarg)
+static inline long cmheap_version_to_user(void __user *uarg, __u32 flags)
 {
 	const struct cmheap_version version = {
 		.major = CMHEAP_UAPI_VERSION_MAJOR,
 		.minor = CMHEAP_UAPI_VERSION_MINOR,
+		.flags = flags,
 	};
 
 	return copy_to_user(uarg, &version, sizeof(version)) ? -EFAULT : 0;

@@ -21,7 +21,13 @@
 #                             failure prints the log's tail and returns 1.
 #                             The sources are $root's, or those of the tree
 #                             $module_tree names (another revision's, for
-#                             scripts/bench-check.sh's A/B run)
+#                             scripts/bench-check.sh's A/B run); for a
+#                             kernel the host's compiler did not build, in
+#                             the toolchain chroot kernel_toolchain names
+#   kernel_toolchain KDIR     the Debian suite whose compiler built KDIR's
+#                             kernel, when the host lacks that compiler
+#                             (trixie for trixie-backports' kernels);
+#                             nothing when the host's builds it
 # Needs $root (the repository) set by the caller.
 : "${root:?build-lib.sh: set root to the repository first}"
 
@@ -45,15 +51,40 @@ cross_for() {
 	esac
 }
 
+# Debian's headers name their compiler (.kernelvariables: CC = ...gcc-14);
+# kernels of another suite than the host's need that suite's.
+kernel_toolchain() {
+	local kdir=$1 cc release
+	cc=$(sed -n 's/^CC = .*)\(gcc-[0-9][0-9]*\)$/\1/p' "$kdir/.kernelvariables" 2>/dev/null || true)
+	[ -n "$cc" ] || return 0	# not Debian's headers: the host's compiler
+	# the host's native gcc-NN stands for its cross one (make deps
+	# installs both); the headers' prefix may be a make expression
+	! command -v "$cc" >/dev/null || return 0
+	release=$(cat "$kdir/include/config/kernel.release")
+	case $release in
+	*+deb12-*) echo bookworm ;;
+	*+deb13-*) echo trixie ;;
+	*) echo "build-lib: $release was built by $cc, which neither this host nor a toolchain of toolchain.sh has" >&2; return 1 ;;
+	esac
+}
+
 build_module() {
 	local kdir=$1 arch=$2 dir=$3
 	shift 3
-	local src=$dir/src
+	local src=$dir/src suite run=()
+	suite=$(kernel_toolchain "$kdir") || return 1
+	if [ -n "$suite" ]; then
+		# the kernel's own compiler, in a chroot that sees the build
+		# folder and the kernel's headers (with their -common and kbuild
+		# siblings) at their own paths
+		mkdir -p "$dir"
+		run=("$root/scripts/toolchain.sh" "$suite" --bind "$dir" --bind "${kdir%/usr/src/*}" --)
+	fi
 	rm -rf "$src"
 	mkdir -p "$src"
 	cp -a "${module_tree:-$root}/kernel" "${module_tree:-$root}/include" "$src/"
 	cp "${module_tree:-$root}/VERSION" "$src/" 2>/dev/null || true
-	if ! make -C "$src/kernel" -j"$(nproc)" KDIR="$kdir" ARCH="$(kbuild_arch "$arch")" \
+	if ! "${run[@]}" make -C "$src/kernel" -j"$(nproc)" KDIR="$kdir" ARCH="$(kbuild_arch "$arch")" \
 		CROSS_COMPILE="$(cross_for "$arch")" "$@" >"$dir/module.log" 2>&1; then
 		tail -n 30 "$dir/module.log" >&2
 		return 1

@@ -10,7 +10,10 @@
 #            build/<target>/cmheap_test.ko)
 #
 # Targets are x86_64 and arm64, each with Debian's 6.1 and 6.12; ARCH= and/or
-# KVER= pick some.  KDIR=/path/to/tree KERNEL=/path/to/image ARCH=... uses a
+# KVER= pick some, and KVER= a list of them ("6.1 6.12 newest") adds the
+# kernels trixie-backports serves: a release (7.3), or newest, the one
+# its meta-package points at (modules for them are built by trixie's
+# compiler: scripts/toolchain.sh).  KDIR=/path/to/tree KERNEL=/path/to/image ARCH=... uses a
 # kernel of your own instead (modules for vgem: MODDIR=.../lib/modules/<rel>,
 # else a modules_install of KDIR when it has built modules, else none).
 # KERNEL=debug [ARCH=x86_64|arm64] builds (once, in the cache) and boots the
@@ -26,7 +29,9 @@
 # directly; nopools (NAME-nopools) runs every test again, mapped directly,
 # with the system heaps' page pools off (pools=0); heaps (NAME-heaps) runs
 # every test again with cmheap.ko alone, no cmheap_test.ko, as on a board
-# that ships only the heaps: the heap tests and upstream's dmabuf-heap
+# that ships only the heaps, registered as the module's default says (the
+# kernel's dma-heap framework where it allows, as on 7.3; the others load
+# with registration=misc): the heap tests and upstream's dmabuf-heap
 # test pass, those that need /dev/cmheap skip; iommu (target NAME-iommu)
 # and bounce (NAME-bounce) boot it behind an IOMMU and with swiotlb=force
 # and run the data-path tests (datapath_test, sync_range_test) and the
@@ -117,16 +122,26 @@ elif [ -n "$custom_kdir" ] || [ -n "$custom_kernel" ]; then
 	fi
 	targets=("$want_arch-custom")
 else
+	# KVER: bookworm's two, or what trixie-backports serves ("newest"
+	# is resolved to its release: fetch-kernel.sh --resolve)
+	kvers=()
+	for k in ${want_kver:-6.1 6.12}; do
+		case $k in
+		6.1 | 6.12) ;;
+		newest | 7.* | [89].*) k=$("$scripts/fetch-kernel.sh" --resolve "$k") || exit 1 ;;
+		*) echo "test.sh: KVER='$k': 6.1, 6.12, a trixie-backports release (7.3) or newest" >&2; exit 2 ;;
+		esac
+		kvers+=("$k")
+	done
 	for a in x86_64 arm64; do
-		for k in 6.1 6.12; do
+		for k in "${kvers[@]}"; do
 			[ -z "$want_arch" ] || [ "$want_arch" = "$a" ] || continue
-			[ -z "$want_kver" ] || [ "$want_kver" = "$k" ] || continue
 			targets+=("$a-$k")
 		done
 	done
 fi
 if [ "${#targets[@]}" -eq 0 ]; then
-	echo "test.sh: no target matches ARCH='$want_arch' KVER='$want_kver' (x86_64|arm64, 6.1|6.12)" >&2
+	echo "test.sh: no target matches ARCH='$want_arch' (x86_64|arm64)" >&2
 	exit 2
 fi
 # Each kernel in each DMA configuration: "direct" keeps the kernel's name.
@@ -367,6 +382,12 @@ run_target() {
 	# gives the edu device a 64-bit DMA mask.
 	local params="${words[1]}"
 	[ "$cfg" != nopools ] || params="$params pools=0"
+	# Every configuration but heaps keeps cmheap's own nodes: where the
+	# kernel lets modules register heaps with its framework (7.3), the
+	# framework would hold them for good, and rmmod_test's reloads need
+	# the module to go.  heaps takes the default, as a board would: the
+	# framework where the kernel allows.
+	[ "$cfg" = heaps ] || params="$params registration=misc"
 	echo "$params" >"$payload/cmheap.params"
 	[ "$cfg" = heaps ] || echo "edu_dma_bits=64" >"$payload/cmheap_test.params"
 	# arm64: 4 GiB and 64 MiB more past the carveouts, the kernel's by

@@ -58,6 +58,31 @@ static const struct alloc_case alloc_cases[] = {
 	  4096, 0, RW, 0, 0 },
 };
 
+/*
+ * Where the kernel's dma-heap framework made the node (cmheap registered
+ * through it, on 7.3), its answers where they differ from cmheap's own
+ * nodes': it page-aligns the length first (SIZE_MAX wraps to 0: EINVAL),
+ * and it looks at the number alone (another type's number 0 allocates).
+ */
+static const struct {
+	const char *what;
+	int err;
+} framework_answers[] = {
+	{ "len SIZE_MAX", EINVAL },
+	{ "len U64_MAX", EINVAL },
+	{ "unknown type", 0 },
+};
+
+static int expected_err(const struct alloc_case *c, bool framework)
+{
+	unsigned int i;
+
+	for (i = 0; framework && i < ARRAY_SIZE(framework_answers); i++)
+		if (!strcmp(c->what, framework_answers[i].what))
+			return framework_answers[i].err;
+	return c->err;
+}
+
 /* A dma_heap_allocation_data with room behind it for longer structs. */
 union alloc_arg {
 	struct dma_heap_allocation_data d;
@@ -67,6 +92,7 @@ union alloc_arg {
 TEST(heap_alloc_table)
 {
 	const struct cmheap_heap *heaps;
+	bool framework = heaps_registration_framework();
 	int h, n = cmheap_heaps(&heaps);
 	unsigned int i;
 
@@ -78,6 +104,7 @@ TEST(heap_alloc_table)
 		ASSERT_LE(0, heap);
 		for (i = 0; i < ARRAY_SIZE(alloc_cases); i++) {
 			const struct alloc_case *c = &alloc_cases[i];
+			int err = expected_err(c, framework);
 			union alloc_arg arg;
 			int ret;
 
@@ -87,10 +114,12 @@ TEST(heap_alloc_table)
 			arg.d.fd_flags = c->fd_flags;
 			arg.d.heap_flags = c->heap_flags;
 			ret = ioctl(heap, c->cmd ? c->cmd : ALLOC, &arg);
-			if (c->err) {
+			if (err) {
 				EXPECT_EQ(-1, ret) TH_LOG("%s: %s succeeded", heaps[h].name, c->what);
-				EXPECT_EQ(c->err, errno) TH_LOG("%s: %s: %s", heaps[h].name,
-								c->what, strerror(errno));
+				EXPECT_EQ(err, errno) TH_LOG("%s: %s: %s", heaps[h].name,
+							     c->what, strerror(errno));
+				if (!ret)
+					close(arg.d.fd);
 			} else {
 				EXPECT_EQ(0, ret) TH_LOG("%s: %s: %s", heaps[h].name, c->what,
 							 strerror(errno));

@@ -385,6 +385,37 @@ void debugfs_ensure(void)
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 }
 
+int heap_ctl_fd(void)
+{
+	static int fd = -1;
+
+	if (fd < 0)
+		fd = open(CMHEAP_HEAP_CTL_NODE, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+bool heaps_registration_framework(void)
+{
+	char text[32];
+
+	debugfs_ensure();
+	return !file_read(CMHEAP_DEBUGFS "/registration", text, sizeof(text)) &&
+	       !strcmp(text, "framework\n");
+}
+
+bool swiotlb_forced(void)
+{
+	char cmdline[4096], *word, *save;
+
+	if (file_read("/proc/cmdline", cmdline, sizeof(cmdline)) < 0)
+		return false;
+	for (word = strtok_r(cmdline, " \n", &save); word;
+	     word = strtok_r(NULL, " \n", &save))
+		if (!strncmp(word, "swiotlb=", 8) && strstr(word, "force"))
+			return true;
+	return false;
+}
+
 long long dma_api_errors(void)
 {
 	debugfs_ensure();

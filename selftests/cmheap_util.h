@@ -202,6 +202,25 @@ void debugfs_ensure(void);
  * dma-api/error_count), or -1 in a kernel without it.
  */
 long long dma_api_errors(void);
+/*
+ * CMHEAP_HEAP_CTL_NODE, opened once and kept open: where cmheap's heap
+ * ioctls (range sync, version) go however the heaps are registered.  An
+ * fd, or -errno (-ENOENT: a module older than uAPI 1.2, or none).
+ */
+int heap_ctl_fd(void);
+/*
+ * Whether the heaps' nodes are the kernel's dma-heap framework's (debugfs
+ * cmheap/registration says "framework"): they answer only the allocation,
+ * and cmheap.ko cannot be unloaded.
+ */
+bool heaps_registration_framework(void);
+/*
+ * Whether the kernel forces devices' DMA through swiotlb (swiotlb=...,force
+ * on its command line): every device that dma-direct maps then bounces all
+ * of it, and cmheap refuses page-less memory to them, which cannot be
+ * bounced.
+ */
+bool swiotlb_forced(void);
 /* Read the stats of @dir (a heap name or "importer"): 0 or -errno. */
 int stats_read(const char *dir, struct cmheap_stats *st);
 /*

@@ -192,6 +192,7 @@ FIXTURE(datapath) {
 	__u32 dev[CMHEAP_MAX_DEVICES];
 	struct cmheap_device_info info[CMHEAP_MAX_DEVICES];
 	bool uncached_ours;	/* never synced: refused where DMA bounces */
+	bool pageless;		/* refused where the kernel forces bouncing */
 	unsigned char *expect;
 };
 
@@ -230,6 +231,7 @@ FIXTURE_SETUP(datapath)
 		heap_variant_check(&variant->heap);
 		self->uncached_ours = variant->heap.uncached &&
 				      !variant->heap.pageless;
+		self->pageless = variant->heap.pageless;
 		self->fd = alloc_on(variant->heap.name, self->size);
 		/*
 		 * Where the device that cleans uncached pages bounces
@@ -239,6 +241,21 @@ FIXTURE_SETUP(datapath)
 		if (self->fd == -EOPNOTSUPP && self->uncached_ours)
 			SKIP(return, "uncached allocation refused here: DMA bounces (uncached_refused)");
 		ASSERT_LE(0, self->fd);
+	}
+	/*
+	 * udmabuf syncs CPU access by mapping the buffer for its own misc
+	 * device.  Where the kernel forces that device to bounce, 7.3's
+	 * udmabuf, whose entries are as large as the memfd's folios, asks
+	 * swiotlb for more than one mapping can hold (256 KiB) and the sync
+	 * fails with EIO: the kernel's, and no test of ours can pass.
+	 */
+	if (self->udmabuf && swiotlb_forced()) {
+		int ret = dmabuf_sync(self->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
+
+		if (ret == -EIO)
+			SKIP(return, "udmabuf's own CPU-access sync fails where its device must bounce: entries over 256 KiB, swiotlb's largest mapping");
+		ASSERT_EQ(0, ret);
+		ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
 	}
 	self->map = mmap(NULL, self->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 self->fd, 0);
@@ -317,6 +334,10 @@ static int dp_map(FIXTURE_DATA(datapath) *self, int d, __u32 dir,
 		return 3;
 	}
 	if (ret && (self->info[d].flags & CMHEAP_DEVF_BOUNCE)) {
+		if (ret == -EOPNOTSUPP && self->pageless && swiotlb_forced()) {
+			cmheap_ctl_detach(self->ctl, at.handle);
+			return 4;
+		}
 		if (ret == -EOPNOTSUPP && self->uncached_ours) {
 			cmheap_ctl_detach(self->ctl, at.handle);
 			return 1;
@@ -342,6 +363,8 @@ static int dp_map(FIXTURE_DATA(datapath) *self, int d, __u32 dir,
 		SKIP(return, "the upstream system heap's 1 MiB entries exceed what swiotlb maps (256 KiB): its map fails where DMA bounces"); \
 	if (_r == 3)							\
 		SKIP(return, "uncached pages are refused for a device that snoops their alias (uncached_coherent_refused)"); \
+	if (_r == 4)							\
+		SKIP(return, "page-less memory is refused where the kernel forces DMA to bounce: it cannot be bounced (pageless_refused_when_forced_bounce)"); \
 	ASSERT_EQ(0, _r);						\
 } while (0)
 
@@ -406,6 +429,44 @@ static void device_writes(struct __test_metadata *_metadata,
 		       ((unsigned char *)self->map)[off], self->expect[off]);
 	}
 	ASSERT_EQ(0, cpu_sync(self, DMA_BUF_SYNC_END, DMA_BUF_SYNC_READ));
+}
+
+/*
+ * Page-less memory cannot be bounced (swiotlb copies through the linear
+ * map, which it is not in), and where the kernel forces a device's DMA to
+ * bounce (swiotlb=force; a confidential-computing guest) nothing may go
+ * around that: the map is refused (EOPNOTSUPP), for every direction, and
+ * leaves nothing mapped.  (6.12's dma_map_resource() handed the device the
+ * memory itself; 7.3's refuses, as EIO.)  The bounce configuration of
+ * scripts/test.sh boots so.
+ */
+TEST_F_TIMEOUT(datapath, pageless_refused_when_forced_bounce, DP_TIMEOUT)
+{
+	struct cmheap_attach at;
+	unsigned int i, tried = 0;
+	int d;
+
+	if (!self->pageless)
+		SKIP(return, "not page-less memory");
+	if (!swiotlb_forced())
+		SKIP(return, "the kernel does not force DMA to bounce here (boot with swiotlb=force)");
+	for (d = 0; d < self->ndev; d++) {
+		if (!(self->info[d].flags & CMHEAP_DEVF_BOUNCE) ||
+		    (self->info[d].flags & CMHEAP_DEVF_IOMMU))
+			continue;
+		ASSERT_EQ(0, cmheap_ctl_attach(self->ctl, self->fd, self->dev[d], &at));
+		for (i = 0; i < ARRAY_SIZE(cmheap_dirs); i++) {
+			__u32 dir = cmheap_dirs[i];
+
+			EXPECT_EQ(-EOPNOTSUPP, cmheap_ctl_map(self->ctl, at.handle, dir, 0, 0, NULL))
+				TH_LOG("%s, dir %u", dev_props(&self->info[d]), dir);
+		}
+		EXPECT_EQ(-EINVAL, cmheap_ctl_unmap(self->ctl, at.handle));
+		EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, at.handle));
+		tried++;
+	}
+	if (!tried)
+		SKIP(return, "no device here that dma-direct bounces");
 }
 
 /* Mapped for the device, the CPU writes inside SYNC, the device reads. */

@@ -163,6 +163,7 @@ FIXTURE_SETUP(fault)
 		SKIP(return, "%s", why);
 	self->heap_fd = heap_open(self->heap.name);
 	ASSERT_LE(0, self->heap_fd);
+	ASSERT_LE(0, heap_ctl_fd());
 	self->buf = heap_alloc(self->heap_fd, BUF_SIZE);
 	ASSERT_LE(0, self->buf);
 	CTL_OPEN_OR_SKIP(self->ctl);
@@ -291,7 +292,8 @@ static int sync_range(FIXTURE_DATA(fault) *self, __u32 flags)
 		.offset = page_size(), .len = 2 * page_size(),
 	};
 
-	return ioctl(self->heap_fd, CMHEAP_HEAP_IOC_SYNC_RANGE, &r) ? -errno : 0;
+	/* opened before the walks: an open of their own would be walked */
+	return ioctl(heap_ctl_fd(), CMHEAP_HEAP_IOC_SYNC_RANGE, &r) ? -errno : 0;
 }
 
 static int sync_range_start(FIXTURE_DATA(fault) *self)

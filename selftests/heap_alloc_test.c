@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/sysinfo.h>
 
 #include <linux/dma-buf.h>
@@ -491,22 +492,45 @@ TEST(heaps_module_has_no_test_machinery)
 }
 
 /*
- * Every heap node answers the uAPI version its header says, every field
- * set, without a buffer or any right beyond the open.
+ * CMHEAP_HEAP_CTL_NODE, which anyone may open, and every heap node where
+ * cmheap makes them, answer the uAPI version its header says, every field
+ * set, without a buffer or any right beyond the open; the flags say who
+ * made the heaps' nodes.  Where the dma-heap framework made them, they
+ * answer only the framework's own ioctl.
  */
 TEST(version_query)
 {
 	const struct cmheap_heap *h;
+	bool framework = heaps_registration_framework();
+	struct cmheap_version v;
+	struct stat st;
 	int i, n = cmheap_heaps(&h);
 
 	if (!n)
 		SKIP(return, "no cmheap heap");
+	ASSERT_EQ(0, stat(CMHEAP_HEAP_CTL_NODE, &st));
+	EXPECT_EQ(0666, st.st_mode & 0777);
+	ASSERT_LE(0, heap_ctl_fd());
+	memset(&v, 0xff, sizeof(v));
+	EXPECT_EQ(0, ioctl(heap_ctl_fd(), CMHEAP_HEAP_IOC_VERSION, &v));
+	EXPECT_EQ(CMHEAP_UAPI_VERSION_MAJOR, v.major);
+	EXPECT_EQ(CMHEAP_UAPI_VERSION_MINOR, v.minor);
+	EXPECT_EQ(framework ? CMHEAP_VERSION_FRAMEWORK : 0, v.flags);
+	EXPECT_EQ(0, v.reserved);
+	EXPECT_EQ(-1, ioctl(heap_ctl_fd(), CMHEAP_HEAP_IOC_VERSION, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(heap_ctl_fd(), DMA_HEAP_IOCTL_ALLOC, NULL));
+	EXPECT_EQ(ENOTTY, errno);
 	for (i = 0; i < n; i++) {
-		struct cmheap_version v;
 		int fd = open(h[i].path, O_RDONLY | O_CLOEXEC);
 
 		ASSERT_LE(0, fd) TH_LOG("%s", h[i].path);
 		memset(&v, 0xff, sizeof(v));
+		if (framework) {
+			EXPECT_EQ(-1, ioctl(fd, CMHEAP_HEAP_IOC_VERSION, &v)) TH_LOG("%s", h[i].name);
+			close(fd);
+			continue;
+		}
 		EXPECT_EQ(0, ioctl(fd, CMHEAP_HEAP_IOC_VERSION, &v)) TH_LOG("%s", h[i].name);
 		EXPECT_EQ(CMHEAP_UAPI_VERSION_MAJOR, v.major) TH_LOG("%s", h[i].name);
 		EXPECT_EQ(CMHEAP_UAPI_VERSION_MINOR, v.minor) TH_LOG("%s", h[i].name);
@@ -516,6 +540,54 @@ TEST(version_query)
 		EXPECT_EQ(EFAULT, errno);
 		close(fd);
 	}
+}
+
+/* The device number in a sysfs "dev" file ("MAJOR:MINOR"), or 0. */
+static dev_t sysfs_dev(const char *path)
+{
+	unsigned int major, minor;
+	char text[32];
+
+	if (file_read(path, text, sizeof(text)) ||
+	    sscanf(text, "%u:%u", &major, &minor) != 2)
+		return 0;
+	return makedev(major, minor);
+}
+
+/*
+ * Who makes the heaps' nodes: the kernel's dma-heap framework where it
+ * exports dma_heap_add() to modules (its __ksymtab entry) unless
+ * registration=misc, else cmheap's misc devices; debugfs says which, the
+ * nodes are that class's devices, and a module the framework holds heaps
+ * of cannot go (it has no dma_heap_remove()).
+ */
+TEST(registration_route)
+{
+	const struct cmheap_heap *h;
+	char param[32], class_dev[160];
+	bool exported, framework;
+	struct stat st;
+	int i, n = cmheap_heaps(&h);
+
+	if (!n)
+		SKIP(return, "no cmheap heap");
+	ASSERT_EQ(0, param_read("registration", param, sizeof(param)));
+	exported = kallsyms_addr("__ksymtab_dma_heap_add") != 0;
+	framework = heaps_registration_framework();
+	TH_LOG("registration=%s, dma_heap_add %sexported: %s", param,
+	       exported ? "" : "not ", framework ? "framework" : "misc");
+	EXPECT_EQ(exported && strcmp(param, "misc") != 0, framework);
+	for (i = 0; i < n; i++) {
+		snprintf(class_dev, sizeof(class_dev), "/sys/class/%s/%s/dev",
+			 framework ? "dma_heap" : "misc", h[i].name);
+		ASSERT_EQ(0, stat(h[i].path, &st)) TH_LOG("%s", h[i].path);
+		EXPECT_TRUE(S_ISCHR(st.st_mode));
+		EXPECT_EQ(sysfs_dev(class_dev), st.st_rdev)
+			TH_LOG("%s is not %s", h[i].path, class_dev);
+	}
+	if (framework && !cmheap_test_loaded())
+		EXPECT_LT(0, read_num("/sys/module/cmheap/refcnt", NULL))
+			TH_LOG("the framework holds its heaps, but cmheap.ko could go");
 }
 
 /* Both caching models the module is about are there. */

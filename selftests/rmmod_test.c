@@ -122,6 +122,35 @@ static int unload_both(void)
 	ASSERT_TRUE(cmheap_loaded());					\
 } while (0)
 
+/*
+ * Whether the dma-heap framework holds cmheap's heaps: then cmheap.ko cannot
+ * be unloaded (the framework has no dma_heap_remove()), which the refusals
+ * and unload_when_unused check, and nothing here can reload it.  Asked
+ * before the first test, while the module is loaded.
+ */
+static bool pinned;
+
+static void __attribute__((constructor)) pinned_init(void)
+{
+	pinned = heaps_registration_framework();
+}
+
+#define PINNED	"the dma-heap framework holds cmheap's heaps: cmheap.ko cannot be unloaded, nor reloaded (registration=framework)"
+
+/*
+ * The parameters of a load of the tests' own: cmheap's own nodes, which
+ * let the module go again (CMHEAP_PARAMS, the rig's, say so already).
+ */
+#define OWN_NODES	"registration=misc "
+
+/* The module file to reload from (CMHEAP_KO), or SKIP. */
+#define NEED_RELOADABLE(ko) do {					\
+	if (pinned)							\
+		SKIP(return, PINNED);					\
+	if (!(ko) || !*(ko))						\
+		SKIP(return, "CMHEAP_KO not set: module left unloaded");	\
+} while (0)
+
 #define NEED_MODULE() do {						\
 	if (!module_listed())						\
 		SKIP(return, MODNAME " is not a loaded module");	\
@@ -365,6 +394,12 @@ TEST(unload_when_unused)
 	ASSERT_LT(0, heap_n);
 	sum_live(_metadata, ST_BUFFERS_LIVE);
 	sum_live(_metadata, ST_BYTES_LIVE);
+	if (pinned) {
+		/* unused, and still refused: the framework holds the heaps */
+		TH_LOG("%s", PINNED);
+		EXPECT_REFUSED(delete_module(MODNAME));
+		return;
+	}
 
 	ret = delete_module(MODNAME);
 	ASSERT_EQ(0, ret) TH_LOG("delete_module: %s", strerror(-ret));
@@ -416,6 +451,8 @@ static unsigned long long rig_carveout_base(void)
 #define NEED_RIG_CARVEOUT(base) do {					\
 	const char *_ko = getenv("CMHEAP_KO");				\
 	(base) = rig_carveout_base();					\
+	if (pinned)							\
+		SKIP(return, PINNED);					\
 	if (!_ko || !*_ko || !(base))					\
 		SKIP(return, "no carveout in this guest (CMHEAP_PARAMS)"); \
 	ASSERT_FALSE(module_listed());					\
@@ -532,12 +569,11 @@ TEST(carveout_refuses_mmio)
 	char param[128], dev[NAME_MAX + 1];
 	int fd, ret;
 
-	if (!ko || !*ko)
-		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	NEED_RELOADABLE(ko);
 	ASSERT_FALSE(module_listed());
 	if (!unbound_pci_bar(&start, &size, dev, sizeof(dev)))
 		SKIP(return, "no PCI device without a driver has a memory BAR");
-	snprintf(param, sizeof(param), "carveout=%lluK@%#llx:uncached", size >> 10, start);
+	snprintf(param, sizeof(param), OWN_NODES "carveout=%lluK@%#llx:uncached", size >> 10, start);
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ret = finit_module(fd, param);
@@ -587,7 +623,7 @@ TEST(carveout_route_per_kernel)
 	fd = open(getenv("CMHEAP_KO"), O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 
-	snprintf(params, sizeof(params), "carveout=8M@%#llx", base);
+	snprintf(params, sizeof(params), OWN_NODES "carveout=8M@%#llx", base);
 	ASSERT_EQ(0, finit_module(fd, params)) TH_LOG("%s", params);
 	EXPECT_TRUE(heap_has_region(heaps[want], base, 8 * SZ_1M, routes[want]))
 		TH_LOG("%s: not in %s by route %s", params, heaps[want], routes[want]);
@@ -601,7 +637,7 @@ TEST(carveout_route_per_kernel)
 
 	if (!pages) {
 		/* cached asked of a kernel without ZONE_DEVICE: nothing served */
-		snprintf(params, sizeof(params), "carveout=8M@%#llx:cached", base);
+		snprintf(params, sizeof(params), OWN_NODES "carveout=8M@%#llx:cached", base);
 		ASSERT_EQ(0, finit_module(fd, params)) TH_LOG("%s", params);
 		snprintf(path, sizeof(path), "%s/%s", DMA_HEAP_DIR, heaps[0]);
 		EXPECT_NE(0, access(path, F_OK)) TH_LOG("%s: %s", params, heaps[0]);
@@ -641,13 +677,15 @@ TEST_F_TIMEOUT(spare, pageless_over_4g, 600)
 	unsigned char *p;
 	char params[96];
 
+	if (pinned)
+		SKIP(return, PINNED);
 	if (!ko || !*ko || !spare || sscanf(spare, "%lluM@%lli", &mib,
 					    (long long *)&base) != 2)
 		SKIP(return, "no spare memory of 4 GiB and more here ($CMHEAP_SPARE: the arm64 rig's)");
 	ASSERT_LE(len, mib << 20);
 	if (module_listed())
 		ASSERT_EQ(0, unload_both());
-	snprintf(params, sizeof(params), "carveout=%lluM@%#llx:uncached", mib, base);
+	snprintf(params, sizeof(params), OWN_NODES "carveout=%lluM@%#llx:uncached", mib, base);
 	ASSERT_EQ(0, load_file(ko, params)) TH_LOG("%s", params);
 	if (!getenv("CMHEAP_TEST_KO") || !*getenv("CMHEAP_TEST_KO")) {
 		delete_module(MODNAME);
@@ -711,8 +749,7 @@ TEST(userspace_names)
 	unsigned int i;
 	int fd;
 
-	if (!ko || !*ko)
-		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	NEED_RELOADABLE(ko);
 	ASSERT_FALSE(module_listed());
 	EXPECT_NE(0, access(DMA_HEAP_DIR "/system-uncached", F_OK));
 	snprintf(p, sizeof(p), "%s%suserspace_names=1", params ?: "",
@@ -796,8 +833,7 @@ TEST(pools_param_vs_rmmod)
 	bool was_loaded;
 	pid_t child;
 
-	if (!ko || !*ko)
-		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	NEED_RELOADABLE(ko);
 	/* run alone (-t), it finds the module loaded and leaves it so */
 	was_loaded = module_listed();
 	if (was_loaded && unload_both())
@@ -1100,8 +1136,7 @@ TEST_F_TIMEOUT(insmod, fail_nth_insmod, 1800)
 	bool was_loaded;
 	int ret;
 
-	if (!ko || !*ko)
-		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	NEED_RELOADABLE(ko);
 	if (fail_nth_ready(why, sizeof(why)))
 		SKIP(return, "%s", why);
 	/* after reload (fixtures run last), or alone (-t): loaded */
@@ -1154,8 +1189,7 @@ TEST(reload)
 	struct cmheap_stats st;
 	int fd, ret, i, n;
 
-	if (!ko || !*ko)
-		SKIP(return, "CMHEAP_KO not set: module left unloaded");
+	NEED_RELOADABLE(ko);
 	ASSERT_FALSE(module_listed()) TH_LOG("still loaded: unload failed");
 	ret = load_as_loaded(ko);
 	ASSERT_EQ(0, ret) TH_LOG("loading %s: %s", ko, strerror(-ret));

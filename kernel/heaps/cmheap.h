@@ -79,6 +79,7 @@ struct cmheap {
 	char alias_nodename[CMHEAP_NAME_LEN + 16];
 	struct miscdevice alias_misc;
 	bool alias_registered;
+	bool native;				/* the framework holds it */
 	struct cmheap_stats stats;
 	atomic64_t reserved_bytes;		/* against heap_limit_mb */
 	struct list_head node;
@@ -95,11 +96,27 @@ int cmheap_heaps_register(void);
 void cmheap_heap_remove_all(void);
 
 /*
+ * The dma-heap framework's route (cmheap_heap_native.c), where the kernel
+ * exports dma_heap_add(): @heap under @name for good, 0 or -errno.
+ */
+#ifdef CMHEAP_HAVE_DMA_HEAP_ADD	/* probed in Kbuild */
+int cmheap_native_register(struct cmheap *heap, const char *name);
+#else
+static inline int cmheap_native_register(struct cmheap *heap, const char *name)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/*
  * True once module init has succeeded.  Device nodes appear one by one
  * during init and a later step can still fail; their open refuses until
  * then, so that no buffer or handle can outlive a failed init.
  */
 bool cmheap_is_up(void);
+
+/* Whether dma-direct bounces all of @dev's DMA (cmheap_dma_dev.c). */
+bool cmheap_dev_forces_bounce(struct device *dev);
 
 /* The system heaps (cmheap_system.c). */
 int cmheap_system_init(void);

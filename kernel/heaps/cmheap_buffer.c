@@ -17,6 +17,7 @@
  * DMA_ATTR_SKIP_CPU_SYNC, and begin/end_cpu_access do no cache maintenance,
  * only the write barrier that drains write-combining buffers.
  */
+#include <linux/cc_platform.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
@@ -67,7 +68,11 @@ enum cmheap_map_route {
 	CMHEAP_MAP_TABLE,	/* pages: dma_map_sgtable() */
 	CMHEAP_MAP_RANGE,	/* page-less, one piece: dma_map_resource() */
 	CMHEAP_MAP_PIECES,	/* page-less, several pieces or a bus offset */
-	CMHEAP_MAP_REFUSED,	/* uncached pages for a device that snoops or bounces */
+	/*
+	 * uncached pages for a device that snoops or bounces; page-less
+	 * memory for a device whose DMA the kernel forces to bounce
+	 */
+	CMHEAP_MAP_REFUSED,
 };
 
 struct cmheap_attachment {
@@ -126,9 +131,18 @@ static dma_addr_t cmheap_bus_address(struct device *dev, phys_addr_t phys,
 {
 	dma_addr_t addr = phys_to_dma(dev, phys);
 
+	/*
+	 * A guest whose memory is encrypted (SEV, TDX, an arm64 realm) gives
+	 * devices only memory it shares with the host, which a carveout is
+	 * not: dma-direct would bounce (force_dma_unencrypted(), which
+	 * modules cannot call), and there is no bounce for page-less memory.
+	 */
+	if (cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT) ||
+	    (IS_ENABLED(CONFIG_ARM64) && cc_platform_has(CC_ATTR_MEM_ENCRYPT)))
+		return DMA_MAPPING_ERROR;
 	/* one range of the map from the first byte to the last */
 	if (phys_to_dma(dev, phys + len - 1) != addr + len - 1 ||
-	    !dma_capable(dev, addr, len, true))
+	    !cmheap_dma_capable(dev, addr, len, true))
 		return DMA_MAPPING_ERROR;
 	return addr;
 }
@@ -255,7 +269,10 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 		kfree(a);
 		return ret;
 	}
-	if (buffer->pageless && (a->table.orig_nents > 1 || a->bus_offset))
+	/* no bounce for memory without struct pages, nor a way around it */
+	if (buffer->pageless && cmheap_dev_forces_bounce(attach->dev))
+		a->route = CMHEAP_MAP_REFUSED;
+	else if (buffer->pageless && (a->table.orig_nents > 1 || a->bus_offset))
 		a->route = CMHEAP_MAP_PIECES;
 	else if (buffer->pageless)
 		a->route = CMHEAP_MAP_RANGE;

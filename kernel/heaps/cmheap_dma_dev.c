@@ -11,6 +11,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/export.h>
 #include <linux/iommu.h>
+#include <linux/swiotlb.h>
 
 #include "cmheap.h"
 #include "cmheap_compat.h"
@@ -49,6 +50,18 @@ bool cmheap_dev_bus_offset(struct device *dev)
 	return dev->dma_range_map && !cmheap_dev_translated(dev);
 }
 EXPORT_SYMBOL_NS_GPL(cmheap_dev_bus_offset, CMHEAP_NS);
+
+/*
+ * dma-direct bounces all of its streaming DMA through swiotlb (swiotlb=force,
+ * a confidential-computing guest).  Memory without struct pages cannot be
+ * bounced (swiotlb copies through the linear map, which it is not in): 7.3's
+ * dma_map_resource() refuses it for such a device, where 6.12's handed the
+ * device the memory itself, past the bounce the kernel was told to force.
+ */
+bool cmheap_dev_forces_bounce(struct device *dev)
+{
+	return !cmheap_dev_translated(dev) && is_swiotlb_force_bounce(dev);
+}
 
 /* Its DMA addresses are an IOMMU's translations, not physical addresses. */
 bool cmheap_dev_translated(struct device *dev)

@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/dma_heap/<name> for each cmheap heap, speaking the upstream dma-heap
- * uAPI (<linux/dma-heap.h>) unchanged.
+ * uAPI (<linux/dma-heap.h>) unchanged, and /dev/cmheap_heap for cmheap's own
+ * heap ioctls (<linux/cmheap_heap.h>).
  *
- * The dma-heap core does not let modules add heaps on the kernels we support
- * (6.1 and 6.12 do not export dma_heap_add(), and 6.1 may lack the core), so
- * each heap is a misc device whose node is placed under /dev/dma_heap/.
- * Programs written for the upstream heaps use ours without change: the same
- * ioctl, the same validation and the same tolerance of older and newer
- * struct sizes as the upstream core.
+ * Where the kernel lets modules add heaps to its dma-heap framework
+ * (dma_heap_add() exported: Debian's x86_64 7.3), the framework makes the
+ * heaps' nodes (cmheap_heap_native.c).  Where it does not (6.1, 6.12, a
+ * kernel without the framework), or registration=misc asks, each heap is
+ * a misc device whose node is placed under /dev/dma_heap/.  Programs written for the
+ * upstream heaps use ours without change: the same ioctl, the same
+ * validation and the same tolerance of older and newer struct sizes as
+ * the upstream core.
  */
 #include <uapi/linux/dma-buf.h>
 #include <uapi/linux/dma-heap.h>
+#include <linux/debugfs.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/namei.h>
 #include <linux/overflow.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -29,6 +34,14 @@
 #define CMHEAP_VALID_HEAP_FLAGS	0ULL
 
 static LIST_HEAD(cmheap_heaps);
+
+static char *registration = "auto";
+module_param(registration, charp, 0444);
+MODULE_PARM_DESC(registration,
+		 "who makes the heaps' nodes: auto (the kernel's dma-heap framework where it lets modules, else cmheap's misc devices), framework, misc; the framework cannot remove a heap, so cmheap.ko stays loaded then");
+
+/* The heaps are the framework's (decided at load, from @registration). */
+static bool cmheap_framework;
 
 /*
  * Validates the request and allocates; the new fd is reserved but not yet
@@ -117,7 +130,7 @@ static long cmheap_heap_ioctl(struct file *file, unsigned int ucmd,
 	if (ucmd == CMHEAP_HEAP_IOC_SYNC_RANGE)
 		return cmheap_heap_sync_range(uarg);
 	if (ucmd == CMHEAP_HEAP_IOC_VERSION)
-		return cmheap_version_to_user(uarg);
+		return cmheap_version_to_user(uarg, 0);
 	/* The type and number must match; the size may differ. */
 	if (_IOC_TYPE(ucmd) != _IOC_TYPE(kcmd))
 		return -ENOTTY;
@@ -182,6 +195,54 @@ static const struct file_operations cmheap_alias_fops = {
 	.unlocked_ioctl	= cmheap_heap_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };
+
+/* /dev/cmheap_heap: cmheap's heap ioctls, however the heaps are made. */
+static long cmheap_heap_ctl_ioctl(struct file *file, unsigned int ucmd,
+				  unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (ucmd) {
+	case CMHEAP_HEAP_IOC_SYNC_RANGE:
+		return cmheap_heap_sync_range(uarg);
+	case CMHEAP_HEAP_IOC_VERSION:
+		return cmheap_version_to_user(uarg, cmheap_framework ?
+						    CMHEAP_VERSION_FRAMEWORK : 0);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int cmheap_heap_ctl_open(struct inode *inode, struct file *file)
+{
+	if (!cmheap_is_up())
+		return -ENODEV;
+	return nonseekable_open(inode, file);
+}
+
+static const struct file_operations cmheap_heap_ctl_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cmheap_heap_ctl_open,
+	.unlocked_ioctl	= cmheap_heap_ctl_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/* It acts only on dma-bufs the caller holds: anyone may open it. */
+static struct miscdevice cmheap_heap_ctl = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "cmheap_heap",
+	.fops	= &cmheap_heap_ctl_fops,
+	.mode	= 0666,
+};
+
+static bool cmheap_heap_ctl_registered;
+
+static int cmheap_registration_show(struct seq_file *m, void *unused)
+{
+	seq_puts(m, cmheap_framework ? "framework\n" : "misc\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cmheap_registration);
 
 struct cmheap *cmheap_heap_add(const char *name, enum cmheap_caching caching,
 			       const struct cmheap_heap_ops *ops, void *priv)
@@ -258,10 +319,95 @@ static int cmheap_alias_register(struct cmheap *heap)
 	return 0;
 }
 
+/* Decides the route from the registration parameter: 0 or -errno. */
+static int cmheap_registration_choose(void)
+{
+#ifdef CMHEAP_HAVE_DMA_HEAP_ADD	/* probed in Kbuild */
+	const bool exported = true;
+#else
+	const bool exported = false;
+#endif
+
+	if (!strcmp(registration, "auto")) {
+		cmheap_framework = exported;
+	} else if (!strcmp(registration, "misc")) {
+		cmheap_framework = false;
+	} else if (!strcmp(registration, "framework")) {
+		if (!exported) {
+			pr_err("cmheap: registration=framework: this kernel does not export dma_heap_add() to modules\n");
+			return -EOPNOTSUPP;
+		}
+		cmheap_framework = true;
+	} else {
+		pr_err("cmheap: registration=%s: auto, framework or misc\n",
+		       registration);
+		return -EINVAL;
+	}
+	if (cmheap_framework)
+		pr_info("cmheap: heaps registered with the kernel's dma-heap framework (dma_heap_add): /dev/dma_heap/cmheap-* are its; cmheap.ko stays loaded, the framework cannot remove a heap\n");
+	else
+		pr_info("cmheap: heaps registered as cmheap's misc devices under /dev/dma_heap/ (%s)\n",
+			exported ? "registration=misc" :
+				   "this kernel does not export dma_heap_add()");
+	return 0;
+}
+
+/*
+ * Every heap, and its userspace name, to the framework, for good.  Until
+ * the framework holds one, a failure fails the load; after, nothing may:
+ * the heap it refused is left out, and said so.
+ */
+static int cmheap_heaps_register_framework(void)
+{
+	unsigned int held = 0;
+	struct cmheap *heap;
+	int ret;
+
+	list_for_each_entry(heap, &cmheap_heaps, node) {
+		ret = cmheap_native_register(heap, heap->name);
+		if (ret && !held)
+			return ret;
+		if (ret) {
+			pr_err("cmheap: the dma-heap framework refused %s: %d\n",
+			       heap->name, ret);
+			continue;
+		}
+		/* What the framework holds stays, and with it this module. */
+		if (!held++)
+			__module_get(THIS_MODULE);
+		heap->native = true;
+		if (!heap->alias)
+			continue;
+		snprintf(heap->alias_nodename, sizeof(heap->alias_nodename),
+			 "dma_heap/%s", heap->alias);
+		if (cmheap_node_exists(heap->alias_nodename) ||
+		    cmheap_native_register(heap, heap->alias))
+			pr_info("cmheap: /dev/%s exists already: not shadowed by %s\n",
+				heap->alias_nodename, heap->name);
+		else
+			pr_info("cmheap: /dev/%s is %s\n",
+				heap->alias_nodename, heap->name);
+	}
+	return 0;
+}
+
 int cmheap_heaps_register(void)
 {
 	struct cmheap *heap;
 	int ret;
+
+	ret = cmheap_registration_choose();
+	if (ret)
+		return ret;
+	debugfs_create_file("registration", 0444, cmheap_debugfs_dir(), NULL,
+			    &cmheap_registration_fops);
+	/* before the framework holds anything: the last step that may fail */
+	ret = cmheap_misc_register(&cmheap_heap_ctl);
+	if (ret)
+		return ret;
+	cmheap_heap_ctl_registered = true;
+	if (cmheap_framework)
+		return cmheap_heaps_register_framework();
 
 	list_for_each_entry(heap, &cmheap_heaps, node) {
 		ret = cmheap_misc_register(&heap->misc);
@@ -277,9 +423,17 @@ int cmheap_heaps_register(void)
 	return 0;
 }
 
+/*
+ * At unload, or when the load failed before the framework held any heap:
+ * with one held, the module never unloads and this never runs.
+ */
 void cmheap_heap_remove_all(void)
 {
 	struct cmheap *heap, *tmp;
+
+	if (cmheap_heap_ctl_registered)
+		misc_deregister(&cmheap_heap_ctl);
+	cmheap_heap_ctl_registered = false;
 
 	list_for_each_entry_safe_reverse(heap, tmp, &cmheap_heaps, node) {
 		list_del(&heap->node);

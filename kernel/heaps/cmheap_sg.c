@@ -51,7 +51,7 @@ static unsigned int cmheap_sg_cut(struct scatterlist *dst,
 			n++;
 			if (!dst)
 				continue;
-			sg_set_page(dst, nth_page(sg_page(s), at >> PAGE_SHIFT),
+			sg_set_page(dst, cmheap_nth_page(sg_page(s), at >> PAGE_SHIFT),
 				    len, offset_in_page(at));
 			dst = sg_next(dst);
 		}

@@ -17,6 +17,7 @@
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 
+#include "cmheap_compat.h"
 #include "cmheap_test.h"
 
 struct cmheap_bound {
@@ -83,8 +84,8 @@ static struct platform_driver cmheap_bind_platform_driver = {
 		.name	= "cmheap",
 	},
 	.probe		= cmheap_bind_platform_probe,
-	/* void on 6.1 as on 6.12 (.remove returns int on 6.1) */
-	.remove_new	= cmheap_bind_platform_remove,
+	/* returns void: cmheap_compat.h names the member that does */
+	.CMHEAP_PLATFORM_REMOVE	= cmheap_bind_platform_remove,
 };
 
 int cmheap_bind_init(void)

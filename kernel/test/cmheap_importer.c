@@ -750,7 +750,7 @@ static long cmheap_ctl_ioctl(struct file *file, unsigned int cmd,
 	if (cmd == CMHEAP_IOC_DEVICE_INFO)
 		return cmheap_ioc_device_info(uarg);
 	if (cmd == CMHEAP_IOC_VERSION)
-		return cmheap_version_to_user(uarg);
+		return cmheap_version_to_user(uarg, 0);
 
 	/* A benchmark may hold the lock for a while: waiters stay killable. */
 	if (mutex_lock_killable(&ctl_file->lock))

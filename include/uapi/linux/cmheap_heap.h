@@ -3,8 +3,20 @@
  * cmheap's heaps (cmheap.ko): dma-buf heaps with selectable CPU caching
  * models.  The heaps appear as /dev/dma_heap/cmheap-<heap> and speak the
  * upstream dma-heap uAPI (<linux/dma-heap.h>) unchanged; nothing here is
- * needed to allocate from them.  This header adds what their nodes answer
- * besides: a partial CPU-access sync and the uAPI's version.
+ * needed to allocate from them.  This header adds what cmheap answers
+ * besides: a partial CPU-access sync and the uAPI's version, on
+ * CMHEAP_HEAP_CTL_NODE (1.2) and, where cmheap makes the heaps' nodes
+ * itself, on each of them too.
+ *
+ * Where the kernel lets modules register heaps with its dma-heap
+ * framework (dma_heap_add() exported: Debian's x86_64 7.3; not 6.1, 6.12,
+ * nor Debian's arm64 7.3, built without the framework), cmheap does
+ * (module parameter registration=auto, the default; =misc keeps its own
+ * nodes), and /dev/dma_heap/cmheap-* and /sys/class/dma_heap/ are the
+ * framework's: they answer DMA_HEAP_IOCTL_ALLOC and nothing of this
+ * header.  The framework cannot remove a heap, so cmheap.ko then stays
+ * loaded.  CMHEAP_VERSION_FRAMEWORK and debugfs's cmheap/registration say
+ * which.
  *
  * The test module's importer, /dev/cmheap, is <linux/cmheap_test.h>;
  * <linux/cmheap.h> includes both, as it held both before they were split.
@@ -17,35 +29,46 @@
 
 #define CMHEAP_HEAP_PREFIX	"cmheap-"	/* /dev/dma_heap/cmheap-* */
 #define CMHEAP_NAME_LEN		32
+/*
+ * cmheap's own node for the ioctls below, however the heaps are registered
+ * (1.2; mode 0666: it acts only on dma-bufs the caller holds).
+ */
+#define CMHEAP_HEAP_CTL_NODE	"/dev/cmheap_heap"
 
 /*
  * The version of cmheap's uAPI (this header, <linux/cmheap_test.h> and the
  * debugfs files below), as the loaded module answers it: the major number
  * changes never (no name, field or meaning is ever taken away), the minor
  * one each time something is added.  A program built against this header
- * asks the heap node (CMHEAP_HEAP_IOC_VERSION) or /dev/cmheap
- * (CMHEAP_IOC_VERSION, <linux/cmheap_test.h>) and uses what the minor
- * number it finds has: ENOTTY from a module older than the query itself
- * means 1.0.
+ * asks CMHEAP_HEAP_CTL_NODE or a heap node (CMHEAP_HEAP_IOC_VERSION), or
+ * /dev/cmheap (CMHEAP_IOC_VERSION, <linux/cmheap_test.h>), and uses what
+ * the minor number it finds has: ENOTTY from a module older than the
+ * query itself means 1.0, no CMHEAP_HEAP_CTL_NODE means 1.1 or older.
  *
  *   1.0  the heaps with CMHEAP_HEAP_IOC_SYNC_RANGE; the importer's ioctls
  *        up to CMHEAP_IOC_DMA
  *   1.1  these version queries; the heaps and the importer as two modules
  *        (cmheap.ko, cmheap_test.ko) and two headers
+ *   1.2  CMHEAP_HEAP_CTL_NODE; the heaps registered with the kernel's
+ *        dma-heap framework where it allows (CMHEAP_VERSION_FRAMEWORK)
  */
 #define CMHEAP_UAPI_VERSION_MAJOR	1
-#define CMHEAP_UAPI_VERSION_MINOR	1
+#define CMHEAP_UAPI_VERSION_MINOR	2
+
+/* the heaps' nodes are the dma-heap framework's (heap queries only) */
+#define CMHEAP_VERSION_FRAMEWORK	(1U << 0)
 
 struct cmheap_version {
 	__u32 major;		/* out: CMHEAP_UAPI_VERSION_MAJOR of the module */
 	__u32 minor;		/* out: CMHEAP_UAPI_VERSION_MINOR of the module */
-	__u32 flags;		/* out: 0 */
+	__u32 flags;		/* out: CMHEAP_VERSION_* */
 	__u32 reserved;		/* out: 0 */
 };
 
 /*
- * Partial CPU-access sync, on a heap's node (/dev/dma_heap/cmheap-*, or a
- * userspace name of one): for @len bytes at @offset of cmheap dma-buf @fd,
+ * Partial CPU-access sync, on CMHEAP_HEAP_CTL_NODE (or, where cmheap makes
+ * the heaps' nodes, on /dev/dma_heap/cmheap-* or a userspace name of one):
+ * for @len bytes at @offset of cmheap dma-buf @fd,
  * what DMA_BUF_IOCTL_SYNC does for the whole buffer.  DMA_BUF_SYNC_START
  * waits for the buffer's fences as begin_cpu_access does, then makes what
  * devices wrote in the range visible to the CPU; DMA_BUF_SYNC_END writes
@@ -71,13 +94,14 @@ struct cmheap_sync_range {
 
 /* the ioctls of cmheap's nodes, heap and importer (<linux/cmheap_test.h>) */
 #define CMHEAP_IOC_MAGIC	'c'
-/* on /dev/dma_heap/cmheap-* */
+/* on CMHEAP_HEAP_CTL_NODE, and /dev/dma_heap/cmheap-* where cmheap's own */
 #define CMHEAP_HEAP_IOC_SYNC_RANGE _IOW(CMHEAP_IOC_MAGIC, 32, struct cmheap_sync_range)
 #define CMHEAP_HEAP_IOC_VERSION	_IOR(CMHEAP_IOC_MAGIC, 33, struct cmheap_version)
 
 /*
- * debugfs (CONFIG_DEBUG_FS), one folder per heap (and the test module's
- * importer/ folder, while it is loaded):
+ * debugfs (CONFIG_DEBUG_FS): /sys/kernel/debug/cmheap/registration,
+ * "framework" or "misc": who made the heaps' nodes (1.2).  One folder per
+ * heap (and the test module's importer/ folder, while it is loaded):
  *   /sys/kernel/debug/cmheap/<heap>/stats, <heap> as in /dev/dma_heap/
  *   (e.g. cmheap-system), one "name value" line per counter:
  *	buffers_live, bytes_live, allocs, frees, alloc_failures,
