@@ -312,6 +312,22 @@ static void write_pool_params(FILE *f)
 	fputs("},\n", f);
 }
 
+/*
+ * Who made the heaps' nodes the sweep allocated through: "framework" (the
+ * kernel's dma-heap framework, whose ioctl then runs before cmheap's
+ * allocation) or "misc"; null from a module older than uAPI 1.2.
+ */
+static void write_registration(FILE *f)
+{
+	char buf[32];
+
+	jkey(f, 2, "heaps_registration");
+	if (read_file_str("/sys/kernel/debug/cmheap/registration", buf, sizeof(buf)))
+		fprintf(f, "\"%s\",\n", buf);
+	else
+		fputs("null,\n", f);
+}
+
 static void write_clock_side(FILE *f, const char *key,
 			     const struct clock_side *side, bool last)
 {
@@ -388,6 +404,7 @@ void meta_write(const char *dir, const struct meta *m)
 	else
 		fputs("null,\n", f);
 	write_pool_params(f);
+	write_registration(f);
 	write_devices(f);
 	write_exporters(f, m);
 	write_method(f);

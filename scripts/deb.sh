@@ -95,20 +95,26 @@ done
 
 # What DKMS will do with cmheap-dkms, short of installing it on this host:
 # its dkms.conf's build command, in its sources as installed, against
-# Debian's 6.1 and 6.12 headers for this architecture; both modules.
+# Debian's 6.1, 6.12 and trixie-backports' 7.3 headers for this
+# architecture (7.3 with trixie's compiler, as DKMS on a trixie system
+# would: scripts/toolchain.sh); both modules.
 dkms_root=$work/dkms-check
 rm -rf "$dkms_root"
 dpkg-deb -x "$out/cmheap-dkms_${version}_all.deb" "$dkms_root"
 src=$dkms_root/usr/src/cmheap-$version
 make_cmd=$(sed -n 's/^MAKE\[0\]="\(.*\)"$/\1/p' "$src/dkms.conf")
 [ -n "$make_cmd" ] || die "no MAKE[0] in the packaged dkms.conf"
-for k in 6.1 6.12; do
+for k in 6.1 6.12 7.3; do
 	# shellcheck source=/dev/null
 	. "$("$root/scripts/fetch-kernel.sh" "$arch" "$k")/target.env"
 	rm -rf "$src.$k" && cp -a "$src" "$src.$k"
-	# the command as dkms runs it, with its ${kernel_source_dir}
+	# the command as dkms runs it, with its ${kernel_source_dir}, by the
+	# compiler that built the kernel
 	# shellcheck disable=SC2153 # KDIR: from the target.env sourced above
-	if ! (cd "$src.$k" && export kernel_source_dir=$KDIR && eval "$make_cmd") >"$work/dkms-$k.log" 2>&1 ||
+	suite=$(kernel_toolchain "$KDIR")
+	run=()
+	[ -z "$suite" ] || run=("$root/scripts/toolchain.sh" "$suite" --bind "$src.$k" --bind "${KDIR%/usr/src/*}" --)
+	if ! "${run[@]}" env kernel_source_dir="$KDIR" sh -c "cd '$src.$k' && $make_cmd" >"$work/dkms-$k.log" 2>&1 ||
 		[ ! -f "$src.$k/kernel/heaps/cmheap.ko" ] || [ ! -f "$src.$k/kernel/test/cmheap_test.ko" ]; then
 		tail -n 20 "$work/dkms-$k.log" >&2
 		die "cmheap-dkms's sources do not build for $k as its dkms.conf says ($work/dkms-$k.log)"

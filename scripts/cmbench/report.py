@@ -174,6 +174,13 @@ def metadata_table(run):
         ("exporters found", exporters_text(m, "found")),
         ("exporters skipped", exporters_text(m, "skipped")),
     ]
+    registration = m.raw("heaps_registration")
+    if registration:
+        rows.append(("heap nodes", {
+            "framework": "the kernel's dma-heap framework's (dma_heap_add): its "
+                         "DMA_HEAP_IOCTL_ALLOC runs before cmheap's allocation",
+            "misc": "cmheap's own misc devices under /dev/dma_heap/",
+        }.get(registration, registration)))
     method = m.get("method.kernel_clock")
     if m.get("method.min_samples"):
         method += (f"; samples per point: up to {m.get('iterations')}, at least "

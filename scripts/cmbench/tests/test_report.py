@@ -90,6 +90,15 @@ class Text(unittest.TestCase):
         self.assertIn("not measured (test)", text)
         self.assertIn("not recorded", report.clock_text(Meta(meta())))
 
+    def test_heap_nodes_row(self):
+        """Who made the heap nodes the allocations went through, when meta says."""
+        def row_of(m):
+            return [r for r in report.metadata_table(run_of([row()], m))
+                    if r.startswith("| heap nodes |")]
+        self.assertIn("dma-heap framework", row_of(meta(heaps_registration="framework"))[0])
+        self.assertIn("misc devices", row_of(meta(heaps_registration="misc"))[0])
+        self.assertEqual([], row_of(meta()))
+
     def test_sg_reading_does_not_claim_the_shape(self):
         rows = [row(size=10 * MiB, max_order=o, nents=n, p50_ns=p)
                 for o, n, p in ((8, 40, 1000), (0, 2560, 3520))]
