@@ -28,6 +28,8 @@
 #                             kernel, when the host lacks that compiler
 #                             (trixie for trixie-backports' kernels);
 #                             nothing when the host's builds it
+#   toolchain_prefix KDIR DIR the command prefix (array toolchain_run) that
+#                             builds in DIR for KDIR's kernel by its compiler
 # Needs $root (the repository) set by the caller.
 : "${root:?build-lib.sh: set root to the repository first}"
 
@@ -68,23 +70,29 @@ kernel_toolchain() {
 	esac
 }
 
+# toolchain_prefix KDIR DIR: sets the array toolchain_run to what runs a
+# build for KDIR's kernel by its own compiler: nothing for the host's, else
+# the toolchain chroot, seeing DIR and the kernel's headers (with their
+# -common and kbuild siblings) at their own paths.
+toolchain_prefix() {
+	local kdir=$1 dir=$2 suite
+	toolchain_run=()
+	suite=$(kernel_toolchain "$kdir") || return 1
+	[ -z "$suite" ] ||
+		toolchain_run=("$root/scripts/toolchain.sh" "$suite" --bind "$dir" --bind "${kdir%/usr/src/*}" --)
+}
+
 build_module() {
 	local kdir=$1 arch=$2 dir=$3
 	shift 3
-	local src=$dir/src suite run=()
-	suite=$(kernel_toolchain "$kdir") || return 1
-	if [ -n "$suite" ]; then
-		# the kernel's own compiler, in a chroot that sees the build
-		# folder and the kernel's headers (with their -common and kbuild
-		# siblings) at their own paths
-		mkdir -p "$dir"
-		run=("$root/scripts/toolchain.sh" "$suite" --bind "$dir" --bind "${kdir%/usr/src/*}" --)
-	fi
+	local src=$dir/src
+	mkdir -p "$dir"
+	toolchain_prefix "$kdir" "$dir" || return 1
 	rm -rf "$src"
 	mkdir -p "$src"
 	cp -a "${module_tree:-$root}/kernel" "${module_tree:-$root}/include" "$src/"
 	cp "${module_tree:-$root}/VERSION" "$src/" 2>/dev/null || true
-	if ! "${run[@]}" make -C "$src/kernel" -j"$(nproc)" KDIR="$kdir" ARCH="$(kbuild_arch "$arch")" \
+	if ! "${toolchain_run[@]}" make -C "$src/kernel" -j"$(nproc)" KDIR="$kdir" ARCH="$(kbuild_arch "$arch")" \
 		CROSS_COMPILE="$(cross_for "$arch")" "$@" >"$dir/module.log" 2>&1; then
 		tail -n 30 "$dir/module.log" >&2
 		return 1

@@ -111,10 +111,8 @@ for k in 6.1 6.12 7.3; do
 	# the command as dkms runs it, with its ${kernel_source_dir}, by the
 	# compiler that built the kernel
 	# shellcheck disable=SC2153 # KDIR: from the target.env sourced above
-	suite=$(kernel_toolchain "$KDIR")
-	run=()
-	[ -z "$suite" ] || run=("$root/scripts/toolchain.sh" "$suite" --bind "$src.$k" --bind "${KDIR%/usr/src/*}" --)
-	if ! "${run[@]}" env kernel_source_dir="$KDIR" sh -c "cd '$src.$k' && $make_cmd" >"$work/dkms-$k.log" 2>&1 ||
+	toolchain_prefix "$KDIR" "$src.$k"
+	if ! "${toolchain_run[@]}" env kernel_source_dir="$KDIR" sh -c "cd '$src.$k' && $make_cmd" >"$work/dkms-$k.log" 2>&1 ||
 		[ ! -f "$src.$k/kernel/heaps/cmheap.ko" ] || [ ! -f "$src.$k/kernel/test/cmheap_test.ko" ]; then
 		tail -n 20 "$work/dkms-$k.log" >&2
 		die "cmheap-dkms's sources do not build for $k as its dkms.conf says ($work/dkms-$k.log)"
