@@ -141,6 +141,19 @@ static void exporter_probe(int ctl, struct exporter *e)
 	e->pageless = at.flags & CMHEAP_ATTF_PAGELESS;
 	if (e->kind == EXP_CMHEAP && !(at.flags & CMHEAP_ATTF_OURS))
 		e->kind = EXP_DMA_HEAP;	/* named like ours, but is not */
+	if (e->kind == EXP_DMA_HEAP && (at.flags & CMHEAP_ATTF_OURS)) {
+		/*
+		 * cmheap's own heap under another name (userspace_names=1
+		 * where the kernel has no heap of that name): measured
+		 * under its own, never as another exporter's.
+		 */
+		snprintf(e->reason, sizeof(e->reason),
+			 "this is %s under another name (userspace_names=1), not the kernel's heap",
+			 at.exp_name);
+		cmheap_ctl_detach(ctl, at.handle);
+		buffer_free(&b);
+		goto err;
+	}
 	e->pooled = e->kind == EXP_CMHEAP && access(pool_path(e), R_OK) == 0;
 	cmheap_ctl_detach(ctl, at.handle);
 	buffer_free(&b);

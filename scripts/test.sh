@@ -31,7 +31,8 @@
 # every test again with cmheap.ko alone, no cmheap_test.ko, as on a board
 # that ships only the heaps, registered as the module's default says (the
 # kernel's dma-heap framework where it allows, as on 7.3; the others load
-# with registration=misc): the heap tests and upstream's dmabuf-heap
+# with registration=misc) and answering to Android's heap names too
+# (userspace_names=1): the heap tests and upstream's dmabuf-heap
 # test pass, those that need /dev/cmheap skip; iommu (target NAME-iommu)
 # and bounce (NAME-bounce) boot it behind an IOMMU and with swiotlb=force
 # and run the data-path tests (datapath_test, sync_range_test) and the
@@ -388,6 +389,9 @@ run_target() {
 	# the module to go.  heaps takes the default, as a board would: the
 	# framework where the kernel allows.
 	[ "$cfg" = heaps ] || params="$params registration=misc"
+	# and answers to Android's heap names, as a board's modprobe.d may ask
+	# (by the same route as its own nodes: heap_alloc_test checks them)
+	[ "$cfg" != heaps ] || params="$params userspace_names=1"
 	echo "$params" >"$payload/cmheap.params"
 	[ "$cfg" = heaps ] || echo "edu_dma_bits=64" >"$payload/cmheap_test.params"
 	# arm64: 4 GiB and 64 MiB more past the carveouts, the kernel's by

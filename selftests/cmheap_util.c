@@ -668,6 +668,7 @@ __u64 stat_get(const char *dir, enum cmheap_stat key)
 int peer_system_heap(size_t size, char *why, size_t len)
 {
 	int heap = open(DMA_HEAP_DIR "/system", O_RDWR | O_CLOEXEC), fd;
+	char exp[64];
 
 	if (heap < 0) {
 		snprintf(why, len, "no upstream system heap (%s/system)",
@@ -676,8 +677,17 @@ int peer_system_heap(size_t size, char *why, size_t len)
 	}
 	fd = heap_alloc(heap, size);
 	close(heap);
-	if (fd < 0)
+	if (fd < 0) {
 		snprintf(why, len, "system heap alloc: %s", strerror(-fd));
+		return fd;
+	}
+	/* where the kernel has none, userspace_names=1 makes it cmheap's */
+	if (!dmabuf_exp_name(fd, exp, sizeof(exp)) && strcmp(exp, "system")) {
+		snprintf(why, len, "%s/system is %s's (userspace_names=1), not the kernel's",
+			 DMA_HEAP_DIR, exp);
+		close(fd);
+		return -ENODEV;
+	}
 	return fd;
 }
 

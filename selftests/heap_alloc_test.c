@@ -590,6 +590,41 @@ TEST(registration_route)
 			TH_LOG("the framework holds its heaps, but cmheap.ko could go");
 }
 
+/*
+ * Loaded with userspace_names=1 (a board's /etc/modprobe.d, the rig's heaps
+ * configuration), the uncached system heap also answers to the name
+ * Android's libdmabufheap opens, made by the route its own node took: the
+ * framework's class where the framework holds the heaps, else a misc
+ * device of cmheap's.  (rmmod_test's userspace_names loads the module
+ * with it and checks both names and their removal, where it can reload.)
+ */
+TEST(userspace_names_as_loaded)
+{
+	const char *path = DMA_HEAP_DIR "/system-uncached";
+	char param[8], class_dev[160], exp[64];
+	bool framework;
+	struct stat st;
+	int heap, buf;
+
+	if (param_read("userspace_names", param, sizeof(param)) ||
+	    param[0] != 'Y')
+		SKIP(return, "cmheap loaded without userspace_names=1");
+	framework = heaps_registration_framework();
+	ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s: %s", path, strerror(errno));
+	snprintf(class_dev, sizeof(class_dev), "/sys/class/%s/system-uncached/dev",
+		 framework ? "dma_heap" : "misc");
+	EXPECT_EQ(sysfs_dev(class_dev), st.st_rdev)
+		TH_LOG("%s is not %s", path, class_dev);
+	heap = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, heap) TH_LOG("%s: %s", path, strerror(errno));
+	buf = heap_alloc(heap, SZ_1M);
+	close(heap);
+	ASSERT_LE(0, buf) TH_LOG("%s: %s", path, strerror(-buf));
+	ASSERT_EQ(0, dmabuf_exp_name(buf, exp, sizeof(exp)));
+	EXPECT_STREQ("cmheap-system-uncached", exp);
+	close(buf);
+}
+
 /* Both caching models the module is about are there. */
 TEST(known_heaps_present)
 {

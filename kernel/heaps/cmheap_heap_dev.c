@@ -295,7 +295,11 @@ static int cmheap_misc_register(struct miscdevice *misc)
 	return ret;
 }
 
-/* The heap's userspace name, unless the system has that node already. */
+/*
+ * The heap's userspace name, unless the system has that node already: by
+ * the route the heap's own node took (the framework's, for good, or a misc
+ * device of ours).  0, or -errno with nothing registered.
+ */
 static int cmheap_alias_register(struct cmheap *heap)
 {
 	int ret;
@@ -307,14 +311,21 @@ static int cmheap_alias_register(struct cmheap *heap)
 			heap->alias_nodename, heap->name);
 		return 0;
 	}
-	heap->alias_misc.minor = MISC_DYNAMIC_MINOR;
-	heap->alias_misc.name = heap->alias;
-	heap->alias_misc.nodename = heap->alias_nodename;
-	heap->alias_misc.fops = &cmheap_alias_fops;
-	ret = cmheap_misc_register(&heap->alias_misc);
+	if (heap->native) {
+		ret = cmheap_native_register(heap, heap->alias);
+		if (ret)
+			pr_err("cmheap: the dma-heap framework refused %s for %s: %d\n",
+			       heap->alias, heap->name, ret);
+	} else {
+		heap->alias_misc.minor = MISC_DYNAMIC_MINOR;
+		heap->alias_misc.name = heap->alias;
+		heap->alias_misc.nodename = heap->alias_nodename;
+		heap->alias_misc.fops = &cmheap_alias_fops;
+		ret = cmheap_misc_register(&heap->alias_misc);
+		heap->alias_registered = !ret;
+	}
 	if (ret)
 		return ret;
-	heap->alias_registered = true;
 	pr_info("cmheap: /dev/%s is %s\n", heap->alias_nodename, heap->name);
 	return 0;
 }
@@ -376,17 +387,9 @@ static int cmheap_heaps_register_framework(void)
 		if (!held++)
 			__module_get(THIS_MODULE);
 		heap->native = true;
-		if (!heap->alias)
-			continue;
-		snprintf(heap->alias_nodename, sizeof(heap->alias_nodename),
-			 "dma_heap/%s", heap->alias);
-		if (cmheap_node_exists(heap->alias_nodename) ||
-		    cmheap_native_register(heap, heap->alias))
-			pr_info("cmheap: /dev/%s exists already: not shadowed by %s\n",
-				heap->alias_nodename, heap->name);
-		else
-			pr_info("cmheap: /dev/%s is %s\n",
-				heap->alias_nodename, heap->name);
+		/* a name refused (and said so) leaves the heap's own node */
+		if (heap->alias)
+			cmheap_alias_register(heap);
 	}
 	return 0;
 }
