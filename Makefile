@@ -15,10 +15,14 @@
 #   make modules        cmheap.ko and cmheap_test.ko for every target
 #                       (build/<target>/)
 #   make lint           W=1 + sparse builds, checkpatch, shellcheck, selftests
-#   make deb            Debian packages cmheap-dkms and cmheap-tools for the
-#                       host's architecture in out/deb/, lintian clean
+#   make deb [DKMS_KVERS="6.1 6.12 7.3"]   Debian packages cmheap-dkms and
+#                       cmheap-tools for the host's architecture in out/deb/,
+#                       lintian clean (and cmheap-dkms built against the rig's
+#                       kernels of those releases)
 #   make test-board [ARCH=arm64]   the README's real-hardware commands, as
 #                       written, on a Debian 12 guest standing in for a board
+#                       (make deb, apt install, modprobe, selftests, bench),
+#                       then a kernel upgrade, a reboot and apt remove
 #   make bench [ARCH=] [ICOUNT=1] [TARGET=local]   sweep, figures, report
 #   make bench-check [ARCH=] [UPDATE=1]   the A/B regression gate
 #   make plot RESULTS=dir   redraw a results folder's figures and report

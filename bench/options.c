@@ -10,6 +10,7 @@
 
 #include "bench.h"
 #include "options.h"
+#include "sysinfo.h"
 #include "util.h"
 
 struct options opt;
@@ -136,8 +137,13 @@ static const char usage_text[] =
 "                       device probed)\n"
 "  --progress-every N   when stderr is not a terminal, a line every N\n"
 "                       points (default 1; 0: none)\n"
-"  --accelerator tcg|tcg-icount|kvm|hardware, --qemu-version STR,\n"
-"  --git-rev STR, --label STR\n"
+"  --accelerator auto|tcg|tcg-icount|kvm|hardware\n"
+"                       what runs this machine, for meta.json and the\n"
+"                       report's first line; auto (default): what the\n"
+"                       kernel command line's cmheap_accel= says (cmheap's\n"
+"                       QEMU guests), else unknown on a machine that shows\n"
+"                       a hypervisor, else hardware\n"
+"  --qemu-version STR, --git-rev STR, --label STR\n"
 "                       recorded in meta.json as given (default unknown)\n"
 "  -h, --help           this text\n"
 "  --version            the cmheap version this program belongs to\n"
@@ -414,7 +420,8 @@ static void set_defaults(bool quick)
 	opt.sg_time_budget_ms = quick ? QUICK_BUDGET_MS : DEF_SG_BUDGET_MS;
 	opt.cpu = 0;
 	opt.progress_every = 1;
-	opt.accelerator = opt.qemu_version = opt.git_rev = opt.label = "unknown";
+	opt.qemu_version = opt.git_rev = opt.label = "unknown";
+	opt.accelerator = "auto";
 	opt.quick = quick;
 }
 
@@ -550,8 +557,8 @@ void options_parse(int argc, char **argv)
 		case O_ACCEL:
 			if (strcmp(optarg, "tcg") && strcmp(optarg, "tcg-icount") &&
 			    strcmp(optarg, "kvm") && strcmp(optarg, "hardware") &&
-			    strcmp(optarg, "unknown"))
-				bad_usage("--accelerator: tcg, tcg-icount, kvm or hardware");
+			    strcmp(optarg, "unknown") && strcmp(optarg, "auto"))
+				bad_usage("--accelerator: auto, tcg, tcg-icount, kvm or hardware");
 			opt.accelerator = optarg;
 			break;
 		case O_QEMU:
@@ -579,4 +586,6 @@ void options_parse(int argc, char **argv)
 		bad_usage("unexpected argument '%s'", argv[optind]);
 	if (opt.min_samples > opt.iterations)
 		opt.min_samples = opt.iterations;
+	if (!strcmp(opt.accelerator, "auto"))
+		opt.accelerator = sysinfo_accelerator();
 }

@@ -154,6 +154,68 @@ static void pmus(struct sysinfo_data *si)
 	closedir(d);
 }
 
+/* Whether the start of @path holds @needle (a NUL-separated list too). */
+static bool file_holds(const char *path, const char *needle)
+{
+	char buf[4096];
+	size_t n, i, len = strlen(needle);
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	for (i = 0; i + len <= n; i++)
+		if (!memcmp(buf + i, needle, len))
+			return true;
+	return false;
+}
+
+/*
+ * What runs this machine, for --accelerator auto.  A guest of cmheap's rig
+ * (scripts/qemu-run.sh, the board of make test-board) says so on its
+ * kernel command line (cmheap_accel=tcg|tcg-icount|kvm).  Otherwise a
+ * machine that shows a hypervisor (QEMU's firmware or device tree, Xen's
+ * /sys/hypervisor, x86's hypervisor CPUID bit) is "unknown": not silicon,
+ * and nothing says which emulator or hypervisor.  Anything else is
+ * "hardware".
+ */
+const char *sysinfo_accelerator(void)
+{
+	static const char *const rig[] = { "tcg-icount", "tcg", "kvm" };
+	char cmdline[4096], *w, *save = NULL, flags[4096];
+	FILE *f = fopen("/proc/cmdline", "re");
+	size_t i;
+
+	if (f) {
+		if (fgets(cmdline, sizeof(cmdline), f)) {
+			for (w = strtok_r(cmdline, " \n", &save); w;
+			     w = strtok_r(NULL, " \n", &save)) {
+				if (strncmp(w, "cmheap_accel=", 13))
+					continue;
+				for (i = 0; i < sizeof(rig) / sizeof(rig[0]); i++)
+					if (!strcmp(w + 13, rig[i])) {
+						fclose(f);
+						return rig[i];
+					}
+			}
+		}
+		fclose(f);
+	}
+	if (file_holds("/sys/class/dmi/id/sys_vendor", "QEMU") ||
+	    file_holds("/proc/device-tree/compatible", "linux,dummy-virt") ||
+	    file_holds("/sys/hypervisor/type", "xen"))
+		return "unknown";
+	/* x86's flags, a space-separated list: padded, one word matches */
+	flags[0] = ' ';
+	if (cpuinfo_field("flags", flags + 1, sizeof(flags) - 2)) {
+		strcat(flags, " ");
+		if (strstr(flags, " hypervisor "))
+			return "unknown";
+	}
+	return "hardware";
+}
+
 void sysinfo_collect(struct sysinfo_data *si)
 {
 	struct utsname u;

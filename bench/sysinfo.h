@@ -15,5 +15,6 @@ struct sysinfo_data {
 };
 
 void sysinfo_collect(struct sysinfo_data *si);
+const char *sysinfo_accelerator(void);
 
 #endif /* SYSINFO_H */

@@ -3,8 +3,15 @@
 # board-image.sh ARCH: a Debian 12 root filesystem that stands in for a
 # board running Debian, for scripts/board.sh: its own kernel (Debian's
 # linux-image for ARCH, from bookworm), the headers of that kernel, a
-# toolchain, gnuplot and Python 3, as `apt-get install build-essential
-# linux-headers-$(uname -r) gnuplot-nox python3` would leave a board.
+# toolchain, gnuplot and Python 3, DKMS, and Debian's packaging tools
+# (debhelper, dh-dkms, lintian), as `apt-get install build-essential
+# linux-headers-$(uname -r) gnuplot-nox python3 dkms debhelper dh-dkms
+# help2man lintian` would leave a board.  And an upgrade waiting: the
+# packages of bookworm's other kernel, 6.12 (image, headers and what they
+# need beside what is installed), in /var/cache/cmheap-board/kernel/, for
+# board-init.sh to install as `apt upgrade` would (the guest has no
+# network); and the options a board's administrator gives cmheap, in
+# /etc/modprobe.d/cmheap.conf.
 #
 # debootstrap downloads and unpacks the packages on the host (--foreign,
 # which needs no emulation of ARCH); the second stage, which runs the
@@ -43,14 +50,31 @@ t0=$SECONDS
 say() { echo "[board-image $arch $(printf '%4d' $((SECONDS - t0)))s] $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
-# What a board's user installs to build and run cmheap (README, "On real
-# hardware"), and the kernel whose headers those are.
+# What a board's user installs to build, package and run cmheap (README,
+# "On real hardware"), and the kernel whose headers those are; dwarves
+# (pahole) and openssl are what 6.12's headers and DKMS's module signing
+# need beyond them; perl-openssl-defaults provides a virtual package
+# lintian's dependencies need, which debootstrap does not resolve.
 packages=(build-essential "linux-image-$darch" "linux-headers-$darch" gnuplot-nox
-	python3 sudo kmod procps xz-utils)
+	python3 sudo kmod procps xz-utils dkms debhelper dh-dkms help2man fakeroot lintian
+	dwarves openssl perl-openssl-defaults)
 
-image_version=3
+# The upgrade: bookworm's 6.12 kernel, as the rig knows it (its packages'
+# names and version from scripts/fetch-kernel.sh's resolution), downloaded
+# through the host's apt (bookworm-security, and arm64 added to dpkg's
+# architectures for an arm64 board, as fetch-kernel.sh needs too).
+tdir_upgrade=$("$here/fetch-kernel.sh" "$arch" 6.12)
+# shellcheck source=/dev/null
+upgrade_rel=$(. "$tdir_upgrade/target.env" && echo "$KRELEASE")
+# shellcheck source=/dev/null
+upgrade_ver=$(. "$tdir_upgrade/target.env" && echo "$DEB_VERSION")
+upgrade_abi=${upgrade_rel%-"$darch"}
+upgrade=("linux-image-$upgrade_rel:$darch" "linux-headers-$upgrade_rel:$darch"
+	"linux-headers-$upgrade_abi-common" "linux-kbuild-$upgrade_abi:$darch")
+
+image_version=4
 base=$cmheap_cache/board/$arch
-key=$(echo "$image_version ${packages[*]} $mirror" | sha256sum | cut -c1-12)
+key=$(echo "$image_version ${packages[*]} $mirror $upgrade_ver" | sha256sum | cut -c1-12)
 env_file=$base/board.env
 if [ -f "$base/.complete-$key" ] && [ -f "$env_file" ]; then
 	say "cached image ($key)"
@@ -103,6 +127,21 @@ mkdir -p "$tree/etc/initramfs-tools/conf.d" "$tree/usr/share/initramfs-tools/mod
 echo MODULES=list >"$tree/etc/initramfs-tools/conf.d/cmheap-board"
 printf '%s\n' virtio_pci virtio_blk ext4 >"$tree/usr/share/initramfs-tools/modules.d/cmheap-board"
 echo 'LABEL=cmheap-board / ext4 rw 0 1' >"$tree/etc/fstab"
+# The administrator's options for the heaps (from cmheap-dkms's example):
+# the names Android's libdmabufheap opens, which show that modprobe read it.
+mkdir -p "$tree/etc/modprobe.d"
+cat >"$tree/etc/modprobe.d/cmheap.conf" <<'EOF'
+# The board's options for cmheap (see /usr/share/doc/cmheap-dkms/examples/).
+options cmheap userspace_names=1
+EOF
+say "downloading the upgrade: ${upgrade[*]} ($upgrade_ver)..."
+mkdir -p "$tree/var/cache/cmheap-board/kernel"
+(cd "$tree/var/cache/cmheap-board/kernel" &&
+	for p in "${upgrade[@]}"; do
+		apt-get -o APT::Sandbox::User=root download -q "$p=$upgrade_ver" >&2 || exit 1
+	done) ||
+	die "could not download the 6.12 kernel's packages (apt-get update; dpkg --add-architecture $darch)"
+echo "$upgrade_rel" >"$tree/var/cache/cmheap-board/kernel/release"
 mkdir -p "$tree/usr/local/sbin"
 cat >"$tree/usr/local/sbin/cmheap-board-launch" <<'EOF'
 #!/bin/sh

@@ -10,7 +10,9 @@
  * delete_module(O_NONBLOCK) is refused; once everything is freed (the
  * counters read zero) it succeeds and the heaps and the debugfs folder go
  * away.  Then the modules are loaded again from the paths in $CMHEAP_KO
- * and $CMHEAP_TEST_KO with finit_module, and must come back as they were.
+ * and $CMHEAP_TEST_KO with finit_module (a compressed file, as DKMS
+ * installs them, decompressed first, as modprobe does), and must come
+ * back as they were.
  * A heaps-only system (no $CMHEAP_TEST_KO, no /dev/cmheap) skips what
  * needs the test module.
  *
@@ -43,8 +45,95 @@ static int delete_module(const char *name)
 	return syscall(__NR_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * The tool that decompresses @fd's module, by the format's magic number
+ * (xz, gzip, zstd), or NULL for a plain ELF file.  DKMS compresses what it
+ * installs as the kernel's own modules are (Debian's since 6.12: .ko.xz),
+ * but not always in a form the kernel's own decompressor takes (xz's
+ * default CRC64 check, where the kernel reads CRC32 only): so, like
+ * modprobe, the tests decompress in userspace.
+ */
+static const char *module_decompressor(int fd)
+{
+	static const struct {
+		unsigned char magic[6];
+		size_t len;
+		const char *tool;
+	} formats[] = {
+		{ { 0xfd, '7', 'z', 'X', 'Z', 0 }, 6, "xz" },
+		{ { 0x1f, 0x8b }, 2, "gzip" },
+		{ { 0x28, 0xb5, 0x2f, 0xfd }, 4, "zstd" },
+	};
+	unsigned char head[6];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (n >= (ssize_t)formats[i].len &&
+		    !memcmp(head, formats[i].magic, formats[i].len))
+			return formats[i].tool;
+	return NULL;
+}
+
+/*
+ * Loads the module @tool decompresses from @fd (read from its start) with
+ * init_module(): 0 or -errno (-ENOEXEC when the tool failed).
+ */
+static int init_module_decompressed(int fd, const char *tool,
+				    const char *params)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *image = malloc(cap);
+	int pipefd[2], status, ret = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (!image)
+		return -ENOMEM;
+	if (pipe2(pipefd, O_CLOEXEC)) {
+		free(image);
+		return -errno;
+	}
+	pid = fork();
+	if (!pid) {
+		/* dup2() clears close-on-exec on the copies */
+		if (dup2(fd, 0) == 0 && dup2(pipefd[1], 1) == 1)
+			execlp(tool, tool, "-dc", (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (pid > 0 && (n = read(pipefd[0], image + len, cap - len)) > 0) {
+		len += n;
+		if (len == cap) {
+			char *more = realloc(image, cap * 2);
+
+			if (!more) {
+				ret = -ENOMEM;
+				break;
+			}
+			image = more;
+			cap *= 2;
+		}
+	}
+	close(pipefd[0]);
+	if (pid < 0)
+		ret = -errno;
+	else if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		 WEXITSTATUS(status))
+		ret = ret ?: -ENOEXEC;
+	if (!ret && syscall(__NR_init_module, image, len, params))
+		ret = -errno;
+	free(image);
+	return ret;
+}
+
+/* Loads the module file @fd, compressed or not: 0 or -errno. */
 static int finit_module(int fd, const char *params)
 {
+	const char *tool = module_decompressor(fd);
+
+	if (tool)
+		return init_module_decompressed(fd, tool, params);
 	return syscall(__NR_finit_module, fd, params, 0) ? -errno : 0;
 }
 

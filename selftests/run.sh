@@ -21,8 +21,12 @@
 # run against every cmheap heap (needs unshare(1); without it, against
 # every heap in /dev/dma_heap).
 # Environment: CMHEAP_STRESS_THREADS, CMHEAP_STRESS_SECONDS (stress_test,
-# default 2 threads for 20 s), CMHEAP_KO (passed to rmmod_test), CMHEAP_TIMEOUT (seconds
-# per binary, default 900, needs a timeout command).
+# default 2 threads for 20 s), CMHEAP_KO, CMHEAP_TEST_KO and CMHEAP_PARAMS,
+# CMHEAP_TEST_PARAMS (passed to rmmod_test: the module files to reload and
+# their parameters; unset, the installed modules as modprobe(8) would load
+# them, options from /etc/modprobe.d/ included, as cmheap-dkms installs
+# them), CMHEAP_TIMEOUT (seconds per binary, default 900, needs a timeout
+# command).
 # Exit status: 0 when no test failed, 1 otherwise.
 
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -68,6 +72,38 @@ if [ -z "$tmp" ]; then
 	mkdir -p "$tmp" || exit 1
 fi
 trap 'rm -rf "$tmp"' EXIT
+
+# The installed modules (cmheap-dkms), when none were named: the files and
+# options modprobe would load, so that rmmod_test brings them back as the
+# system loads them.  ("insmod FILE OPTIONS..." is modprobe's answer, the
+# last line the module asked for, after what it depends on.)
+modprobe_line() {
+	modprobe --show-depends "$1" 2>/dev/null | awk '$1 == "insmod" { l = $0 } END { print l }'
+}
+if [ -z "${CMHEAP_KO:-}" ]; then
+	line=$(modprobe_line cmheap)
+	case $line in
+	"insmod /"*)
+		# shellcheck disable=SC2086 # the line splits into its words
+		set -- $line
+		CMHEAP_KO=$2
+		shift 2
+		CMHEAP_PARAMS=${CMHEAP_PARAMS:-$*}
+		export CMHEAP_KO CMHEAP_PARAMS
+		line=$(modprobe_line cmheap_test)
+		case $line in
+		"insmod /"*)
+			# shellcheck disable=SC2086
+			set -- $line
+			CMHEAP_TEST_KO=${CMHEAP_TEST_KO:-$2}
+			shift 2
+			CMHEAP_TEST_PARAMS=${CMHEAP_TEST_PARAMS:-$*}
+			export CMHEAP_TEST_KO CMHEAP_TEST_PARAMS
+			;;
+		esac
+		;;
+	esac
+fi
 
 tmo=""
 if [ "${CMHEAP_TIMEOUT:-900}" != 0 ] && command -v timeout >/dev/null 2>&1; then

@@ -302,6 +302,7 @@ def accel_label(accel, cpu=""):
         "tcg-icount": "QEMU TCG -icount (emulated, deterministic)",
         "kvm": "QEMU KVM (virtualized)",
         "hardware": f"hardware ({cpu})" if cpu else "hardware",
+        "unknown": "a virtual machine (which, not recorded)",
         "": "unknown platform",
     }.get(accel, accel)
 

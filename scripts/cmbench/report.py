@@ -57,6 +57,10 @@ def first_line(meta):
     if accel == "hardware":
         cpu = meta.get("cpu_model")
         return f"> Measured on hardware{f' ({cpu})' if cpu else ''}, kernel {meta.get('kernel_release')}."
+    if accel == "unknown":
+        return ("> Measured on a virtual machine whose emulator or hypervisor was not recorded "
+                "(cmheap-bench found one, and no cmheap_accel= on the kernel command line): not "
+                "silicon timings; treat the numbers as relative only.")
     return ("> Measured on an unknown platform (meta.json has no accelerator): treat the numbers "
             "as relative only.")
 

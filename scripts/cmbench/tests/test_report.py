@@ -68,6 +68,10 @@ class Text(unittest.TestCase):
             "> Measured in QEMU TCG with -icount"))
         self.assertTrue(report.first_line(Meta({"accelerator": "hardware"})).startswith(
             "> Measured on hardware"))
+        # cmheap-bench --accelerator auto on a machine that shows a hypervisor
+        unknown = report.first_line(Meta({"accelerator": "unknown"}))
+        self.assertTrue(unknown.startswith("> Measured on a virtual machine"))
+        self.assertIn("not silicon", unknown)
 
     def test_pinning_is_not_oversold(self):
         """Defect 7."""
