@@ -4,9 +4,9 @@
 # board running Debian, for scripts/board.sh: its own kernel (Debian's
 # linux-image for ARCH, from bookworm), the headers of that kernel, a
 # toolchain, gnuplot and Python 3, DKMS, and Debian's packaging tools
-# (debhelper, dh-dkms, lintian), as `apt-get install build-essential
-# linux-headers-$(uname -r) gnuplot-nox python3 dkms debhelper dh-dkms
-# help2man lintian` would leave a board.  And an upgrade waiting: the
+# (debhelper, dh-dkms, dh-python, lintian), as `apt-get install
+# build-essential linux-headers-$(uname -r) gnuplot-nox python3 dkms
+# debhelper dh-dkms dh-python help2man lintian` would leave a board.  And an upgrade waiting: the
 # packages of bookworm's other kernel, 6.12 (image, headers and what they
 # need beside what is installed), in /var/cache/cmheap-board/kernel/, for
 # board-init.sh to install as `apt upgrade` would (the guest has no
@@ -56,7 +56,7 @@ die() { say "ERROR: $*"; exit 1; }
 # need beyond them; perl-openssl-defaults provides a virtual package
 # lintian's dependencies need, which debootstrap does not resolve.
 packages=(build-essential "linux-image-$darch" "linux-headers-$darch" gnuplot-nox
-	python3 sudo kmod procps xz-utils dkms debhelper dh-dkms help2man fakeroot lintian
+	python3 sudo kmod procps xz-utils dkms debhelper dh-dkms dh-python help2man fakeroot lintian
 	dwarves openssl perl-openssl-defaults)
 
 # The upgrade: bookworm's 6.12 kernel, as the rig knows it (its packages'

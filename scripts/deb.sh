@@ -46,7 +46,7 @@ esac
 
 if [ "${NO_DEPS:-0}" != 1 ]; then
 	need=()
-	for t in dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms lintian:lintian fakeroot:fakeroot \
+	for t in dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms dh_python3:dh-python lintian:lintian fakeroot:fakeroot \
 		help2man:help2man; do
 		command -v "${t%%:*}" >/dev/null || need+=("${t#*:}")
 	done
