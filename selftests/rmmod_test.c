@@ -68,7 +68,7 @@ static const char *module_decompressor(int fd)
 	ssize_t n = pread(fd, head, sizeof(head), 0);
 	size_t i;
 
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(formats); i++)
 		if (n >= (ssize_t)formats[i].len &&
 		    !memcmp(head, formats[i].magic, formats[i].len))
 			return formats[i].tool;
