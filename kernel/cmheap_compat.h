@@ -66,6 +66,19 @@ static inline void cmheap_dma_buf_vunmap(struct dma_buf *dmabuf,
 }
 #endif
 
+/*
+ * The same change made the core call every importer's map_dma_buf and
+ * unmap_dma_buf with the reservation lock held (6.1 holds it only for
+ * dynamic importers, and some static ones, i915's, map while holding it):
+ * from then on an exporter's own code that takes the lock (begin and
+ * end_cpu_access may) is never in the middle of a map or an unmap.
+ */
+#ifdef CMHEAP_HAVE_VMAP_UNLOCKED	/* probed in Kbuild */
+#define CMHEAP_MAPS_UNDER_RESV	true
+#else
+#define CMHEAP_MAPS_UNDER_RESV	false
+#endif
+
 /* vm_flags became write-protected behind helpers in 6.3. */
 static inline void cmheap_vma_clear_flags(struct vm_area_struct *vma,
 					  unsigned long flags)

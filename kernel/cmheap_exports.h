@@ -49,6 +49,13 @@ enum cmheap_stat {
 struct cmheap_stats {
 	atomic64_t v[CMHEAP_STAT_COUNT];
 	struct dentry *dir;
+	/*
+	 * Optional: fills @v for a read of the stats file, when some counts
+	 * live elsewhere until they are folded into @v (a heap's attachments
+	 * count their own maps and unmaps: the exporter's hot path).
+	 * Without it the file shows @v as it is.
+	 */
+	void (*read)(struct cmheap_stats *s, s64 *v);
 };
 
 static inline void cmheap_stat_add(struct cmheap_stats *s, enum cmheap_stat i,

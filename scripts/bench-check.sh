@@ -257,7 +257,7 @@ for arch in $arches; do
 	first=$judged
 	[ "$rc" -ne 3 ] || { say "FAIL: noisy: the controls moved in two boots (logs in $out)"; overall=1; continue; }
 	if [ "$rc" -eq 1 ] && [ "$update" != 1 ]; then
-		say "a point regressed or lost work in the first boot: a second boot, B A B, to confirm"
+		say "a point regressed, lost work or cost more than upstream in the first boot: a second boot, B A B, to confirm"
 		boot_and_judge boot2 swapped "$first"
 		[ "$rc" -ne 3 ] || { say "FAIL: noisy: the controls moved in the confirming boots (logs in $out)"; overall=1; continue; }
 	fi
@@ -268,7 +268,7 @@ for arch in $arches; do
 		if [ "$update" = 1 ]; then
 			say "$arch: HEAD moved the points above (UPDATE=1: accepted as they are)"
 		else
-			say "$arch FAIL: $rev_b regressed or lost work against $rev_a (above; boots in $out)"
+			say "$arch FAIL: $rev_b regressed, lost work against $rev_a or cost more than upstream (above; boots in $out)"
 			overall=1
 		fi
 		;;

@@ -459,11 +459,13 @@ static void *cpu_syncs_loop(void *arg)
 
 /*
  * CPU access syncs every mapped attachment while another thread maps and
- * unmaps one, in each direction in turn: map and unmap take no lock, so a
- * sync must never use a mapping being torn down, nor a direction other
- * than the one it was mapped with.  DMA-API debugging (where the kernel
- * has it) reports either as a sync of memory never mapped or in another
- * direction.
+ * unmaps one, in each direction in turn: map and unmap take no lock of
+ * cmheap's (since 6.2 the core holds the reservation lock around them,
+ * which the syncs take), so a sync must never use a mapping being torn
+ * down, nor a direction other than the one it was mapped with.  DMA-API
+ * debugging (where the kernel has it; it makes the syncs visit every
+ * attachment) reports either as a sync of memory never mapped or in
+ * another direction.
  */
 TEST_F(caching, cpu_syncs_race_map_unmap)
 {
@@ -497,6 +499,54 @@ TEST_F(caching, cpu_syncs_race_map_unmap)
 		TH_LOG("no DMA-API debugging in this kernel: its count not checked");
 	else
 		EXPECT_EQ(errors, dma_api_errors());
+}
+
+/*
+ * A sync of a cached buffer visits the mapped attachments whose device the
+ * DMA API syncs at all: one that does not snoop the CPU's caches, one whose
+ * DMA may bounce, and under DMA-API debugging every one (which checks each
+ * sync).  For any other the DMA API has nothing to do, and the sync costs a
+ * count.  Its tracepoint fires for each attachment it visits.
+ */
+TEST_F(caching, cpu_access_visits_what_the_dma_api_syncs)
+{
+	static const __u32 devs[] = { CMHEAP_DEV_COHERENT, CMHEAP_DEV_NONCOHERENT };
+	static const char event[] = "cmheap/cmheap_sync_for_cpu";
+	bool debug = dma_api_errors() >= 0;
+	char heap[CMHEAP_NAME_LEN + 8], dev[CMHEAP_NAME_LEN + 8];
+	const char *const words[] = { "cmheap_sync_for_cpu:", heap, dev, NULL };
+	unsigned int i, checked = 0;
+
+	if (variant->heap.uncached)
+		SKIP(return, "an uncached buffer's syncs visit no attachment");
+	if (trace_event_set(event, true))
+		SKIP(return, "no tracefs with cmheap's events here");
+	snprintf(heap, sizeof(heap), "heap=%s ", self->heap);
+	for (i = 0; i < ARRAY_SIZE(devs); i++) {
+		struct cmheap_device_info info;
+		bool visits;
+		__u32 h, nents;
+
+		ASSERT_EQ(0, cmheap_ctl_device_info(self->ctl, devs[i], &info));
+		if (!(info.flags & CMHEAP_DEVF_PRESENT))
+			continue;
+		visits = !(info.flags & CMHEAP_DEVF_COHERENT) ||
+			 (info.flags & CMHEAP_DEVF_BOUNCE) || debug;
+		snprintf(dev, sizeof(dev), "dev=%s ", info.name);
+		h = attach_mapped(_metadata, self->ctl, self->fd, devs[i], &nents);
+		ASSERT_EQ(0, cmheap_ctl_map(self->ctl, h, CMHEAP_DIR_BIDIRECTIONAL, 0, 0, NULL));
+		ASSERT_EQ(0, trace_clear());
+		ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW));
+		EXPECT_EQ(visits ? 1U : 0U, trace_lines_with(words))
+			TH_LOG("%s (flags 0x%x, DMA-API debugging %s)", info.name,
+			       info.flags, debug ? "on" : "off");
+		ASSERT_EQ(0, dmabuf_sync(self->fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
+		EXPECT_EQ(0, cmheap_ctl_unmap(self->ctl, h));
+		EXPECT_EQ(0, cmheap_ctl_detach(self->ctl, h));
+		checked++;
+	}
+	trace_event_set(event, false);
+	EXPECT_LT(0U, checked);
 }
 
 /* Attached but unmapped, an attachment needs no sync. */

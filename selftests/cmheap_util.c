@@ -301,6 +301,41 @@ int file_write(const char *path, const char *text)
 	return ret;
 }
 
+int trace_event_set(const char *event, bool on)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), TRACEFS "/events/%s/enable", event);
+	return file_write(path, on ? "1" : "0");
+}
+
+int trace_clear(void)
+{
+	int fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+unsigned int trace_lines_with(const char *const *words)
+{
+	FILE *f = fopen(TRACEFS "/trace", "re");
+	unsigned int n = 0, i;
+	char line[1024];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		for (i = 0; words[i] && strstr(line, words[i]); i++)
+			;
+		n += !words[i];
+	}
+	fclose(f);
+	return n;
+}
+
 int param_read(const char *name, char *buf, size_t len)
 {
 	char path[128];

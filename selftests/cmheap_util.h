@@ -203,6 +203,15 @@ void debugfs_ensure(void);
  */
 long long dma_api_errors(void);
 /*
+ * tracefs (/sys/kernel/tracing): an event ("cmheap/cmheap_sync_for_cpu")
+ * turned on or off, the trace buffer emptied (0 or -errno), and how many
+ * of its lines hold every one of @words (a NULL-terminated list).
+ */
+#define TRACEFS		"/sys/kernel/tracing"
+int trace_event_set(const char *event, bool on);
+int trace_clear(void);
+unsigned int trace_lines_with(const char *const *words);
+/*
  * CMHEAP_HEAP_CTL_NODE, opened once and kept open: where cmheap's heap
  * ioctls (range sync, version) go however the heaps are registered.  An
  * fd, or -errno (-ENOENT: a module older than uAPI 1.2, or none).

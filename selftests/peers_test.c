@@ -250,24 +250,16 @@ TEST_F(peer, raw_map)
  * mapping of a device with its direction.  Returns the trace's dma_map_sg
  * lines of @dev from the moment of dma_trace_start(), or NULL.
  */
-#define DMA_TRACE "/sys/kernel/tracing"
+#define DMA_TRACE TRACEFS
 
 static bool dma_trace_start(void)
 {
-	int fd;
-
-	if (file_write(DMA_TRACE "/events/dma/dma_map_sg/enable", "1"))
-		return false;
-	fd = open(DMA_TRACE "/trace", O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	return !trace_event_set("dma/dma_map_sg", true) && !trace_clear();
 }
 
 static void dma_trace_stop(void)
 {
-	file_write(DMA_TRACE "/events/dma/dma_map_sg/enable", "0");
+	trace_event_set("dma/dma_map_sg", false);
 }
 
 /* How many dma_map_sg lines of @dev say dir=@dir, and how many do not. */

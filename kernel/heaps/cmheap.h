@@ -81,6 +81,12 @@ struct cmheap {
 	bool alias_registered;
 	bool native;				/* the framework holds it */
 	struct cmheap_stats stats;
+	/*
+	 * The live attachments of its buffers, whose counts the stats file
+	 * adds to the heap's: cmheap_heap_stats_read().
+	 */
+	struct mutex live_lock;
+	struct list_head live_attachments;
 	atomic64_t reserved_bytes;		/* against heap_limit_mb */
 	struct list_head node;
 };
@@ -204,6 +210,8 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
  */
 int cmheap_buffer_sync_range(struct dma_buf *dmabuf, u64 offset, u64 len,
 			     bool end, bool write);
+/* The stats file's read of a heap: its counters and its live buffers'. */
+void cmheap_heap_stats_read(struct cmheap_stats *stats, s64 *v);
 
 /*
  * cmheap_sg_copy_for()'s cuts of the @len bytes at @phys, memory without

@@ -5,12 +5,13 @@
  * The caching model follows the proposal in which ION became a proper
  * dma-buf exporter: each attachment gets its own copy of the scatterlist and
  * is mapped for its device with dma_map_sgtable() in map_dma_buf; CPU access
- * is bracketed by begin/end_cpu_access, which sync every mapped attachment;
+ * is bracketed by begin/end_cpu_access, which sync the mapped attachments;
  * and mmap maps the whole range at once, so nothing ever faults.
  *
  * Cached buffers: the CPU maps them write-back; map/unmap sync as the DMA
- * API says, and begin/end_cpu_access sync every mapped attachment and the
- * kernel vmap.
+ * API says, and begin/end_cpu_access sync every mapped attachment whose
+ * device the DMA API syncs at all (cmheap_dev_syncs_mapping()) and, where
+ * caches alias, the kernel vmap.
  *
  * Uncached buffers: cleaned out of the CPU caches once at allocation, every
  * CPU mapping (user mmap, kernel vmap) write-combined, device maps use
@@ -53,9 +54,14 @@ struct cmheap_buffer {
 	bool uncached;			/* the heap's model, for the hot paths */
 	phys_addr_t phys;
 	void *kvaddr;			/* the heap's kernel mapping of it */
-	struct mutex lock;		/* attachments, vmap */
-	atomic_t syncing;		/* syncs walking: cmheap_syncs_begin() */
+	/*
+	 * The attachment list (changed under it and, since 6.2, under the
+	 * reservation lock too: cmheap_walk_lock()), the vmap.
+	 */
+	struct mutex lock;
 	struct list_head attachments;
+	/* attachments the syncs walk to: cmheap_dev_syncs_mapping() */
+	unsigned int guarded;
 	unsigned int vmap_cnt;
 	void *vaddr;
 };
@@ -76,8 +82,13 @@ enum cmheap_map_route {
 };
 
 struct cmheap_attachment {
+	/*
+	 * This device's copy, DMA-mapped.  First: map hands it out at the
+	 * attachment's own address, one register kept across the DMA API's
+	 * call instead of two.
+	 */
+	struct sg_table table;
 	struct device *dev;
-	struct sg_table table;		/* this device's copy, DMA-mapped */
 	enum cmheap_map_route route;
 	unsigned long map_attrs;	/* cmheap_map_attrs() */
 	struct cmheap_buffer *buffer;
@@ -90,15 +101,26 @@ struct cmheap_attachment {
 	 */
 	struct sg_table handed;
 	struct list_head node;
-	bool mapped;			/* see cmheap_syncs_begin() */
+	struct list_head live_node;	/* in heap->live_attachments */
+	/*
+	 * Counted by map and unmap, which the importer calls in turn for an
+	 * attachment (it has one mapping at a time): mapped while they
+	 * differ.  Plain counts, not the heap's atomics (no atomic on a line
+	 * every CPU shares): cmheap_heap_stats_read() adds them up.
+	 */
+	unsigned long maps;
+	unsigned long unmaps;
 	/* as mapped: the DMA API syncs a mapping in its own direction */
 	enum dma_data_direction dir;
 	bool may_bounce;		/* the device's DMA may go via swiotlb */
+	/* the syncs walk to it: cmheap_dev_syncs_mapping() */
+	bool guarded;
 	/* page-less, for a device behind a bus offset: cmheap_bus_address() */
 	bool bus_offset;
 };
 
-static const struct dma_buf_ops cmheap_buf_ops;
+static const struct dma_buf_ops cmheap_cached_ops;
+static const struct dma_buf_ops cmheap_uncached_ops;
 
 static bool cmheap_buffer_uncached(const struct cmheap_buffer *buffer)
 {
@@ -237,6 +259,72 @@ static __always_inline void cmheap_pageless_unmap(struct cmheap_buffer *buffer,
 				   buffer->len, dir, attrs);
 }
 
+/*
+ * Whether the DMA API's syncs for @dev use a mapping at all: cache
+ * maintenance for a device that does not snoop the CPU's caches, copies
+ * for one whose DMA may bounce, and DMA-API debugging's check of every
+ * sync against the mappings it tracks.  For any other device (coherent,
+ * never bounced, which is every device of most x86 machines) a sync has
+ * nothing to do, and the syncs of a cached buffer skip its attachments:
+ * dma-direct and dma-iommu look at such a mapping only to find it needs
+ * nothing.  A device's DMA configuration is fixed: asked once, at attach.
+ */
+static bool cmheap_dev_syncs_mapping(struct device *dev, bool may_bounce)
+{
+	return !dev_is_dma_coherent(dev) || may_bounce ||
+	       IS_ENABLED(CONFIG_DMA_API_DEBUG);
+}
+
+/*
+ * What a walk of the attachments (the syncs of a cached buffer) holds: a
+ * lock under which the list does not change and no attachment it visits is
+ * mapped or unmapped.  Since 6.2 the core maps and unmaps under the
+ * reservation lock, which begin and end_cpu_access may take (dma-buf's
+ * locking convention), and the list changes under it too (attach, detach);
+ * the vmap, which the core makes with it held, does not change either.
+ * In 6.1, buffer->lock, under which guarded attachments are mapped and
+ * unmapped (cmheap_map_guarded()).  A signal ends the wait for the
+ * reservation lock (-EINTR).
+ */
+static int cmheap_walk_lock(struct dma_buf *dmabuf)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	if (CMHEAP_MAPS_UNDER_RESV)
+		return dma_resv_lock_interruptible(dmabuf->resv, NULL);
+	mutex_lock(&buffer->lock);
+	return 0;
+}
+
+static void cmheap_walk_unlock(struct dma_buf *dmabuf)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	if (CMHEAP_MAPS_UNDER_RESV)
+		dma_resv_unlock(dmabuf->resv);
+	else
+		mutex_unlock(&buffer->lock);
+}
+
+/* Changes of the attachment list, excluding the walks and every reader. */
+static void cmheap_list_lock(struct dma_buf *dmabuf)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	if (CMHEAP_MAPS_UNDER_RESV)
+		dma_resv_lock(dmabuf->resv, NULL);
+	mutex_lock(&buffer->lock);
+}
+
+static void cmheap_list_unlock(struct dma_buf *dmabuf)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	mutex_unlock(&buffer->lock);
+	if (CMHEAP_MAPS_UNDER_RESV)
+		dma_resv_unlock(dmabuf->resv);
+}
+
 static int cmheap_attach(struct dma_buf *dmabuf,
 			 struct dma_buf_attachment *attach)
 {
@@ -286,11 +374,18 @@ static int cmheap_attach(struct dma_buf *dmabuf,
 	a->buffer = buffer;
 	a->stats = &buffer->heap->stats;
 	a->dev = attach->dev;
+	/* Uncached buffers' syncs never walk: nothing to guard. */
+	a->guarded = !cmheap_buffer_uncached(buffer) &&
+		     cmheap_dev_syncs_mapping(attach->dev, a->may_bounce);
 	attach->priv = a;
 
-	mutex_lock(&buffer->lock);
+	cmheap_list_lock(dmabuf);
 	list_add(&a->node, &buffer->attachments);
-	mutex_unlock(&buffer->lock);
+	buffer->guarded += a->guarded;
+	cmheap_list_unlock(dmabuf);
+	mutex_lock(&buffer->heap->live_lock);
+	list_add(&a->live_node, &buffer->heap->live_attachments);
+	mutex_unlock(&buffer->heap->live_lock);
 	return 0;
 }
 
@@ -299,10 +394,18 @@ static void cmheap_detach(struct dma_buf *dmabuf,
 {
 	struct cmheap_buffer *buffer = dmabuf->priv;
 	struct cmheap_attachment *a = attach->priv;
+	struct cmheap *heap = buffer->heap;
 
-	mutex_lock(&buffer->lock);
+	cmheap_list_lock(dmabuf);
 	list_del(&a->node);
-	mutex_unlock(&buffer->lock);
+	buffer->guarded -= a->guarded;
+	cmheap_list_unlock(dmabuf);
+	/* its counts go to the heap's as it leaves the sum of the live ones */
+	mutex_lock(&heap->live_lock);
+	list_del(&a->live_node);
+	cmheap_stat_add(&heap->stats, CMHEAP_STAT_MAPS, a->maps);
+	cmheap_stat_add(&heap->stats, CMHEAP_STAT_UNMAPS, a->unmaps);
+	mutex_unlock(&heap->live_lock);
 	sg_free_table(&a->handed);
 	sg_free_table(&a->table);
 	kfree(a);
@@ -336,139 +439,241 @@ static struct sg_table *cmheap_handed_table(struct cmheap_attachment *a)
 }
 
 /*
- * The exporter's hot path, map and unmap, costs what upstream's system
- * heap's does and little more (make bench-check measures both, -icount):
- * what they need is in the attachment, decided at attach; the counters
- * are one atomic each (nothing for a coherent device's maintenance); a
- * tracepoint's arguments are worked out only when it is on.
+ * Whether @a is mapped; if so, its direction and DMA addresses are set.
+ * Exact where map and unmap cannot run (under the lock of the walks,
+ * cmheap_walk_lock(), for an attachment the walks visit; in the importer's
+ * own calls for its attachment).
  */
-static struct sg_table *cmheap_map_dma_buf(struct dma_buf_attachment *attach,
-					   enum dma_data_direction dir)
+static bool cmheap_attachment_mapped(const struct cmheap_attachment *a)
+{
+	return a->maps != a->unmaps;
+}
+
+/*
+ * What the map and unmap tracepoints say, out of line: a hot path pays one
+ * patched-out jump for them, at its start (cmheap_map_pages()).
+ */
+static void cmheap_trace_map(struct cmheap_attachment *a)
+{
+	trace_cmheap_map(a->buffer->heap->name, a->dev, a->buffer->len,
+			 a->table.nents, a->dir, a->map_attrs,
+			 cmheap_buffer_uncached(a->buffer));
+}
+
+static void cmheap_trace_unmap(struct cmheap_attachment *a)
+{
+	trace_cmheap_unmap(a->buffer->heap->name, a->dev, a->buffer->len,
+			   a->table.nents, a->dir, a->map_attrs,
+			   cmheap_buffer_uncached(a->buffer));
+}
+
+/*
+ * Maps @a's pages.  The direction is set before the call, so that nothing
+ * but @a need survive it: no walk reads it until the count says mapped.
+ */
+static __always_inline struct sg_table *cmheap_map_table(struct cmheap_attachment *a,
+							 enum dma_data_direction dir)
+{
+	int ret;
+
+	a->dir = dir;
+	ret = dma_map_sgtable(a->dev, &a->table, dir, a->map_attrs);
+	if (unlikely(ret))
+		return ERR_PTR(ret);
+	cmheap_stat_maint(a->stats, a->dev, dir, a->map_attrs, false,
+			  a->table.orig_nents);
+	a->maps++;
+	return cmheap_handed_table(a);
+}
+
+static noinline struct sg_table *cmheap_map_table_traced(struct cmheap_attachment *a,
+							 enum dma_data_direction dir)
+{
+	struct sg_table *table = cmheap_map_table(a, dir);
+
+	if (!IS_ERR(table))
+		cmheap_trace_map(a);
+	return table;
+}
+
+/*
+ * The tracepoint's test comes first and hands the whole map to a copy
+ * that traces, so that the usual map keeps nothing but @a across its
+ * one call.
+ */
+static __always_inline struct sg_table *cmheap_map_pages(struct cmheap_attachment *a,
+							 enum dma_data_direction dir)
+{
+	if (trace_cmheap_map_enabled())
+		return cmheap_map_table_traced(a, dir);
+	return cmheap_map_table(a, dir);
+}
+
+/*
+ * Unmaps @attach's pages, the DMA API's call last (a tail call, as
+ * upstream's system heap's unmap is).  The table is the one mapped, not
+ * the one the importer hands back, which in a kernel that scrambles what
+ * it hands out is the copy (cmheap_handed_table()); the direction is the
+ * importer's, which the DMA API requires to be the mapping's.
+ */
+static __always_inline void cmheap_unmap_table(struct dma_buf_attachment *attach,
+					       enum dma_data_direction dir)
+{
+	struct cmheap_attachment *a = attach->priv;
+
+	a->unmaps++;
+	cmheap_stat_maint(a->stats, attach->dev, dir, a->map_attrs, true,
+			  a->table.orig_nents);
+	dma_unmap_sgtable(attach->dev, &a->table, dir, a->map_attrs);
+}
+
+static noinline void cmheap_unmap_table_traced(struct dma_buf_attachment *attach,
+					       enum dma_data_direction dir)
+{
+	cmheap_trace_unmap(attach->priv);
+	cmheap_unmap_table(attach, dir);
+}
+
+static __always_inline void cmheap_unmap_pages(struct dma_buf_attachment *attach,
+					       enum dma_data_direction dir)
+{
+	if (trace_cmheap_unmap_enabled())
+		cmheap_unmap_table_traced(attach, dir);
+	else
+		cmheap_unmap_table(attach, dir);
+}
+
+/*
+ * A kernel whose core maps without the reservation lock (6.1): a guarded
+ * attachment (one the walks visit) is mapped and unmapped under the lock
+ * the walks hold instead, so that no walk syncs a mapping half made or
+ * being torn down.
+ */
+static noinline struct sg_table *cmheap_map_guarded(struct cmheap_attachment *a,
+						    enum dma_data_direction dir)
+{
+	struct sg_table *table;
+
+	mutex_lock(&a->buffer->lock);
+	table = cmheap_map_pages(a, dir);
+	mutex_unlock(&a->buffer->lock);
+	return table;
+}
+
+static noinline void cmheap_unmap_guarded(struct dma_buf_attachment *attach,
+					  enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = attach->dmabuf->priv;
+
+	mutex_lock(&buffer->lock);
+	cmheap_unmap_pages(attach, dir);
+	mutex_unlock(&buffer->lock);
+}
+
+/*
+ * The exporter's hot path, map and unmap of a cached buffer, costs no more
+ * than upstream's system heap's (make bench-check measures both under
+ * -icount): what they need was decided at attach, they count in the
+ * attachment (no atomic on a line every CPU shares), a tracepoint's
+ * arguments are worked out only when it is on, and they take no lock:
+ * since 6.2 the core holds the reservation lock around them, which the
+ * walks take when they must (cmheap_walk_lock()).  notrace: the
+ * tracepoints trace them, and the function tracer's call site would cost
+ * an instruction upstream's heap does not pay.
+ */
+static notrace struct sg_table *
+cmheap_cached_map_dma_buf(struct dma_buf_attachment *attach,
+			  enum dma_data_direction dir)
+{
+	struct cmheap_attachment *a = attach->priv;
+
+	if (!CMHEAP_MAPS_UNDER_RESV && unlikely(a->guarded))
+		return cmheap_map_guarded(a, dir);
+	return cmheap_map_pages(a, dir);
+}
+
+static notrace void cmheap_cached_unmap_dma_buf(struct dma_buf_attachment *attach,
+						struct sg_table *table,
+						enum dma_data_direction dir)
+{
+	struct cmheap_attachment *a = attach->priv;
+
+	if (!CMHEAP_MAPS_UNDER_RESV && unlikely(a->guarded))
+		cmheap_unmap_guarded(attach, dir);
+	else
+		cmheap_unmap_pages(attach, dir);
+}
+
+/*
+ * An uncached buffer: pages, or page-less memory by its route.  No walk
+ * ever visits its attachments (the CPU never caches it, its syncs have
+ * nothing to do with its mappings), so nothing is locked.
+ */
+static struct sg_table *cmheap_uncached_map_dma_buf(struct dma_buf_attachment *attach,
+						    enum dma_data_direction dir)
 {
 	struct cmheap_attachment *a = attach->priv;
 	int ret;
 
-	/*
-	 * Set before the mapping, so that nothing but @a need survive the
-	 * call: the syncs read it only once the mapping is published.
-	 */
-	a->dir = dir;
-	if (likely(a->route == CMHEAP_MAP_TABLE)) {
-		ret = dma_map_sgtable(a->dev, &a->table, dir, a->map_attrs);
+	switch (a->route) {
+	case CMHEAP_MAP_TABLE:
+		return cmheap_map_pages(a, dir);
+	case CMHEAP_MAP_REFUSED:
+		return ERR_PTR(-EOPNOTSUPP);
+	default:
+		/* page-less memory never takes cache maintenance */
+		a->dir = dir;
+		ret = cmheap_pageless_map(a->buffer, a, dir, a->map_attrs);
 		if (ret)
 			return ERR_PTR(ret);
-		cmheap_stat_maint(a->stats, a->dev, a->dir, a->map_attrs,
-				  false, a->table.orig_nents);
-	} else {
-		/* page-less memory never takes cache maintenance */
-		ret = a->route == CMHEAP_MAP_REFUSED ? -EOPNOTSUPP :
-		      cmheap_pageless_map(a->buffer, a, dir, a->map_attrs);
-		if (ret)
-			return ERR_PTR(ret);
+		a->maps++;
+		if (trace_cmheap_map_enabled())
+			cmheap_trace_map(a);
+		return cmheap_handed_table(a);
 	}
-	/*
-	 * Published to the syncs, which walk the attachments under
-	 * buffer->lock, without taking it: one that sees the attachment
-	 * mapped sees its direction and DMA addresses too (the release pairs
-	 * with their acquire): cmheap_syncs_begin().
-	 */
-	smp_store_release(&a->mapped, true);
-
-	cmheap_stat_add(a->stats, CMHEAP_STAT_MAPS, 1);
-	if (trace_cmheap_map_enabled())
-		trace_cmheap_map(a->buffer->heap->name, a->dev, a->buffer->len,
-				 a->table.nents, a->dir, a->map_attrs,
-				 cmheap_buffer_uncached(a->buffer));
-	return cmheap_handed_table(a);
 }
 
-/*
- * Unmaps @a's mapping, which no sync is using.  What is counted and traced
- * after the call reads @a (the direction it was mapped with, which the DMA
- * API requires the unmap to repeat), so that only @a survives the call.
- */
-static __always_inline void cmheap_unmap(struct cmheap_attachment *a,
-					 struct sg_table *table,
-					 enum dma_data_direction dir)
-{
-	if (likely(a->route == CMHEAP_MAP_TABLE)) {
-		dma_unmap_sgtable(a->dev, table, dir, a->map_attrs);
-		cmheap_stat_maint(a->stats, a->dev, a->dir, a->map_attrs, true,
-				  a->table.orig_nents);
-	} else {
-		/* page-less memory never takes cache maintenance */
-		cmheap_pageless_unmap(a->buffer, a, table, dir, a->map_attrs);
-	}
-	cmheap_stat_add(a->stats, CMHEAP_STAT_UNMAPS, 1);
-	if (trace_cmheap_unmap_enabled())
-		trace_cmheap_unmap(a->buffer->heap->name, a->dev,
-				   a->buffer->len, a->table.nents, a->dir,
-				   a->map_attrs,
-				   cmheap_buffer_uncached(a->buffer));
-}
-
-/*
- * Unmap once a sync walking the attachments (cmheap_syncs_begin()) is
- * done with the mapping: out of line, so that the usual unmap calls
- * nothing before the DMA API's.
- */
-static noinline void cmheap_unmap_after_syncs(struct cmheap_attachment *a,
-					      struct sg_table *table,
-					      enum dma_data_direction dir)
-{
-	mutex_lock(&a->buffer->lock);
-	mutex_unlock(&a->buffer->lock);
-	cmheap_unmap(a, table, dir);
-}
-
-static void cmheap_unmap_dma_buf(struct dma_buf_attachment *attach,
-				 struct sg_table *table,
-				 enum dma_data_direction dir)
+static void cmheap_uncached_unmap_dma_buf(struct dma_buf_attachment *attach,
+					  struct sg_table *table,
+					  enum dma_data_direction dir)
 {
 	struct cmheap_attachment *a = attach->priv;
 
-	/* the table mapped, not the copy the importer held */
+	if (a->route == CMHEAP_MAP_TABLE) {
+		cmheap_unmap_pages(attach, dir);
+		return;
+	}
 	if (IS_ENABLED(CONFIG_DMABUF_DEBUG))
 		table = &a->table;
-	WRITE_ONCE(a->mapped, false);
-	/* orders the store above before the load: cmheap_syncs_begin() */
-	smp_mb();
-	/* a sync may be using the mapping: let it finish */
-	if (unlikely(atomic_read(&a->buffer->syncing)))
-		cmheap_unmap_after_syncs(a, table, dir);
-	else
-		cmheap_unmap(a, table, dir);
-}
-
-/* Whether @a is mapped; if so, its direction and DMA addresses are set. */
-static bool cmheap_attachment_mapped(const struct cmheap_attachment *a)
-{
-	/* pairs with map's release */
-	return smp_load_acquire(&a->mapped);
+	a->unmaps++;
+	if (trace_cmheap_unmap_enabled())
+		cmheap_trace_unmap(a);
+	cmheap_pageless_unmap(a->buffer, a, table, dir, a->map_attrs);
 }
 
 /*
- * The syncs walk the attachments under buffer->lock, and use the mappings
- * they find; map and unmap, the exporter's hot path, take no lock.  Map
- * publishes a mapping with a release store of @mapped (a sync that sees it
- * sees the direction and addresses too).  Unmap must not tear down a
- * mapping a sync is using: it clears @mapped, then looks at @syncing, and
- * waits for the lock only when a sync is walking; a sync raises @syncing,
- * then looks at each @mapped.  Full barriers between the store and the
- * load on both sides: at least one of the two sees the other's store, so
- * either the sync skips the attachment or the unmap waits for the sync.
- * Called with buffer->lock held.
+ * Whether the syncs of a cached buffer have anything to walk: an
+ * attachment whose device the DMA API syncs (cmheap_dev_syncs_mapping()),
+ * or on an architecture whose caches alias, a kernel mapping.  Read
+ * without the lock: what a caller did before its sync (attach, map, vmap)
+ * is seen; what another thread does meanwhile is unordered with the sync
+ * anyway.
  */
-static void cmheap_syncs_begin(struct cmheap_buffer *buffer)
+static bool cmheap_syncs_walk(const struct cmheap_buffer *buffer)
 {
-	atomic_inc(&buffer->syncing);
-	/* orders the store above before the loads of @mapped: unmap's pair */
-	smp_mb__after_atomic();
+	if (READ_ONCE(buffer->guarded))
+		return true;
+#ifdef ARCH_IMPLEMENTS_FLUSH_KERNEL_VMAP_RANGE
+	return READ_ONCE(buffer->vmap_cnt);
+#else
+	return false;
+#endif
 }
 
-static void cmheap_syncs_end(struct cmheap_buffer *buffer)
+/* Whether a walk syncs @a: guarded and mapped. */
+static bool cmheap_walk_visits(const struct cmheap_attachment *a)
 {
-	atomic_dec(&buffer->syncing);
+	return a->guarded && cmheap_attachment_mapped(a);
 }
 
 /*
@@ -524,81 +729,141 @@ static unsigned int cmheap_sync_attachment_range(struct cmheap_attachment *a,
 }
 
 /*
- * Syncs every mapped attachment of a cached buffer for the CPU or for its
- * device, each in the direction it was mapped with (the DMA API's rule;
- * the CPU's direction of access says nothing about what the device did).
- * Called with buffer->lock held.
+ * Syncs a cached buffer for the CPU or for its devices: the kernel mapping,
+ * and each attachment the walk visits in the direction it was mapped with
+ * (the DMA API's rule; the CPU's direction of access says nothing about
+ * what the device did).
  */
-static __always_inline void cmheap_sync_attachments(struct cmheap_buffer *buffer,
-						    bool for_cpu)
+static __always_inline int cmheap_sync_attachments(struct dma_buf *dmabuf,
+						   bool for_cpu)
 {
+	struct cmheap_buffer *buffer = dmabuf->priv;
 	struct cmheap_attachment *a;
+	int ret;
 
-	cmheap_syncs_begin(buffer);
+	ret = cmheap_walk_lock(dmabuf);
+	if (ret)
+		return ret;
+	if (buffer->vmap_cnt && for_cpu)
+		invalidate_kernel_vmap_range(buffer->vaddr, buffer->len);
+	else if (buffer->vmap_cnt)
+		flush_kernel_vmap_range(buffer->vaddr, buffer->len);
 	list_for_each_entry(a, &buffer->attachments, node) {
-		if (!cmheap_attachment_mapped(a))
+		if (!cmheap_walk_visits(a))
 			continue;
 		/* a->dir read where used: nothing kept across the calls */
 		if (for_cpu) {
-			if (trace_cmheap_sync_for_cpu_enabled())
-				trace_cmheap_sync_for_cpu(buffer->heap->name,
-							  a->dev, buffer->len,
-							  a->table.nents, a->dir,
-							  0, false);
+			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
+						  buffer->len, a->table.nents,
+						  a->dir, 0, false);
 			dma_sync_sgtable_for_cpu(a->dev, &a->table, a->dir);
 		} else {
-			if (trace_cmheap_sync_for_device_enabled())
-				trace_cmheap_sync_for_device(buffer->heap->name,
-							     a->dev, buffer->len,
-							     a->table.nents,
-							     a->dir, 0, false);
+			trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
+						     buffer->len, a->table.nents,
+						     a->dir, 0, false);
 			dma_sync_sgtable_for_device(a->dev, &a->table, a->dir);
 		}
 		cmheap_stat_maint(a->stats, a->dev, a->dir, 0, for_cpu,
 				  a->table.orig_nents);
 	}
-	cmheap_syncs_end(buffer);
-}
-
-/*
- * The CPU is about to access the buffer: make what devices wrote visible.
- * Uncached buffers need nothing: the CPU never caches them.
- */
-static int cmheap_begin_cpu_access(struct dma_buf *dmabuf,
-				   enum dma_data_direction dir)
-{
-	struct cmheap_buffer *buffer = dmabuf->priv;
-
-	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
-	if (cmheap_buffer_uncached(buffer))
-		return 0;
-
-	mutex_lock(&buffer->lock);
-	if (buffer->vmap_cnt)
-		invalidate_kernel_vmap_range(buffer->vaddr, buffer->len);
-	cmheap_sync_attachments(buffer, true);
-	mutex_unlock(&buffer->lock);
+	cmheap_walk_unlock(dmabuf);
 	return 0;
 }
 
-/* The CPU is done: write back what it wrote before devices look. */
-static int cmheap_end_cpu_access(struct dma_buf *dmabuf,
-				 enum dma_data_direction dir)
+/* Out of line, a copy each way: most syncs have nothing to walk. */
+static noinline int cmheap_sync_attachments_for_cpu(struct dma_buf *dmabuf)
+{
+	return cmheap_sync_attachments(dmabuf, true);
+}
+
+static noinline int cmheap_sync_attachments_for_device(struct dma_buf *dmabuf)
+{
+	return cmheap_sync_attachments(dmabuf, false);
+}
+
+/*
+ * The CPU is about to access a cached buffer: make what devices wrote
+ * visible.  A sync that has nothing to walk costs a count: far less than
+ * upstream's heap, which takes its lock and walks every attachment to
+ * learn that the DMA API has nothing to do.
+ */
+static int cmheap_cached_begin_cpu_access(struct dma_buf *dmabuf,
+					  enum dma_data_direction dir)
 {
 	struct cmheap_buffer *buffer = dmabuf->priv;
 
 	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
-	if (cmheap_buffer_uncached(buffer)) {
-		/* Drain write-combining buffers so devices see the writes. */
-		wmb();
+	if (likely(!cmheap_syncs_walk(buffer)))
 		return 0;
-	}
+	return cmheap_sync_attachments_for_cpu(dmabuf);
+}
 
-	mutex_lock(&buffer->lock);
-	if (buffer->vmap_cnt)
-		flush_kernel_vmap_range(buffer->vaddr, buffer->len);
-	cmheap_sync_attachments(buffer, false);
-	mutex_unlock(&buffer->lock);
+/* The CPU is done: write back what it wrote before devices look. */
+static int cmheap_cached_end_cpu_access(struct dma_buf *dmabuf,
+					enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	if (likely(!cmheap_syncs_walk(buffer)))
+		return 0;
+	return cmheap_sync_attachments_for_device(dmabuf);
+}
+
+/* Uncached buffers: the CPU never caches them, there is nothing to walk. */
+static int cmheap_uncached_begin_cpu_access(struct dma_buf *dmabuf,
+					    enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	return 0;
+}
+
+static int cmheap_uncached_end_cpu_access(struct dma_buf *dmabuf,
+					  enum dma_data_direction dir)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+
+	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	/* Drain write-combining buffers so devices see the writes. */
+	wmb();
+	return 0;
+}
+
+/* cmheap_sync_attachments() for @len bytes at @offset. */
+static __always_inline int cmheap_sync_attachments_range(struct dma_buf *dmabuf,
+							 u64 offset, u64 len,
+							 bool for_cpu)
+{
+	struct cmheap_buffer *buffer = dmabuf->priv;
+	struct cmheap_stats *stats = &buffer->heap->stats;
+	struct cmheap_attachment *a;
+	unsigned int pieces;
+	int ret;
+
+	ret = cmheap_walk_lock(dmabuf);
+	if (ret)
+		return ret;
+	if (buffer->vmap_cnt && for_cpu)
+		invalidate_kernel_vmap_range(buffer->vaddr + offset, len);
+	else if (buffer->vmap_cnt)
+		flush_kernel_vmap_range(buffer->vaddr + offset, len);
+	list_for_each_entry(a, &buffer->attachments, node) {
+		if (!cmheap_walk_visits(a))
+			continue;
+		pieces = cmheap_sync_attachment_range(a, offset, len, for_cpu);
+		if (for_cpu)
+			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
+						  len, pieces, a->dir, 0,
+						  false);
+		else
+			trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
+						     len, pieces, a->dir, 0,
+						     false);
+		cmheap_stat_maint(stats, a->dev, a->dir, 0, for_cpu, pieces);
+	}
+	cmheap_walk_unlock(dmabuf);
 	return 0;
 }
 
@@ -606,8 +871,6 @@ int cmheap_buffer_sync_range(struct dma_buf *dmabuf, u64 offset, u64 len,
 			     bool end, bool write)
 {
 	struct cmheap_buffer *buffer = dmabuf->priv;
-	struct cmheap_stats *stats = &buffer->heap->stats;
-	struct cmheap_attachment *a;
 	long ret;
 
 	/* As dma_buf_begin_cpu_access(): devices finish with it first. */
@@ -618,38 +881,15 @@ int cmheap_buffer_sync_range(struct dma_buf *dmabuf, u64 offset, u64 len,
 		if (ret < 0)
 			return ret;
 	}
-	cmheap_stat_add(stats, CMHEAP_STAT_CPU_SYNCS, 1);
+	cmheap_stat_add(&buffer->heap->stats, CMHEAP_STAT_CPU_SYNCS, 1);
 	if (cmheap_buffer_uncached(buffer)) {
 		if (end)
 			wmb();	/* drain write-combining buffers */
 		return 0;
 	}
-
-	mutex_lock(&buffer->lock);
-	if (buffer->vmap_cnt && end)
-		flush_kernel_vmap_range(buffer->vaddr + offset, len);
-	else if (buffer->vmap_cnt)
-		invalidate_kernel_vmap_range(buffer->vaddr + offset, len);
-	cmheap_syncs_begin(buffer);
-	list_for_each_entry(a, &buffer->attachments, node) {
-		unsigned int pieces;
-
-		if (!cmheap_attachment_mapped(a))
-			continue;
-		pieces = cmheap_sync_attachment_range(a, offset, len, !end);
-		if (end)
-			trace_cmheap_sync_for_device(buffer->heap->name, a->dev,
-						     len, pieces, a->dir, 0,
-						     false);
-		else
-			trace_cmheap_sync_for_cpu(buffer->heap->name, a->dev,
-						  len, pieces, a->dir, 0,
-						  false);
-		cmheap_stat_maint(stats, a->dev, a->dir, 0, !end, pieces);
-	}
-	cmheap_syncs_end(buffer);
-	mutex_unlock(&buffer->lock);
-	return 0;
+	if (!cmheap_syncs_walk(buffer))
+		return 0;
+	return cmheap_sync_attachments_range(dmabuf, offset, len, !end);
 }
 
 static pgprot_t cmheap_pgprot(struct cmheap_buffer *buffer, pgprot_t prot)
@@ -900,13 +1140,31 @@ static void cmheap_release(struct dma_buf *dmabuf)
 	cmheap_stat_add(stats, CMHEAP_STAT_BYTES_LIVE, -(s64)len);
 }
 
-static const struct dma_buf_ops cmheap_buf_ops = {
+/*
+ * One set of operations per caching model, chosen at export: the hot
+ * paths never ask which model a buffer has.  Page-less memory is only
+ * ever uncached.
+ */
+static const struct dma_buf_ops cmheap_cached_ops = {
 	.attach			= cmheap_attach,
 	.detach			= cmheap_detach,
-	.map_dma_buf		= cmheap_map_dma_buf,
-	.unmap_dma_buf		= cmheap_unmap_dma_buf,
-	.begin_cpu_access	= cmheap_begin_cpu_access,
-	.end_cpu_access		= cmheap_end_cpu_access,
+	.map_dma_buf		= cmheap_cached_map_dma_buf,
+	.unmap_dma_buf		= cmheap_cached_unmap_dma_buf,
+	.begin_cpu_access	= cmheap_cached_begin_cpu_access,
+	.end_cpu_access		= cmheap_cached_end_cpu_access,
+	.mmap			= cmheap_mmap,
+	.vmap			= cmheap_vmap,
+	.vunmap			= cmheap_vunmap,
+	.release		= cmheap_release,
+};
+
+static const struct dma_buf_ops cmheap_uncached_ops = {
+	.attach			= cmheap_attach,
+	.detach			= cmheap_detach,
+	.map_dma_buf		= cmheap_uncached_map_dma_buf,
+	.unmap_dma_buf		= cmheap_uncached_unmap_dma_buf,
+	.begin_cpu_access	= cmheap_uncached_begin_cpu_access,
+	.end_cpu_access		= cmheap_uncached_end_cpu_access,
 	.mmap			= cmheap_mmap,
 	.vmap			= cmheap_vmap,
 	.vunmap			= cmheap_vunmap,
@@ -963,7 +1221,8 @@ struct dma_buf *cmheap_buffer_alloc(struct cmheap *heap, size_t len,
 
 	/* exp_info.owner is THIS_MODULE: each buffer pins the module. */
 	exp_info.exp_name = heap->name;
-	exp_info.ops = &cmheap_buf_ops;
+	exp_info.ops = buffer->uncached ? &cmheap_uncached_ops :
+					  &cmheap_cached_ops;
 	exp_info.size = len;
 	exp_info.flags = fd_flags;
 	exp_info.priv = buffer;
@@ -996,22 +1255,46 @@ err:
 	return ERR_PTR(ret);
 }
 
+void cmheap_heap_stats_read(struct cmheap_stats *stats, s64 *v)
+{
+	struct cmheap *heap = container_of(stats, struct cmheap, stats);
+	struct cmheap_attachment *a;
+	int i;
+
+	/* Nothing is folded in meanwhile: each count is seen once. */
+	mutex_lock(&heap->live_lock);
+	for (i = 0; i < CMHEAP_STAT_COUNT; i++)
+		v[i] = atomic64_read(&stats->v[i]);
+	list_for_each_entry(a, &heap->live_attachments, live_node) {
+		/*
+		 * Plain counts of the hot path, racing a map or unmap: the
+		 * count before or after, no more.
+		 */
+		v[CMHEAP_STAT_MAPS] += data_race(a->maps);
+		/* as maps, by unmap */
+		v[CMHEAP_STAT_UNMAPS] += data_race(a->unmaps);
+	}
+	mutex_unlock(&heap->live_lock);
+}
+
 bool cmheap_is_ours(const struct dma_buf *dmabuf)
 {
-	return dmabuf->ops == &cmheap_buf_ops;
+	/* both models' operations, and no one else's, release so */
+	return dmabuf->ops->release == cmheap_release;
 }
 EXPORT_SYMBOL_NS_GPL(cmheap_is_ours, CMHEAP_NS);
 
+/* Uncached buffers, and only they, have these operations. */
 bool cmheap_is_uncached(const struct dma_buf *dmabuf)
 {
-	return cmheap_is_ours(dmabuf) &&
-	       cmheap_buffer_uncached(dmabuf->priv);
+	return dmabuf->ops == &cmheap_uncached_ops;
 }
 EXPORT_SYMBOL_NS_GPL(cmheap_is_uncached, CMHEAP_NS);
 
+/* Page-less memory is only ever uncached. */
 bool cmheap_is_pageless(const struct dma_buf *dmabuf)
 {
-	return cmheap_is_ours(dmabuf) &&
+	return cmheap_is_uncached(dmabuf) &&
 	       ((struct cmheap_buffer *)dmabuf->priv)->pageless;
 }
 EXPORT_SYMBOL_NS_GPL(cmheap_is_pageless, CMHEAP_NS);

@@ -263,7 +263,10 @@ struct cmheap *cmheap_heap_add(const char *name, enum cmheap_caching caching,
 	heap->misc.nodename = heap->nodename;
 	heap->misc.fops = &cmheap_heap_fops;
 	atomic64_set(&heap->reserved_bytes, 0);
+	mutex_init(&heap->live_lock);
+	INIT_LIST_HEAD(&heap->live_attachments);
 
+	heap->stats.read = cmheap_heap_stats_read;
 	cmheap_stats_register(&heap->stats, heap->name);
 	list_add_tail(&heap->node, &cmheap_heaps);
 	return heap;
@@ -445,6 +448,7 @@ void cmheap_heap_remove_all(void)
 		if (heap->registered)
 			misc_deregister(&heap->misc);
 		cmheap_stats_unregister(&heap->stats);
+		mutex_destroy(&heap->live_lock);
 		kfree(heap);
 	}
 }

@@ -32,11 +32,17 @@ static struct dentry *cmheap_debugfs_root;
 static int cmheap_stats_show(struct seq_file *m, void *unused)
 {
 	struct cmheap_stats *s = m->private;
+	s64 v[CMHEAP_STAT_COUNT];
 	int i;
 
+	if (s->read) {
+		s->read(s, v);
+	} else {
+		for (i = 0; i < CMHEAP_STAT_COUNT; i++)
+			v[i] = atomic64_read(&s->v[i]);
+	}
 	for (i = 0; i < CMHEAP_STAT_COUNT; i++)
-		seq_printf(m, "%s %lld\n", cmheap_stat_names[i],
-			   (long long)atomic64_read(&s->v[i]));
+		seq_printf(m, "%s %lld\n", cmheap_stat_names[i], (long long)v[i]);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cmheap_stats);
