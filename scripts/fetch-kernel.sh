@@ -65,6 +65,11 @@ use_backports() {
 	mkdir -p "$a/etc/apt/sources.list.d" "$a/etc/apt/preferences.d" "$a/etc/apt/apt.conf.d" \
 		"$a/lists/partial" "$a/archives/partial" "$a/state"
 	touch "$a/state/status"
+	# One at a time (held to the end): our apt runs without apt's locks,
+	# and a second fetch querying the lists while the first refreshes them
+	# (the hourly update, in the middle of make test's targets) reads none.
+	exec {apt_lock}>"$a/lock"
+	flock "$apt_lock"
 	printf 'deb [signed-by=%s] %s trixie-backports main\n' "$(IFS=,; echo "${keys[*]}")" \
 		"${CMHEAP_MIRROR:-http://deb.debian.org/debian}" >"$a/etc/apt/sources.list"
 	apt_opts=(-o "Dir::Etc=$a/etc/apt" -o "Dir::State=$a/state" -o "Dir::State::Lists=$a/lists"

@@ -327,19 +327,20 @@ gate_selftests() {
 
 # The gate in a guest, on a real planted regression: B is the work tree
 # with a few dozen instructions added to every map of a cmheap heap
-# (an empty loop on a volatile counter once the mapping is published), A the work
+# (an empty loop on a volatile counter once the mapping is counted), A the work
 # tree as it is.  The gate must fail B and name the map; B = A must pass.
 gate_in_guest() {
 	local a=$tmp/tree-a b=$tmp/tree-b args
 	mkdir -p "$a" "$b"
 	(cd "$root" && tar -cf - kernel include bench lib) | tar -xf - -C "$a"
 	cp -a "$a/." "$b/"
-	# after the map publishes its mapping: the one release store of @mapped
-	sed -i '/^\tsmp_store_release(&a->mapped, true);$/a\	{ volatile int planted; for (planted = 0; planted < 10; planted++) ; }' \
-		"$b/kernel/heaps/cmheap_buffer.c"
+	# once the map has counted its mapping: the count in cmheap_map_table(),
+	# the map of every buffer of pages
+	sed -i '/^static __always_inline struct sg_table \*cmheap_map_table(/,/^}/{/^\ta->maps++;$/a\	{ volatile int planted; for (planted = 0; planted < 10; planted++) ; }
+}' "$b/kernel/heaps/cmheap_buffer.c"
 	if [ "$(grep -c 'planted < 10' "$b/kernel/heaps/cmheap_buffer.c")" != 1 ]; then
 		nok "gate in a guest: the regression is planted" \
-			"not one map's 'smp_store_release(&a->mapped, true);' in kernel/heaps/cmheap_buffer.c"
+			"not one 'a->maps++;' in cmheap_map_table() of kernel/heaps/cmheap_buffer.c"
 		return
 	fi
 	args="--sizes 4K,1M --ops map,unmap --max-orders none --iterations 11 --min-samples 11 --time-budget-ms 100000 --warmup 2 --exporters cmheap-system,system,udmabuf"

@@ -303,8 +303,10 @@ class Boot:
                 p.line = (mine, theirs, True)
             else:
                 p.line = (p.b_time, up.b_time, False)
-            p.kind = ABOVE_UPSTREAM
             p.upstream = up
+            # a regression stays one (and says the line too)
+            if p.kind != "regression" and not p.kind.endswith(" lost"):
+                p.kind = ABOVE_UPSTREAM
 
     def moved_controls(self):
         return sum(p.kind == "control moved" for p in self.points)
@@ -340,12 +342,22 @@ def what(row):
     return f"{row['op']} at {fmt_size(row['size'])} ({', '.join(parts)})"
 
 
+def line_sentence(p, unit):
+    mine, theirs, beyond = p.line
+    return (f"costs {mine:g} {unit}" + (" beyond its raw twin" if beyond else "")
+            + f", the upstream system heap's {theirs:g}: {mine - theirs:+g} above the line")
+
+
 def sentence(p, unit):
+    if p.kind == ABOVE_UPSTREAM:
+        return f"HEAD's {what(p.row)} {line_sentence(p, unit)}"
+    out = sentence_of_move(p, unit)
     if p.upstream:
-        mine, theirs, beyond = p.line
-        return (f"HEAD's {what(p.row)} costs {mine:g} {unit}"
-                + (" beyond its raw twin" if beyond else "")
-                + f", the upstream system heap's {theirs:g}: {mine - theirs:+g} above the line")
+        out += f"; it {line_sentence(p, unit)}"
+    return out
+
+
+def sentence_of_move(p, unit):
     verb = "adds" if p.delta > 0 else "saves"
     pct = p.delta / p.a_time * 100 if p.a_time else math.inf
     out = (f"HEAD {verb} {abs(p.delta):.0f} {unit} per {what(p.row)}: "

@@ -306,6 +306,17 @@ class Gate(unittest.TestCase):
         # in one boot only: not confirmed
         self.assertEqual(judge(above, same())[0], 0)
 
+    def test_a_regression_above_the_line_says_both(self):
+        # A at upstream's 544, HEAD 600: a regression, and above the line
+        boot = (sweep(), sweep(map_coherent=600), sweep())
+        rc, out = judge(boot, boot)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("[regression] HEAD adds 56 instructions per map at 1 MiB (cmheap-system, "
+                      "coherent direct, bidirectional, exporter, max_order 8): A 544/544, B 600 "
+                      "(+10.3%, limit 11); it costs 600 instructions, the upstream system heap's "
+                      "544: +56 above the line", out)
+        self.assertIn("gate:   map: regression on 1 point(s)", out)
+
     def test_at_or_below_upstream_passes(self):
         for t in (544, 543, 300, 545):      # one tick above is a tie
             boot = (sweep(), sweep(map_coherent=t), sweep())
