@@ -19,6 +19,9 @@
 #                       cmheap-tools for the host's architecture in out/deb/,
 #                       lintian clean (and cmheap-dkms built against the rig's
 #                       kernels of those releases)
+#   make lava           cmheap's LAVA job for QEMU (lava/) run offline by
+#                       Debian's lava-dispatcher on the board image: the
+#                       selftests from Debian packages, each a LAVA test case
 #   make test-board [ARCH=arm64]   the README's real-hardware commands, as
 #                       written, on a Debian 12 guest standing in for a board
 #                       (make deb, apt install, modprobe, selftests, bench),
@@ -49,7 +52,7 @@ PICKS := ARCH KVER KDIR KERNEL MODDIR TARGET OUT CONFIGS TESTS ICOUNT ACCEL RESU
 export CMHEAP_ENV_PICKS := $(strip $(foreach v,$(PICKS),$(if $(filter environment%,$(origin $(v))),$(v))))
 export CMHEAP_VIA_MAKE := 1
 
-.PHONY: all deps test check test-board modules lint lib install deb bench bench-check plot clean distclean help
+.PHONY: all deps test check test-board lava modules lint lib install deb bench bench-check plot clean distclean help
 
 all: help
 
@@ -67,6 +70,9 @@ check:
 
 test-board: deps
 	$(SCRIPTS)/board.sh
+
+lava: deps
+	$(SCRIPTS)/lava.sh
 
 modules: deps
 	$(SCRIPTS)/test.sh modules

@@ -57,7 +57,7 @@ ksft=$("$here/fetch-source.sh")
 mkdir -p "$work/seed/board-seed/cache"
 cp -a "$ksft" "$work/seed/board-seed/cache/"
 rev=$(git -C "$root" describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
-tar -cf "$work/src.tar" -C "$root" --exclude=./build --exclude=./out --exclude=./.git .
+tree_tar "$work/src.tar"
 tar -rf "$work/src.tar" -C "$work/seed" board-seed
 # A copy of the image to live in (sparse: only what the image holds).
 disk=$work/rootfs.img

@@ -30,6 +30,20 @@
 #                             nothing when the host's builds it
 #   toolchain_prefix KDIR DIR the command prefix (array toolchain_run) that
 #                             builds in DIR for KDIR's kernel by its compiler
+#   tree_tar TAR              the source tree as a board gets it, into TAR:
+#                             in a git work tree the files git knows or would
+#                             (tracked, and untracked unless ignored: no
+#                             build products), else all but build/, out/, .git
+#   chroot_exec ROOT [--devices] [--bind DIR]... -- [VAR=VALUE]... CMD...
+#                             CMD chrooted into ROOT (a Debian tree of the
+#                             cache: toolchain.sh's, lava-env.sh's) in mount
+#                             and PID namespaces of its own, so nothing stays
+#                             mounted after: each DIR bind-mounted at its own
+#                             path inside, /proc, and with --devices the
+#                             host's /dev and /sys and a tmpfs /tmp (what
+#                             QEMU and libguestfs need); a clean environment
+#                             but for the VAR=VALUEs.  Root, or unprivileged
+#                             user namespaces.
 # Needs $root (the repository) set by the caller.
 : "${root:?build-lib.sh: set root to the repository first}"
 
@@ -186,4 +200,56 @@ carveout_for() {
 		echo
 	fi
 	echo "$machine"
+}
+
+chroot_exec() {
+	local tree=$1 devices=0 binds=()
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--devices) devices=1; shift ;;
+		--bind) binds+=("$(realpath "${2:?chroot_exec: --bind needs a folder}")"); shift 2 ;;
+		--) shift; break ;;
+		*) echo "chroot_exec: unknown option '$1'" >&2; return 2 ;;
+		esac
+	done
+	[ $# -gt 0 ] || { echo "chroot_exec: nothing to run after --" >&2; return 2; }
+	# a PID namespace too, for a /proc of its own (objtool reads its limits)
+	local ns=(unshare --mount --propagation private --pid --fork)
+	[ "$(id -u)" -eq 0 ] || ns=(unshare --map-root-user --mount --propagation private --pid --fork)
+	# shellcheck disable=SC2016 # the inner shell expands them
+	"${ns[@]}" bash -c '
+		set -e
+		tree=$1 devices=$2
+		shift 2
+		while [ "$1" != -- ]; do
+			mkdir -p "$tree$1"
+			mount --bind "$1" "$tree$1"
+			shift
+		done
+		shift
+		mount -t proc proc "$tree/proc"
+		if [ "$devices" = 1 ]; then
+			mount --rbind /dev "$tree/dev"
+			mount --rbind /sys "$tree/sys"
+			mount -t tmpfs tmpfs "$tree/tmp"
+		fi
+		exec chroot "$tree" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+			LANG=C.UTF-8 "$@"
+	' chroot_exec "$tree" "$devices" "${binds[@]}" -- "$@"
+}
+
+tree_tar() {
+	local f
+	if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$root" ls-files -z --cached --others --exclude-standard |
+			while IFS= read -r -d '' f; do
+				# a tracked file deleted in the work tree is not the tree's
+				if [ -e "$root/$f" ] || [ -L "$root/$f" ]; then
+					printf '%s\0' "$f"
+				fi
+			done | tar -cf "$1" -C "$root" --null --no-recursion -T -
+	else
+		tar -cf "$1" -C "$root" --exclude=./build --exclude=./out --exclude=./.git .
+	fi
 }

@@ -7,7 +7,7 @@
 #     in our files (kernel/, include/) or from modpost fails;
 #   - checkpatch --strict on kernel/* and include/uapi/linux/cmheap*.h: any
 #     ERROR, WARNING or CHECK fails;
-#   - shellcheck on scripts/*.sh, scripts/guest/*.sh, selftests/*.sh and .ci/run; flake8 on the analysis layer
+#   - shellcheck on scripts/*.sh, scripts/guest/*.sh, selftests/*.sh, lava/*.sh and .ci/run; flake8 on the analysis layer
 #     (scripts/cmbench, scripts/compare), scripts/spdx-check, scripts/doc-check;
 #   - scripts/spdx-check: every source file's SPDX line names a licence of
 #     LICENSES/; scripts/doc-check: make help lists every target, and the
@@ -97,7 +97,7 @@ fi
 
 # 3. shellcheck.
 step "shellcheck..."
-if ! (cd "$root" && shellcheck -x -P SCRIPTDIR scripts/*.sh scripts/guest/*.sh selftests/*.sh .ci/run) >&2; then
+if ! (cd "$root" && shellcheck -x -P SCRIPTDIR scripts/*.sh scripts/guest/*.sh selftests/*.sh lava/*.sh .ci/run) >&2; then
 	fail "shellcheck"
 fi
 

@@ -86,20 +86,8 @@ if [ -z "$command_given" ]; then
 fi
 [ $# -gt 0 ] || { echo "toolchain.sh: nothing to run after --" >&2; exit 2; }
 
-# a PID namespace too, for a /proc of its own (objtool reads its limits)
-ns=(unshare --mount --propagation private --pid --fork)
-[ "$(id -u)" -eq 0 ] || ns=(unshare --map-root-user --mount --propagation private --pid --fork)
-# shellcheck disable=SC2016 # the inner shell expands them
-"${ns[@]}" bash -c '
-	set -e
-	tc=$1
-	shift
-	while [ "$1" != -- ]; do
-		mkdir -p "$tc$1"
-		mount --bind "$1" "$tc$1"
-		shift
-	done
-	shift
-	mount -t proc proc "$tc/proc"
-	exec chroot "$tc" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
-' toolchain "$tc" "${binds[@]}" -- "$@"
+bind_args=()
+for b in "${binds[@]}"; do
+	bind_args+=(--bind "$b")
+done
+chroot_exec "$tc" "${bind_args[@]}" -- "$@"

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-"""python3 -m cmbench {plot,report,compare,gate,index,meta} ..."""
+"""python3 -m cmbench {plot,report,compare,gate,index,meta,lava} ..."""
 
 import argparse
 import os
 import sys
 
-from . import compare, figures, gate, gnuplot, index, report
+from . import compare, figures, gate, gnuplot, index, lava, report
 from .data import Meta, ResultsError, Run, subtitle
 
 
@@ -44,6 +44,8 @@ def main(argv=None):
     sub.add_parser("compare", help="compare two runs (see compare --help)", add_help=False)
     sub.add_parser("gate", help="the A/B gate's verdict on one or two boots (see gate --help)",
                    add_help=False)
+    sub.add_parser("lava", help="a LAVA job's verdict from its log (see lava --help)",
+                   add_help=False)
     sp = sub.add_parser("index", help="write an index.md of several results folders")
     sp.add_argument("out", help="the index.md to write")
     sp.add_argument("dirs", nargs="+", help="results folders, each with its report.md")
@@ -56,6 +58,8 @@ def main(argv=None):
         return compare.main(argv[1:])
     if argv and argv[0] == "gate":
         return gate.main(argv[1:])
+    if argv and argv[0] == "lava":
+        return lava.main(argv[1:])
     args = p.parse_args(argv)
     try:
         if args.cmd == "meta":
