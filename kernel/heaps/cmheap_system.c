@@ -134,7 +134,12 @@ static void cmheap_free_blocks(struct cmheap *heap, struct list_head *blocks,
 	}
 }
 
-/* A table of @nents entries, one per block of @blocks (page->lru). */
+/*
+ * A table of @nents entries, one per block of @blocks (page->lru).  Made
+ * once the buffer's pages are held, when the machine may have none to
+ * spare: like the pages, it fails with ENOMEM rather than waking the OOM
+ * killer (a table of many entries takes whole pages).
+ */
 static int cmheap_table_of(struct sg_table *table, struct list_head *blocks,
 			   unsigned int nents)
 {
@@ -142,7 +147,8 @@ static int cmheap_table_of(struct sg_table *table, struct list_head *blocks,
 	struct page *page;
 	int ret;
 
-	ret = sg_alloc_table(table, nents, GFP_KERNEL_ACCOUNT);
+	ret = sg_alloc_table(table, nents, GFP_KERNEL_ACCOUNT |
+			     __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (ret)
 		return ret;
 	sg = table->sgl;
