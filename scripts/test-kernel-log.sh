@@ -97,6 +97,28 @@ Call trace:
 ---[ end trace 0000000000000000 ]---
 EOF
 }
+# x86 6.12's WARNING when remap_pfn_range() fails part-way (as the debug
+# kernel printed it under fault_test, shortened)
+pat_warning() {
+	cat <<'EOF'
+------------[ cut here ]------------
+WARNING: CPU: 1 PID: 2320 at arch/x86/mm/pat/memtype.c:983 get_pat_info+0x249/0x2d0
+Modules linked in: cmheap_test(O) cmheap(O)
+CPU: 1 UID: 0 PID: 2320 Comm: fault_test Tainted: G           O       6.12.118 #1
+RIP: 0010:get_pat_info+0x249/0x2d0
+Call Trace:
+ <TASK>
+ ? pgprot_writethrough+0xa0/0xa0
+ untrack_pfn+0xa2/0x3d0
+ zap_page_range_single+0x2ea/0x400
+ ? track_pfn_remap+0x2e5/0x3b0
+ remap_pfn_range+0xaf/0xf0
+ cmheap_mmap+0x4f9/0xa80 [cmheap]
+ dma_buf_mmap_internal+0x148/0x1f0
+ </TASK>
+---[ end trace 0000000000000000 ]---
+EOF
+}
 warning() {
 	cat <<'EOF'
 ------------[ cut here ]------------
@@ -159,6 +181,15 @@ expect "freeing an interrupt whose /proc/irq files an injected failure spared wa
 
 { echo "$start"; irq_proc_warning; } >"$tmp/log"
 expect "the same WARNING with no injection is reported" 1 2
+
+{ echo "$start"; echo "$begin"; pat_warning; echo "$end"; } >"$tmp/log"
+expect "x86 6.12's get_pat_info WARNING of a remap_pfn_range an injected failure cut short: excused" 0 0
+
+{ echo "$start"; pat_warning; } >"$tmp/log"
+expect "the same get_pat_info WARNING with no injection is reported" 1 2
+
+{ echo "$start"; echo "$begin"; pat_warning | grep -v " remap_pfn_range+"; echo "$end"; } >"$tmp/log"
+expect "a get_pat_info WARNING from another untrack_pfn while failures are injected is reported" 1 2
 
 { echo "$start"; echo "$begin"; irq_proc_warning | grep -v unregister_irq_proc; echo "$end"; } >"$tmp/log"
 expect "a remove_proc_entry WARNING from elsewhere while failures are injected is reported" 1 2
