@@ -219,8 +219,11 @@ int main(int argc, char **argv)
 	m.n_sg_orders = opt.n_max_orders;
 	m.max_order_at_start = saved_order;
 	now = time(NULL);
-	strftime(m.date_utc, sizeof(m.date_utc), "%Y-%m-%dT%H:%M:%SZ",
-		 gmtime(&now));
+	if (opt.date_utc)
+		snprintf(m.date_utc, sizeof(m.date_utc), "%s", opt.date_utc);
+	else
+		strftime(m.date_utc, sizeof(m.date_utc), "%Y-%m-%dT%H:%M:%SZ",
+			 gmtime(&now));
 	if (opt.out)
 		meta_write(opt.out, &m);	/* complete: false until the end */
 

@@ -140,6 +140,28 @@ static void write_exporters(FILE *f, const struct meta *m)
 }
 
 /*
+ * The type of the IOMMU domain a device's DMA goes through, as the kernel
+ * names it in sysfs: "DMA" (strict: every unmap invalidates the IOTLB
+ * before it returns), "DMA-FQ" (lazy: invalidations are batched through a
+ * flush queue), "identity" (passthrough).  It explains most of what an
+ * unmap through the IOMMU costs, so a run records it.
+ */
+static bool iommu_domain_type(const char *name, char *buf, size_t len)
+{
+	static const char *const buses[] = { "pci", "platform", "amba" };
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(buses) / sizeof(buses[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/iommu_group/type",
+			 buses[i], name);
+		if (read_file_str(path, buf, len) && buf[0])
+			return true;
+	}
+	return false;
+}
+
+/*
  * Every device present, measured or not: what each is and how its DMA
  * reaches memory, the configuration a row's device and dma columns stand
  * for.
@@ -147,6 +169,7 @@ static void write_exporters(FILE *f, const struct meta *m)
 static void write_devices(FILE *f)
 {
 	bool first = true;
+	char domain[32];
 	int d;
 
 	jkey(f, 2, "devices");
@@ -165,6 +188,11 @@ static void write_devices(FILE *f)
 		fprintf(f, ", \"coherent\": %s, \"dma\": ",
 			t->coherent ? "true" : "false");
 		jstr(f, t->dma);
+		if (strstr(t->dma, "iommu") &&
+		    iommu_domain_type(t->name, domain, sizeof(domain))) {
+			fputs(", \"iommu_domain\": ", f);
+			jstr(f, domain);
+		}
 		fprintf(f, ", \"dma_mask_bits\": %u, \"max_seg_size\": %llu, \"measured\": %s}",
 			t->dma_mask_bits, (unsigned long long)t->max_seg_size,
 			opt.devices & (1U << d) ? "true" : "false");
@@ -390,6 +418,8 @@ void meta_write(const char *dir, const struct meta *m)
 	jkv_str(f, 2, "kernel_release", si->release, false);
 	jkv_str(f, 2, "architecture", si->machine, false);
 	jkv_str(f, 2, "cpu_model", si->cpu_model, false);
+	jkv_str(f, 2, "board", si->board, false);
+	jkv_str(f, 2, "soc", si->soc, false);
 	jkv_num(f, 2, "cpus_online", si->ncpus, false);
 	jkey(f, 2, "cache_line_size");
 	if (si->cache_line > 0)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/cmheap.h>
@@ -145,6 +146,11 @@ static const char usage_text[] =
 "                       a hypervisor, else hardware\n"
 "  --qemu-version STR, --git-rev STR, --label STR\n"
 "                       recorded in meta.json as given (default unknown)\n"
+"  --date YYYY-MM-DDTHH:MM:SSZ\n"
+"                       the date of measurement (UTC) for meta.json's\n"
+"                       date_utc, where this machine's clock does not tell\n"
+"                       it (QEMU's -icount guests start at a fixed date);\n"
+"                       default: this machine's clock at the start\n"
 "  -h, --help           this text\n"
 "  --version            the cmheap version this program belongs to\n"
 "\n"
@@ -361,7 +367,7 @@ enum {
 	O_CACHE, O_PATHS, O_FULL, O_SG_SIZE, O_MAX_ORDERS, O_SG_ENTRIES,
 	O_SG_OPS, O_SG_BUDGET, O_ITERATIONS, O_WARMUP, O_MIN_SAMPLES, O_BUDGET, O_QUICK,
 	O_CPU, O_PERF, O_OUT, O_RAW, O_DRY, O_PROGRESS, O_ACCEL, O_QEMU,
-	O_GIT, O_LABEL, O_POOLS, O_VERSION,
+	O_GIT, O_LABEL, O_POOLS, O_VERSION, O_DATE,
 };
 
 static const struct option long_opts[] = {
@@ -395,6 +401,7 @@ static const struct option long_opts[] = {
 	{ "qemu-version", required_argument, NULL, O_QEMU },
 	{ "git-rev", required_argument, NULL, O_GIT },
 	{ "label", required_argument, NULL, O_LABEL },
+	{ "date", required_argument, NULL, O_DATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -570,6 +577,17 @@ void options_parse(int argc, char **argv)
 		case O_LABEL:
 			opt.label = optarg;
 			break;
+		case O_DATE: {
+			struct tm tm;
+			const char *end;
+
+			memset(&tm, 0, sizeof(tm));
+			end = strptime(optarg, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			if (!end || *end || strlen(optarg) != 20)
+				bad_usage("--date: YYYY-MM-DDTHH:MM:SSZ (UTC), not '%s'", optarg);
+			opt.date_utc = optarg;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);

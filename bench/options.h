@@ -43,6 +43,7 @@ struct options {
 	const char *out;
 	const char *raw_samples;
 	const char *accelerator, *qemu_version, *git_rev, *label;
+	const char *date_utc;		/* --date, or NULL: the clock's */
 
 	int argc;
 	char **argv;

@@ -92,6 +92,39 @@ static void cpu_model(struct sysinfo_data *si)
 	snprintf(si->cpu_model, sizeof(si->cpu_model), "unknown");
 }
 
+/*
+ * Which board this is, for reports that put boards side by side: the
+ * device tree's model ("Radxa ROCK Pi 4B") and the last, most generic
+ * entry of its root compatible list, which names the SoC
+ * ("rockchip,rk3399"); on a DMI machine its vendor and product.  Empty
+ * where the machine says neither.
+ */
+static void board(struct sysinfo_data *si)
+{
+	char compat[1024], vendor[128], product[128];
+	ssize_t n, i, last = 0;
+	FILE *f;
+
+	if (read_file_str("/proc/device-tree/model", si->board, sizeof(si->board)) &&
+	    si->board[0]) {
+		f = fopen("/proc/device-tree/compatible", "re");
+		if (f) {
+			/* NUL-separated strings: the last starts after the last NUL but one */
+			n = fread(compat, 1, sizeof(compat) - 1, f);
+			fclose(f);
+			compat[n > 0 ? n : 0] = 0;
+			for (i = 0; i + 1 < n; i++)
+				if (!compat[i])
+					last = i + 1;
+			snprintf(si->soc, sizeof(si->soc), "%.127s", compat + last);
+		}
+		return;
+	}
+	if (read_file_str("/sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor)) &&
+	    read_file_str("/sys/class/dmi/id/product_name", product, sizeof(product)))
+		snprintf(si->board, sizeof(si->board), "%s %s", vendor, product);
+}
+
 static void cache_line(struct sysinfo_data *si)
 {
 	char buf[32];
@@ -226,6 +259,7 @@ void sysinfo_collect(struct sysinfo_data *si)
 		snprintf(si->machine, sizeof(si->machine), "%s", u.machine);
 	}
 	cpu_model(si);
+	board(si);
 	cache_line(si);
 	si->page_size = sysconf(_SC_PAGESIZE);
 	si->ncpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -7,6 +7,8 @@ struct sysinfo_data {
 	char release[128];
 	char machine[72];
 	char cpu_model[256];
+	char board[256];		/* device tree model, or DMI vendor and product */
+	char soc[128];			/* the device tree's most generic compatible */
 	long cache_line;		/* bytes, 0: unknown */
 	char cache_line_source[64];
 	long page_size;

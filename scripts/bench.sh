@@ -297,8 +297,11 @@ write_job() { # FILE ARGS...
 	shift
 	{
 		job_header "a benchmark job"
+		# the host's date: an -icount guest's clock starts at a fixed one
+		# (an A/B job does not say it: side A's program may predate --date)
 		echo "./cmheap-bench --out \"\$RESULTS/bench\" --accelerator \"\$accel\"" \
 			"--qemu-version $(shq "$qemu_version") --git-rev $(shq "$git_rev")" \
+			"--date $(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 			"${label:+--label $(shq "$label")} --progress-every 1 $*"
 		echo "rc=\$?"
 		echo "echo \$rc >\"\$RESULTS/bench-rc.txt\""
