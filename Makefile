@@ -19,9 +19,11 @@
 #                       cmheap-tools for the host's architecture in out/deb/,
 #                       lintian clean (and cmheap-dkms built against the rig's
 #                       kernels of those releases)
-#   make lava           cmheap's LAVA job for QEMU (lava/) run offline by
-#                       Debian's lava-dispatcher on the board image: the
-#                       selftests from Debian packages, each a LAVA test case
+#   make lava [ARCH=arm64]   cmheap's LAVA job for QEMU (lava/) run offline
+#                       by Debian's lava-dispatcher on the board image: every
+#                       selftest a LAVA test case, the bench's headline points
+#                       LAVA measurements and its results folder rebuilt from
+#                       the log; and LAVA's validation of the real-board job
 #   make test-board [ARCH=arm64]   the README's real-hardware commands, as
 #                       written, on a Debian 12 guest standing in for a board
 #                       (make deb, apt install, modprobe, selftests, bench),

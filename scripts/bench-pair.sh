@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench-pair.sh: what a plain `make bench` runs: the sweep on the host's
 # architecture and on arm64, one after the other, each in its own QEMU guest
-# and results folder (scripts/bench.sh), then index.md side by side.
+# and results folder (scripts/bench.sh), then index.md side by side and
+# boards.md, the design question's answers of each run (cmbench boards).
 #
 # Why two: on x86 every DMA device is coherent, so the caching models cost
 # the same there; arm64's guests have a non-coherent test device, where
@@ -11,7 +12,7 @@
 #
 # Environment: KVER, ICOUNT, BENCH_ARGS, DMA_CONFIGS, LABEL, NO_DEPS as for
 # bench.sh (given to both runs); OUT=dir (default out/bench/<date>/) gets
-# <arch>-<kver>/ per run and index.md.  The last line printed is OUT.
+# <arch>-<kver>/ per run, index.md and boards.md.  The last line printed is OUT.
 set -euo pipefail
 # shellcheck source=scripts/cli-lib.sh
 . "$(dirname "$0")/cli-lib.sh"
@@ -44,5 +45,6 @@ for a in "${arches[@]}"; do
 	dirs+=("$d")
 done
 PYTHONPATH=$scripts python3 -m cmbench index "$out/index.md" "${dirs[@]}"
+PYTHONPATH=$scripts python3 -m cmbench boards --out "$out/boards.md" "${dirs[@]}"
 say "done in $((SECONDS - t0)) s: $out/index.md"
 echo "$out"

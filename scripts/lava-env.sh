@@ -7,7 +7,8 @@
 # lava-dispatcher (2023.01; lava-run needs no server), with QEMU for both
 # architectures and what its QEMU jobs need on the dispatcher's side
 # (libguestfs, which writes the LAVA overlay into a job's ext4 root
-# filesystem, and a kernel for libguestfs's appliance).  A chroot under the
+# filesystem, and a kernel for libguestfs's appliance), and a worker's
+# TFTP and NFS servers for validating the real-board job.  A chroot under the
 # cache (CACHE/lava/bookworm-HOSTARCH, made once by mmdebstrap from Debian's
 # archive, about 1.2 GB), never the host's own packages: lava-dispatcher
 # would upgrade much of a host (systemd among it).
@@ -44,9 +45,12 @@ aarch64) darch=arm64 ;;
 *) echo "lava-env.sh: host $(uname -m) is neither x86_64 nor arm64" >&2; exit 2 ;;
 esac
 # git: LAVA's test definitions "from: git"; the kernel: libguestfs's
-# appliance boots it (supermin finds it in /boot)
+# appliance boots it (supermin finds it in /boot); tftpd-hpa, u-boot-tools,
+# nfs-kernel-server and telnet (for ser2net consoles): what a worker serving
+# U-Boot boards has, and what LAVA's validation of such a job
+# (scripts/lava-validate.sh) looks for
 packages=(lava-dispatcher qemu-system-x86 qemu-system-arm qemu-utils git
-	"linux-image-$darch")
+	"linux-image-$darch" tftpd-hpa u-boot-tools nfs-kernel-server telnet)
 env=$cache/lava/bookworm-$darch
 # the stamp names what is in it: a changed list makes it again
 stamp=$env/.cmheap-lava-$(printf '%s\n' "${packages[@]}" | md5sum | cut -c1-12)

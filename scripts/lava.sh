@@ -6,15 +6,20 @@
 # board image of make test-board (scripts/board-image.sh: Debian 12 with
 # its own kernel, ARCH default the host's): lava/jobs/qemu-debian.yaml with
 # the device dictionary lava/devices/qemu-ARCH.yaml and the test
-# definitions of lava/tests/, inline.  The source tree (this work tree,
-# without build/, out/ and .git/) goes in as one of the job's overlays.
+# definitions of lava/tests/, inline: the selftests, then the bench.  The
+# source tree (this work tree's files as git knows them) goes in as one of
+# the job's overlays.
 #
 # Everything in build/lava-ARCH/: job.yaml and device.yaml as run, the
 # dispatcher's log (lava.log: one JSON record per line, LAVA's own format),
-# results.tsv (every test case LAVA recorded: definition, case, result) and
-# ktap.txt (the selftests' KTAP, cut from the log).  Exit status: 0 when
-# LAVA finished the job, every test case of the definitions passed or was
-# skipped and the selftests reported at least one result; 1 otherwise.
+# results.tsv (every test case LAVA recorded: definition, case, result,
+# measurement, units), ktap.txt (the selftests' KTAP, cut from the log) and
+# bench/ (the bench's results folder rebuilt from the log, with its
+# report.md).  Exit status: 0 when LAVA finished the job, every test case
+# of the definitions passed or was skipped, the selftests reported at least
+# one result, the results folder came back whole and each of its headline
+# points is one of LAVA's measurements (cmbench lava), and LAVA validated
+# the real-board job (scripts/lava-validate.sh, run first); 1 otherwise.
 # Needs root (the dispatcher's chroot, the image).  Environment:
 # LAVA_TIMEOUT (s for lava-run, default 5400).
 set -euo pipefail
@@ -32,14 +37,21 @@ host_arch=$(uname -m)
 case $host_arch in aarch64) host_arch=arm64 ;; esac
 arch=${1:-${ARCH:-$host_arch}}
 unset ARCH KVER KDIR KERNEL CROSS_COMPILE MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+# How each board gets cmheap (lava/cmheap-lava.sh install): x86_64 from
+# Debian packages with DKMS, arm64 from the source tree, so that make lava
+# runs both routes of the test definitions; both are Debian boards.
 case $arch in
-x86_64) console=ttyS0,115200 ;;
-*) echo "lava.sh: a QEMU device for $arch is not written yet (lava/devices/)" >&2; exit 2 ;;
+x86_64) console=ttyS0,115200 install=deb ;;
+arm64) console=ttyAMA0 install=source ;;
+*) echo "lava.sh: ARCH is x86_64 or arm64 (lava/devices/qemu-ARCH.yaml)" >&2; exit 2 ;;
 esac
 t0=$SECONDS
 say() { echo "[lava $arch $(printf '%4d' $((SECONDS - t0)))s] $*" >&2; }
 
 env_root=$("$here/lava-env.sh")
+# The real-board template first: LAVA's validation takes seconds
+validate_rc=0
+"$here/lava-validate.sh" >&2 || validate_rc=1
 env_file=$("$here/board-image.sh" "$arch")
 # shellcheck disable=SC1090 # the image's paths
 . "$env_file"
@@ -58,14 +70,17 @@ tar -rf "$work/src.tar" -C "$work/seed" board-seed
 # with where the tree is; a lab takes them "from: git" instead.
 definitions=$work/definitions.yaml
 : >"$definitions"
-for def in "$root"/lava/tests/*.yaml; do
-	name=$(basename "$def" .yaml)
+for name in cmheap-selftests cmheap-bench; do
+	def=$root/lava/tests/$name.yaml
 	{
 		echo "        - from: inline"
 		echo "          name: $name"
 		echo "          path: inline/$name.yaml"
 		echo "          parameters:"
 		echo "            SOURCE: /root/cmheap"
+		echo "            INSTALL: $install"
+		# QEMU shows a hypervisor, not which: cmheap-bench is told
+		[ "$name" = cmheap-bench ] && echo "            BENCH_ARGS: --accelerator tcg"
 		echo "          repository:"
 		grep -v '^#' "$def" | sed 's/^/            /'
 	} >>"$definitions"
@@ -84,6 +99,15 @@ timeout "${LAVA_TIMEOUT:-5400}" "$here/lava-env.sh" --bind "$work" --bind "$(dir
 	>"$work/lava.log" 2>&1 || rc=$?
 say "lava-run exit $rc, $(wc -l <"$work/lava.log") log records"
 PYTHONPATH=$here python3 -m cmbench lava "$work/lava.log" --results "$work/results.tsv" \
-	--ktap "$work/ktap.txt" || rc=1
+	--ktap "$work/ktap.txt" --rebuild "$work/bench" || rc=1
+# The bench's results folder, rebuilt from the log alone, reported as a
+# direct make bench's is
+if [ -s "$work/bench/results.csv" ]; then
+	PYTHONPATH=$here python3 -m cmbench report "$work/bench" >"$work/report.log" 2>&1 || {
+		say "cmbench report of the rebuilt results failed: $work/report.log"
+		rc=1
+	}
+fi
+[ "$validate_rc" -eq 0 ] || { say "FAIL: LAVA's validation of lava/jobs/board-arm64-uboot.yaml (above)"; rc=1; }
 say "done in $((SECONDS - t0)) s: $work"
 exit "$rc"

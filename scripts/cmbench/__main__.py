@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-"""python3 -m cmbench {plot,report,compare,gate,index,meta,lava} ..."""
+"""python3 -m cmbench {plot,report,compare,gate,index,meta,lava,headline,boards} ..."""
 
 import argparse
 import os
 import sys
 
-from . import compare, figures, gate, gnuplot, index, lava, report
+from . import boards, compare, figures, gate, gnuplot, headline, index, lava, report
 from .data import Meta, ResultsError, Run, subtitle
 
 
@@ -46,6 +46,10 @@ def main(argv=None):
                    add_help=False)
     sub.add_parser("lava", help="a LAVA job's verdict from its log (see lava --help)",
                    add_help=False)
+    sub.add_parser("boards", help="runs of several boards or kernels side by side (see boards --help)",
+                   add_help=False)
+    sub.add_parser("headline", help="a run's headline points, one per line (see headline --help)",
+                   add_help=False)
     sp = sub.add_parser("index", help="write an index.md of several results folders")
     sp.add_argument("out", help="the index.md to write")
     sp.add_argument("dirs", nargs="+", help="results folders, each with its report.md")
@@ -60,6 +64,10 @@ def main(argv=None):
         return gate.main(argv[1:])
     if argv and argv[0] == "lava":
         return lava.main(argv[1:])
+    if argv and argv[0] == "boards":
+        return boards.main(argv[1:])
+    if argv and argv[0] == "headline":
+        return headline.main(argv[1:])
     args = p.parse_args(argv)
     try:
         if args.cmd == "meta":

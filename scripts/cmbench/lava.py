@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """lava: what a LAVA job of cmheap's found, from the dispatcher's log alone.
 
-  python3 -m cmbench lava LOG [--results TSV] [--ktap FILE]
+  python3 -m cmbench lava LOG [--results TSV] [--ktap FILE] [--rebuild DIR]
 
 LOG is lava-run's output (or a LAVA server's job log): one record per line,
 {"dt": ..., "lvl": ..., "msg": ...}, in YAML's flow style (a record's
@@ -14,29 +14,59 @@ of level "target" are the device's serial console.
 The job passes when LAVA finished it ("job" passed), every test definition
 ran to its end, every test case of a definition passed or was skipped, and
 the selftests (definition *cmheap-selftests) reported at least one case.
+Where the bench ran (definition *cmheap-bench), its results folder must be
+in the console, each file between "<<<CMHEAP-FILE NAME SHA256>>>" and
+"<<<CMHEAP-FILE-END NAME>>>" with the checksum it had on the board, and
+every headline point of that folder (cmbench headline) must be one of the
+definition's measurements, with the same value and units.
+
 --results writes every test case as a line "definition TAB case TAB result
 TAB measurement TAB units"; --ktap writes the selftests' KTAP as the
 console showed it (from "KTAP version 1" to the first LAVA signal after
-it, kernel messages left out).
+it, kernel messages left out); --rebuild writes the bench's results folder
+(results.csv, meta.json) into DIR, for cmbench report.
+
+The last line printed is "N passed, M failed, K skipped": the definitions'
+test cases that passed and were skipped, and every problem above as a
+failure.
 
 Exit status: 0 pass, 1 fail, 2 usage or unreadable log.
 """
 
 import argparse
+import hashlib
 import json
+import os
 import re
 import sys
+import tempfile
+
+from . import headline
+from .data import ResultsError, Run
 
 # YAML's non-specific tag before a quoted scalar: ', "endtc": ! "617"'
 TAG = re.compile(r'(?<=[:\[,] )! (?=")')
 KERNEL_MESSAGE = re.compile(r"^\[\s*\d+\.\d+\]")
 SELFTESTS = "cmheap-selftests"
+BENCH = "cmheap-bench"
+FILE_START = re.compile(r"^<<<CMHEAP-FILE (?P<name>[A-Za-z0-9._-]+) (?P<sha>[0-9a-f]{64})>>>$")
+FILE_END = "<<<CMHEAP-FILE-END {}>>>"
 # LAVA's name of a test definition it ran: its index, "_", its name
 DEFINITION = re.compile(r"^\d+_")
 
 
 class LogError(Exception):
     pass
+
+
+def unescape(line):
+    """A console line as the device printed it.  LAVA's ShellLogger
+    (lava_dispatcher/shell.py) puts a backslash before every double quote
+    "for YAML syntax" and nothing else of the kind, so taking one backslash
+    from before every double quote, left to right, undoes it exactly.  (It
+    also drops carriage returns, escape characters and some blank lines,
+    which no file cmheap prints holds: the checksums would say so.)"""
+    return line.replace('\\"', '"')
 
 
 def records(lines):
@@ -66,7 +96,7 @@ class Job:
                                    str(msg.get("result", "")), msg.get("measurement"),
                                    msg.get("units")))
             elif r.get("lvl") == "target" and isinstance(msg, str):
-                self.console.append(msg)
+                self.console.append(unescape(msg))
 
     def lava_case(self, name):
         """The result of one of the dispatcher's own cases, or None."""
@@ -103,6 +133,75 @@ class Job:
             out.append(f"{SELFTESTS} reported no test case")
         return out
 
+    def files(self):
+        """The files the console printed between markers: ({name: text},
+        [problems]).  A file whose checksum differs from the board's, or
+        whose end marker never came, is a problem, not a file."""
+        files, problems, current = {}, [], None
+        for line in self.console:
+            m = FILE_START.match(line)
+            if m:
+                if current:
+                    problems.append(f"{current[0]}: no end marker before the next file")
+                current = (m["name"], m["sha"], [])
+            elif current and line == FILE_END.format(current[0]):
+                name, sha, lines = current
+                text = "".join(ln + "\n" for ln in lines)
+                # the board ends a file without a last newline with one
+                # of its own, for the end marker's sake
+                same = [t for t in (text, text[:-1])
+                        if hashlib.sha256(t.encode("utf-8")).hexdigest() == sha]
+                if same:
+                    files[name] = same[0]
+                else:
+                    got = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                    problems.append(f"{name}: the console's copy is not the board's "
+                                    f"(sha256 {got[:12]}…, the board's {sha[:12]}…)")
+                current = None
+            elif current and not KERNEL_MESSAGE.match(line):
+                current[2].append(line)
+        if current:
+            problems.append(f"{current[0]}: no end marker")
+        return files, problems
+
+    def bench_problems(self, folder):
+        """What is wrong with the bench's part of the job, its results
+        folder rebuilt into folder (which must exist)."""
+        benches = [d for d in self.definitions() if d.endswith(BENCH)]
+        if not benches:
+            return []
+        files, out = self.files()
+        for name, text in files.items():
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        missing = [n for n in ("results.csv", "meta.json") if n not in files]
+        if missing:
+            return out + [f"{BENCH}: no {' and no '.join(missing)} in the log"]
+        try:
+            points = headline.points(Run.load(folder))
+        except ResultsError as e:
+            return out + [f"{BENCH}: the rebuilt results folder: {e}"]
+        if not points:
+            out.append(f"{BENCH}: the results have no headline point")
+        measured = {}
+        for d in benches:
+            for c, res, m, u in self.of(d):
+                if m is not None:
+                    measured[c] = (m, u)
+        for name, value, units in points:
+            if name not in measured:
+                out.append(f"{BENCH}: measurement missing: {name}")
+                continue
+            m, u = measured[name]
+            try:
+                same = float(m) == value
+            except (TypeError, ValueError):
+                same = False
+            if not same or u != units:
+                out.append(f"{BENCH}: {name}: LAVA recorded {m} {u}, the results say "
+                           f"{headline.fmt_value(value)} {units}")
+        return out
+
     def ktap(self):
         """The selftests' KTAP as the console showed it."""
         out, inside = [], False
@@ -133,6 +232,8 @@ def main(argv=None, out=sys.stdout, err=sys.stderr):
     p.add_argument("log", help="lava-run's output: one record per line")
     p.add_argument("--results", metavar="TSV", help="write every test case here")
     p.add_argument("--ktap", metavar="FILE", help="write the selftests' KTAP here")
+    p.add_argument("--rebuild", metavar="DIR",
+                   help="write the bench's results folder here (results.csv, meta.json)")
     try:
         args = p.parse_args(argv)
     except SystemExit as e:
@@ -151,9 +252,19 @@ def main(argv=None, out=sys.stdout, err=sys.stderr):
         with open(args.ktap, "w", encoding="utf-8") as f:
             f.writelines(line + "\n" for line in job.ktap())
     problems = job.problems()
+    if args.rebuild:
+        os.makedirs(args.rebuild, exist_ok=True)
+        problems += job.bench_problems(args.rebuild)
+    else:
+        with tempfile.TemporaryDirectory() as d:
+            problems += job.bench_problems(d)
     print(f"lava: {summary(job)}", file=out)
     for pr in problems:
         print(f"lava: FAIL: {pr}", file=out)
     if not problems:
         print("lava: PASS", file=out)
+    # the closing count CI adds up: the definitions' cases, each problem a failure
+    results = [res for d in job.definitions() for _, res, _, _ in job.of(d)]
+    print(f"{results.count('pass')} passed, {len(problems)} failed, "
+          f"{results.count('skip')} skipped", file=out)
     return 1 if problems else 0
