@@ -108,8 +108,75 @@ class Text(unittest.TestCase):
                 for o, n, p in ((8, 40, 1000), (0, 2560, 3520))]
         run = run_of(rows, meta(accel="tcg"))
         lines = report.read_sg_entries(F.sg_entries(run), run)
-        self.assertIn("about 1 ns per extra entry", lines[0])
+        self.assertIn("1 ns per entry and 960 ns fixed, largest residual 0 ns", lines[0])
         self.assertIn("does not reproduce", lines[-1])
+
+    def test_sg_cost_per_entry_is_fitted_over_every_point(self):
+        # #23, claim 3: arm64's "102 ns per extra entry" came from two
+        # endpoints, with the 160-entry point below the 10-entry one
+        rows = [row(size=10 * MiB, max_order=o, nents=n, p50_ns=p)
+                for o, n, p in ((8, 10, 100000), (4, 160, 90000), (0, 2560, 361000))]
+        run = run_of(rows, meta(accel="tcg"))
+        line = report.read_sg_entries(F.sg_entries(run), run)[0]
+        self.assertNotIn("per extra entry", line)
+        self.assertIn("3 points, 10 to 2560 entries", line)
+        # slope of the least-squares line through the three points
+        self.assertIn("107 ns per entry", line)
+        self.assertIn("largest residual 13.4 µs", line)
+        rows[1]["p50_ns"] = "300000"
+        line = report.read_sg_entries(F.sg_entries(run_of(rows, meta(accel="tcg"))), run)[0]
+        self.assertIn("the points are far off a line", line)
+
+    def test_range_sync_reading_says_which_range(self):
+        # #23, claim 8: "range sync 294 µs; range sync 3.36 ms; ..."
+        rows = [row(size=s, op=op, path="user", p50_ns=p * s // MiB)
+                for op, p in (("dmabuf_sync", 64000), ("range_sync_64th", 1000),
+                              ("range_sync_8th", 8000), ("range_sync_all", 64000))
+                for s in (MiB // 2, MiB)]
+        run = run_of(rows, meta(accel="tcg", sizes=(MiB // 2, MiB)))
+        line = report.read_range_sync(F.range_sync(run), run)[0]
+        self.assertIn("range sync, 1/64 1 µs (0.016× the full sync)", line)
+        self.assertIn("range sync, 1/8 8 µs", line)
+        self.assertIn("range sync, all 64 µs", line)
+
+
+class PoolVerdicts(unittest.TestCase):
+    """#23, claims 1 and 5: a target's verdict only where the numbers carry
+    one, and what the pool's speedup is."""
+
+    def rows(self, spread):
+        out = []
+        for s in (MiB, 4 * MiB):
+            for exporter, pool, p50 in (("cmheap-system", "on", 1000), ("system", "-", 1500),
+                                        ("cmheap-system-uncached", "on", 1100)):
+                out.append(user_row("alloc", exporter=exporter, pool=pool, size=s, p50_ns=p50,
+                                    samples=5, min_ns=p50 - spread, max_ns=p50 + spread,
+                                    max_order="8" if pool == "on" else "-",
+                                    caching="uncached" if "uncached" in exporter else "cached"))
+        return out
+
+    def reading(self, accel, spread):
+        run = run_of(self.rows(spread), meta(accel=accel, sizes=(MiB, 4 * MiB)))
+        return " ".join(report.read_pool_alloc(None, run))
+
+    def test_overlapping_tcg_samples_give_no_verdict(self):
+        text = self.reading("tcg", 600)
+        self.assertNotIn("not met", text)
+        self.assertNotIn("met at every", text)
+        self.assertIn("Target at least 3× at 1–64 MiB: no verdict. No verdict at 1 MiB, 4 MiB: "
+                      "the two points' sample ranges overlap", text)
+
+    def test_icount_and_separate_ranges_give_one(self):
+        self.assertIn("Target at least 3× at 1–64 MiB: not met at 1 MiB, 4 MiB.",
+                      self.reading("tcg-icount", 600))
+        self.assertIn("Target at least 3× at 1–64 MiB: not met at 1 MiB, 4 MiB.",
+                      self.reading("tcg", 100))
+        self.assertIn("Target within 1.2×: met at every size measured.",
+                      self.reading("tcg-icount", 600))
+
+    def test_the_speedup_is_said_to_be_the_calling_threads(self):
+        self.assertIn("latency on the calling thread: a pool refills and zeroes its pages on a "
+                      "worker", self.reading("tcg-icount", 0))
 
 
 class WholeReport(unittest.TestCase):
@@ -129,6 +196,12 @@ class WholeReport(unittest.TestCase):
             self.assertIn("![map and unmap latency vs size (clean buffers)]", text)
             self.assertIn("_Not drawn: emulated: QEMU TCG models no caches", text)
             self.assertIn("sync costs 105× skip-sync at 1 MiB", text)
+            # the answers come before any figure
+            self.assertLess(text.index("## What the caching models cost here"),
+                            text.index("![map and unmap latency"))
+            self.assertIn("| skip-sync saving: map with sync − without | 1.05 µs/MiB − 10.7 ns "
+                          "(2 points, n=200, residual ≤ 0 ns) |", text)
+            self.assertIn("| CPU writes, cached | – needs hardware |", text)
             with open(os.path.join(d, "plots", "map-latency.png"), "rb") as f:
                 self.assertEqual(f.read(4), b"\x89PNG")
             run = Run.load(d)
