@@ -541,6 +541,9 @@ def first_screen(run):
     """The answers before any figure: what maintenance, entries, skip-sync,
     routes, allocation and CPU access cost on this platform, each with its
     fit and samples."""
+    if not run.has(exporter=A.EXPORTER):
+        return [f"_This run measured no {A.EXPORTER}, whose points the answers come from "
+                "(its sweep named other exporters)._"]
     units = A.units(run)
     out = ["| | " + ("instructions (1 guest ns = 1 instruction)" if units == "instructions"
                      else "ns") + " |", "|---|---|"]
