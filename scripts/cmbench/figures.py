@@ -309,7 +309,10 @@ def pool_alloc(run):
     rows = [r for r in run.rows if r["op"] in ("alloc", "alloc_free_warm", "alloc_free_cold")
             and r["exporter"] in ("cmheap-system", "cmheap-system-uncached", "system")
             and run.in_size_sweep(r)]
-    fig = Figure("pool-alloc", "allocation with page pools on and off vs the upstream system heap")
+    upstream = any(r["exporter"] == "system" for r in rows)
+    fig = Figure("pool-alloc", "allocation with page pools on and off" +
+                 (" vs the upstream system heap" if upstream else
+                  " (this kernel has no upstream system heap)"))
     fig.panels = build(rows, ("op",), ("exporter", "pool"), run)
     fig.skipped = "" if fig.panels else \
         "no alloc rows for the system heaps (cmheap-bench --ops alloc,alloc_free)"

@@ -9,8 +9,10 @@ sweep, one direction).  A cell that run did not measure says so.
 
 import os
 
+from . import answers as A
+from . import boards
 from .data import fmt_ns, fmt_size, fmt_times, number
-from .report import first_line
+from .report import conclusive, first_line
 
 # (title, exporter, op, attrs, pools) per question; device: the run's
 # non-coherent test device if it has one, else its coherent one.
@@ -40,12 +42,33 @@ def cell(run, exporter, op, attrs, size, device):
     return None, None
 
 
-def alloc_cell(run, exporter, size):
+def alloc_row(run, exporter, size):
     for r in run.rows:
         if (r["exporter"] == exporter and r["op"] == "alloc_free_warm" and
                 r["pool"] in ("off", "-") and int(r["size"]) == size and run.in_size_sweep(r)):
-            return number(r["p50_ns"]), r["samples"]
-    return None, None
+            return r
+    return None
+
+
+def alloc_text(run, size):
+    """cached / uncached warm alloc+free, and their ratio where the two
+    points can carry one (report.conclusive)."""
+    c, u = alloc_row(run, "cmheap-system", size), alloc_row(run, "cmheap-system-uncached", size)
+    if c is None and u is None:
+        return "not measured"
+    pc, pu = (number(r["p50_ns"]) if r else None for r in (c, u))
+    n = f"n={c['samples'] if c else 0} / {u['samples'] if u else 0}"
+    if pc and pu and conclusive(run, c, u):
+        return f"{fmt_ns(pc)} / {fmt_ns(pu)} ({fmt_times(pu / pc)}; {n})"
+    if pc and pu:
+        return (f"{fmt_ns(pc)} / {fmt_ns(pu)} ({n}; no ratio: the samples' ranges overlap, "
+                "and plain TCG's p50s move by a quarter between runs)")
+    return f"{fmt_ns(pc)} / {fmt_ns(pu)} ({n})"
+
+
+def skip_saving_text(run):
+    a = next(a for a in A.skip_sync(run))
+    return a.text(A.units(run))
 
 
 def fmt_cell(v, n):
@@ -77,29 +100,22 @@ def write(runs, path, names=None):
         for title, exporter, op, attrs in QUESTIONS:
             cells = [fmt_cell(*cell(r, exporter, op, attrs, s, device_of(r))) for r in runs]
             out.append(f"| {title}, {fmt_size(s)} | " + " | ".join(cells) + " |")
-        ratios = []
-        for r in runs:
-            a, _ = cell(r, "cmheap-system", "map", "none", s, device_of(r))
-            b, _ = cell(r, "cmheap-system", "map", "skip_cpu_sync", s, device_of(r))
-            ratios.append(fmt_times(a / b) if a and b else "–")
-        out.append(f"| map: sync / skip-sync, {fmt_size(s)} | " + " | ".join(ratios) + " |")
-        cells = []
-        for r in runs:
-            c, n = alloc_cell(r, "cmheap-system", s)
-            u, m = alloc_cell(r, "cmheap-system-uncached", s)
-            ratio = f"{fmt_times(u / c)}; " if c and u else ""
-            cells.append("not measured" if c is None and u is None else
-                         f"{fmt_ns(c)} / {fmt_ns(u)} ({ratio}n={n or 0} / {m or 0})")
         out.append(f"| alloc+free warm, pools off, cached / uncached, {fmt_size(s)} | " +
-                   " | ".join(cells) + " |")
+                   " | ".join(alloc_text(r, s) for r in runs) + " |")
         if s == big:
             break
+    # what skip-sync saves grows with size: as a ratio it grows without
+    # limit, so it is given per MiB, with its fixed part
+    out.append("| skip-sync saving per MiB (map, cached; fit over every size) | " +
+               " | ".join(skip_saving_text(r) for r in runs) + " |")
     out += ["", "Every cell is a p50 from that run's results.csv (n: its samples); the reports have "
             "the figures, the sample counts of every point and the readings. On a coherent "
             "device skip-sync changes nothing, so the default sweep does not measure it there "
             "(cmheap-bench --full does). \"sync for device\" is the importer's own "
             "dma_sync_sgtable_for_device, which maintains caches whatever the exporter's model; "
             "DMA_BUF_IOCTL_SYNC is the exporter's, which an uncached heap skips."]
+    out += ["", "## The answers side by side", ""]
+    out += boards.write(runs, names).split("\n", 2)[2].splitlines()
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
     return path

@@ -122,8 +122,15 @@ def clock_text(meta):
                      f"{c.get('empty_p50_ns')} ns at p50 (n={c.get('samples')})")
     if not parts:
         return "not recorded (a cmheap-bench from before the clock probe)"
-    return "; ".join(parts) + (". Differences of a tick or two are below what the clock can "
-                               "resolve, and every sample includes the cost of timing nothing.")
+    text = "; ".join(parts)
+    if meta.accel == "tcg-icount":
+        # guest time is instructions: reading the clock itself moves it
+        return (text.replace(": tick ", ": smallest step ") +
+                ". Under -icount one ns is one instruction: the smallest step is the instructions "
+                "between two clock reads, not a resolution of the clock, and every sample "
+                "includes the cost of timing nothing.")
+    return text + (". Differences of a tick or two are below what the clock can resolve, and "
+                   "every sample includes the cost of timing nothing.")
 
 
 def pinning_text(meta):
@@ -284,8 +291,10 @@ def read_sg_entries(fig, run):
             out.append(line + ".")
     if out:
         if run.meta.emulated:
+            measure = ("counted in instructions" if run.meta.accel == "tcg-icount" else
+                       "as the time the emulator takes to execute them")
             out.append("- What this shows: the cost per scatterlist entry of walking the "
-                       "table (DMA API calls and cache-maintenance loops, as instructions). It "
+                       f"table (DMA API calls and cache-maintenance loops, {measure}). It "
                        "does not reproduce the batched-cache-sync evaluation's shape: the "
                        "barrier per entry that batching removes costs almost nothing here, "
                        "because the emulator models no barriers.")
@@ -472,12 +481,56 @@ def read_range_sync(fig, run):
                          "entries it skips, not the cache traffic it would save on hardware.")
 
 
+UDMABUF_MAP = ("udmabuf's map and unmap are the dma-buf core handing back the mapping it "
+               "cached at the attachment's first map (udmabuf sets cache_sgt_mapping): no "
+               "mapping is made or torn down in them, through any route")
+
+
 def read_at_largest(fig, run):
     return at_largest(fig)
 
 
+def read_maps(fig, run):
+    """A map figure's reading, and what udmabuf's points are where it has
+    some."""
+    out = at_largest(fig)
+    if any("udmabuf" in p.title or any("udmabuf" in s.label for s in p.series)
+           for p in fig.panels):
+        out.append(f"- {UDMABUF_MAP[0].upper()}{UDMABUF_MAP[1:]}.")
+    return out
+
+
+def skipped_points(run):
+    """What each sweep planned and did not measure, and why: the reasons
+    cmheap-bench recorded (meta.json points), grouped, with their counts."""
+    out = []
+    metas = [("the main sweep", "meta.json", run.meta)]
+    metas += [(f"the {route} route", f"meta-{route}.json", m)
+              for route, m in sorted(run.route_metas.items())]
+    for what, name, m in metas:
+        planned, measured = m.raw("points.planned"), m.raw("points.measured")
+        skipped = m.raw("points.skipped")
+        if not isinstance(planned, int):
+            continue
+        line = f"- {what} ({name}): {measured} of {planned} points measured"
+        if not skipped:
+            out.append(line + ", none skipped.")
+            continue
+        reasons = {}
+        for skip in m.raw("points.skips") or []:
+            if isinstance(skip, dict):
+                reasons.setdefault(skip.get("reason", "?"), []).append(skip.get("point", "?"))
+        parts = [f"{len(points)} × {reason} (first: {points[0]})"
+                 for reason, points in sorted(reasons.items(), key=lambda kv: -len(kv[1]))]
+        listed = sum(len(v) for v in reasons.values())
+        if listed < skipped:
+            parts.append(f"{skipped - listed} more whose reasons meta.json does not list")
+        out.append(f"{line}, {skipped} skipped: " + "; ".join(parts) + ".")
+    return out
+
+
 READINGS = {
-    "map-latency": read_at_largest,
+    "map-latency": read_maps,
     "skip-sync-saving": read_skip_sync_saving,
     "sg-entries": read_sg_entries,
     "peers-alloc": read_peers_alloc,
@@ -485,7 +538,7 @@ READINGS = {
     "range-sync": read_range_sync,
     "exporter-overhead": read_exporter_overhead,
     "sync-latency": read_at_largest,
-    "dma-map-latency": read_at_largest,
+    "dma-map-latency": read_maps,
     "dma-sg-entries": read_sg_entries,
     "dma-sync-latency": read_at_largest,
 }
@@ -501,9 +554,12 @@ def key_rows(run):
     state = run.cache_state([r for r in run.rows if r["cache_state"] != "-"])
     devices = run.devices_present()
     device = "noncoherent" if "noncoherent" in devices else "coherent"
+    # udmabuf syncs for its own device whatever the attachment: its point
+    # is the one the sync figure shows (taken with the coherent attachment)
     rows = [r for r in run.rows
             if r["path"] in ("exporter", "user") and run.in_size_sweep(r) and
-            r["device"] in ("none", device) and
+            (r["device"] == "coherent" if F.udmabuf_own_sync(r) else
+             r["device"] in ("none", device)) and
             r["direction"] in ("bidirectional", "-") and
             r["cache_state"] in (state, "-")]
     largest = {}
@@ -522,18 +578,25 @@ def key_points(run):
            "| MB/s | faults/op |",
            "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        cpu_access = r["op"] in ("cpu_read", "cpu_write")
         out.append("| " + " | ".join([
-            r["op"], r["exporter"], r["pool"], r["device"], r["attrs"], fmt_size(r["size"]),
-            r["nents"], r["samples"], fmt_ns(stat(r, "min_ns")), fmt_ns(stat(r, "p50_ns")),
-            fmt_ns(stat(r, "p90_ns")), fmt_ns(stat(r, "p99_ns")), r["mb_per_s"],
+            r["op"], r["exporter"], r["pool"],
+            "udmabuf's own" if F.udmabuf_own_sync(r) else r["device"], r["attrs"],
+            fmt_size(r["size"]), r["nents"], r["samples"], fmt_ns(stat(r, "min_ns")),
+            fmt_ns(stat(r, "p50_ns")), fmt_ns(stat(r, "p90_ns")), fmt_ns(stat(r, "p99_ns")),
+            "–" if cpu_access and run.meta.emulated else r["mb_per_s"],
             r["minflt_per_op"]]) + " |")
     out.append("")
     out.append(f"Every op at the largest size of the size sweep, every exporter, through the "
                f"exporter (or from user space); the {device} test device (the non-coherent one "
                f"where there is one: there the models differ); bidirectional; {state or 'no'} "
                f"buffers; the default "
-               f"max_order; – where a percentile needs more samples than the point has. Every point "
-               f"is in results.csv.")
+               f"max_order; – where a percentile needs more samples than the point has"
+               + ("; no CPU bandwidth (an emulator models no caches or memory types, so it "
+                  "would be the emulator's)" if run.meta.emulated else "") +
+               ". udmabuf's DMA_BUF_IOCTL_SYNC syncs for udmabuf's own device whatever the "
+               "attachment: its point is the one the sync figure shows. Every point is in "
+               "results.csv.")
     return out
 
 
@@ -585,6 +648,9 @@ def write(run, figs, path=None):
             got = reading(fig, run)
             if got:
                 lines += got + [""]
+    skips = skipped_points(run)
+    if skips:
+        lines += ["## Points not measured", ""] + skips + [""]
     lines += ["## Key points", ""]
     lines += key_points(run)
     path = path or os.path.join(run.path, "report.md")

@@ -34,9 +34,28 @@ class Index(unittest.TestCase):
                 text = f.read()
         self.assertIn("[arm64-tcg](arm64-tcg/report.md)", text)
         self.assertIn("| map, cached, with sync, 1 MiB | 5 µs (n=200) | 1 µs (n=200) |", text)
-        self.assertIn("| map: sync / skip-sync, 4 MiB | 500× | 100× |", text)
+        # #23, claim 4: the saving per MiB, not a ratio that grows with size
+        self.assertNotIn("sync / skip-sync", text)
+        self.assertIn("| skip-sync saving per MiB (map, cached; fit over every size) | "
+                      "0 ns/MiB + 4.99 µs (2 points, n=200, residual ≤ 0 ns) |", text)
         self.assertIn("100 ns / 300 ns (3.00×; n=200 / 200)", text)
         self.assertIn("| device | non-coherent test device, clean buffers |", text)
+        # the first screens side by side
+        self.assertIn("## The answers side by side", text)
+        self.assertIn("| measured | emulated: QEMU TCG (emulated) | silicon |", text)
+
+    def test_a_ratio_only_where_the_samples_can_carry_it(self):
+        # #23, claim 2: "0.90×" from n=5 with overlapping ranges
+        r = rows(5000)
+        for x in r:
+            if x["op"] == "alloc_free_warm":
+                x.update(samples="5", min_ns="50", max_ns="400")
+        with RunDir(r, meta(accel="tcg")) as a, tempfile.TemporaryDirectory() as t:
+            path = index.write([Run.load(a)], os.path.join(t, "index.md"), names=["x86-tcg"])
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        self.assertNotIn("3.00×", text)
+        self.assertIn("100 ns / 300 ns (n=5 / 5; no ratio: the samples' ranges overlap", text)
 
 
 class Gnuplot(unittest.TestCase):

@@ -140,6 +140,83 @@ class Text(unittest.TestCase):
         self.assertIn("range sync, all 64 µs", line)
 
 
+class Claims(unittest.TestCase):
+    """#23's other claims, each pinned where the old reading said otherwise."""
+
+    def test_an_icount_clock_has_steps_of_instructions_not_a_resolution(self):
+        # claim 6
+        from cmbench.data import Meta
+        clock = {"kernel": {"measured": True, "samples": 1001, "tick_ns": 42,
+                            "empty_min_ns": 42, "empty_p50_ns": 42}}
+        text = report.clock_text(Meta(meta(accel="tcg-icount", clock=clock)))
+        self.assertIn("smallest step 42 ns", text)
+        self.assertIn("one ns is one instruction", text)
+        self.assertNotIn("resolve", text)
+        self.assertIn("below what the clock can resolve",
+                      report.clock_text(Meta(meta(accel="hardware", clock=clock))))
+
+    def test_plain_tcg_per_entry_costs_are_time(self):
+        # claim 12: "as instructions" where plain TCG measures time
+        rows = [row(size=10 * MiB, max_order=o, nents=n, p50_ns=p)
+                for o, n, p in ((8, 40, 1000), (0, 2560, 3520))]
+        for accel, want in (("tcg", "as the time the emulator takes"),
+                            ("tcg-icount", "counted in instructions")):
+            run = run_of(rows, meta(accel=accel))
+            self.assertIn(want, report.read_sg_entries(F.sg_entries(run), run)[-1])
+
+    def test_udmabufs_map_is_said_to_be_the_cores_cached_mapping(self):
+        # claim 9
+        rows = [row(size=s, exporter=e, max_order="8" if e == "cmheap-system" else "-",
+                    device="edu", coherent="1", dma=dma, p50_ns=p * s // MiB)
+                for s in (MiB, 4 * MiB) for e, p in (("cmheap-system", 1000), ("udmabuf", 10))
+                for dma in ("direct", "iommu")]
+        run = run_of(rows, meta(accel="tcg"))
+        text = "\n".join(report.read_maps(F.dma_map_latency(run), run))
+        self.assertIn("udmabuf, p50 at 4 MiB", text)
+        self.assertIn("dma-buf core handing back the mapping it cached", text)
+        run = run_of([r for r in rows if r["exporter"] != "udmabuf"], meta(accel="tcg"))
+        self.assertNotIn("udmabuf", "\n".join(report.read_maps(F.dma_map_latency(run), run)))
+
+    def test_points_not_measured_are_reported_with_why(self):
+        # claim 10: 132 of 398 bounce points EIO, unreported
+        from cmbench.data import Meta
+        skips = [{"point": f"map cmheap-carveout edu {s} bidirectional none clean raw",
+                  "reason": "CMHEAP_IOC_BENCH: Input/output error"} for s in ("1M", "4M")]
+        run = run_of([row()], meta(points={"planned": 10, "measured": 10, "skipped": 0}))
+        run.route_metas["bounce"] = Meta(meta(points={"planned": 398, "measured": 266,
+                                                      "skipped": 132, "skips": skips}))
+        lines = report.skipped_points(run)
+        self.assertEqual(lines[0], "- the main sweep (meta.json): 10 of 10 points measured, "
+                                   "none skipped.")
+        self.assertEqual(lines[1], "- the bounce route (meta-bounce.json): 266 of 398 points "
+                                   "measured, 132 skipped: 2 × CMHEAP_IOC_BENCH: Input/output "
+                                   "error (first: map cmheap-carveout edu 1M bidirectional none "
+                                   "clean raw); 130 more whose reasons meta.json does not list.")
+
+    def test_key_points_take_udmabufs_sync_where_the_figure_does(self):
+        # claim 12: 28 ms in the sync reading, 18.5 ms in the key points
+        rows = [row(size=MiB, exporter="udmabuf", op="dmabuf_sync", path="user",
+                    max_order="-", device=d, p50_ns=p)
+                for d, p in (("coherent", 28000000), ("noncoherent", 18500000))]
+        rows += [user_row("cpu_write", size=MiB, mb_per_s="2835.8")]
+        for accel in ("tcg", "hardware"):
+            run = run_of(rows, meta(accel=accel, sizes=(MiB,)))
+            table = "\n".join(report.key_points(run))
+            self.assertIn("| dmabuf_sync | udmabuf | - | udmabuf's own | none | 1 MiB | 4 | 200 "
+                          "| 25.2 ms | 28 ms |", table)
+            self.assertNotIn("18.5 ms", table)
+            # an emulator's CPU bandwidth, which its report calls meaningless
+            self.assertEqual("2835.8" in table, accel == "hardware", accel)
+
+    def test_the_pool_figure_names_the_upstream_heap_only_where_it_ran(self):
+        # claim 12: arm64's title named a heap its kernel does not have
+        rows = [user_row("alloc", size=s, pool=p, p50_ns=1000) for s in (MiB, 4 * MiB)
+                for p in ("on", "off")]
+        self.assertIn("no upstream system heap", F.pool_alloc(run_of(rows)).title)
+        rows += [user_row("alloc", exporter="system", size=s, pool="-") for s in (MiB, 4 * MiB)]
+        self.assertIn("vs the upstream system heap", F.pool_alloc(run_of(rows)).title)
+
+
 class PoolVerdicts(unittest.TestCase):
     """#23, claims 1 and 5: a target's verdict only where the numbers carry
     one, and what the pool's speedup is."""

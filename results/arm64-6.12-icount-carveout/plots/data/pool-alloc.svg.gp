@@ -11,7 +11,7 @@ set logscale y 10
 set format x "%.0b%B"
 set format y "%.0s%c"
 set pointsize 0.8
-set multiplot layout 1, 1 title "allocation with page pools on and off vs the upstream system heap\n6.12.117+deb12-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
+set multiplot layout 1, 1 title "allocation with page pools on and off (this kernel has no upstream system heap)\n6.12.117+deb12-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
 set title 'alloc+free (warm)'
 plot 'data/pool-alloc-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, no pools (n=21)', \
 	'data/pool-alloc-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system-uncached, no pools (n=21)'
