@@ -115,6 +115,8 @@ check "cmheap-bench and cmbench left a report" test -s "$res/bench/report.md"
 check "its first line says where it ran (QEMU TCG, not hardware)" \
 	grep -q '^> Measured in QEMU' "$res/bench/report.md"
 check "its results.csv has rows" awk 'END { exit NR < 2 }' "$res/bench/results.csv"
+check "it opens with the models' answers and says the break-even needs hardware" \
+	grep -q '^_No break-even: needs hardware' "$res/bench/report.md"
 
 # The reboot: the newest kernel in the copy's /boot and its initrd, as a
 # board's boot loader (GRUB's default, U-Boot's extlinux) would pick it.

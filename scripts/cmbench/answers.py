@@ -311,3 +311,69 @@ def grouped(run):
 def answers(run):
     """Every answer of the run, in the order a reader asks."""
     return [a for _, group in grouped(run) for a in group]
+
+
+# -- the break-even between the models
+
+class BreakEven:
+    """For a buffer of size handed to the non-coherent device and back
+    (map + unmap, bidirectional): what the cached model's maintenance costs
+    over the uncached model's hand-over, and how many bytes of CPU reads
+    (and, apart, of writes) per hand-over make the cached model the cheaper
+    one, the uncached (write-combined) mapping being slower to read and
+    write.  reads/writes: bytes, or None where the write-combined mapping
+    is not slower (the cached model never wins back its maintenance)."""
+
+    def __init__(self, size, maintenance, reads, writes, samples):
+        self.size = size
+        self.maintenance = maintenance
+        self.reads = reads
+        self.writes = writes
+        self.samples = samples
+
+
+def cpu_ns_per_byte(row):
+    """ns per byte of CPU access from a cpu_read/cpu_write row's p50."""
+    v = p50(row)
+    return v / int(row["size"]) if v else None
+
+
+def break_even(run):
+    """([BreakEven] over the sizes measured, why-not text).  Needs silicon:
+    an emulator's CPU access costs what the emulator takes, whatever the
+    memory type; and a non-coherent device, where the models differ."""
+    if run.meta.emulated:
+        return [], "needs hardware: an emulator models no caches or memory types"
+    if device(run) != "noncoherent":
+        return [], "needs a non-coherent device: on a coherent one the models cost the same"
+    common = dict(device="noncoherent", dma="direct", op="map_unmap", path="exporter",
+                  direction="bidirectional", attrs="none")
+    cached = by_size(select(run, exporter=EXPORTER, caching="cached", **common), run)
+    uncached = by_size(select(run, exporter=UNCACHED, **common), run)
+    access = {}
+    for op in ("cpu_read", "cpu_write"):
+        for exporter in (EXPORTER, UNCACHED):
+            access[op, exporter] = by_size(select(run, op=op, exporter=exporter, path="user"),
+                                           run)
+    out = []
+    for size in sorted(set(cached) & set(uncached)):
+        mc, mu = p50(cached[size]), p50(uncached[size])
+        if mc is None or mu is None:
+            continue
+        got, rows = {}, [cached[size], uncached[size]]
+        for op in ("cpu_read", "cpu_write"):
+            c, w = access[op, EXPORTER].get(size), access[op, UNCACHED].get(size)
+            if c is None or w is None:
+                got[op] = "unmeasured"
+                continue
+            rows += [c, w]
+            per_c, per_w = cpu_ns_per_byte(c), cpu_ns_per_byte(w)
+            extra = (per_w - per_c) if per_c is not None and per_w is not None else None
+            got[op] = (mc - mu) / extra if extra and extra > 0 else None
+        if "unmeasured" in got.values():
+            continue
+        out.append(BreakEven(size, mc - mu, got["cpu_read"], got["cpu_write"],
+                             samples_of(rows)))
+    if not out:
+        return [], "not measured: needs map_unmap of both models and cpu_read/cpu_write at a size"
+    return out, ""

@@ -466,9 +466,39 @@ def dma_sync_latency(run):
     return fig
 
 
+def break_even(run):
+    """How many bytes of CPU access per hand-over to the non-coherent device
+    make the cached model the cheaper one (answers.break_even), against
+    the buffer's size."""
+    from . import answers
+    fig = Figure("break-even", "break-even between the cached and the write-combined model",
+                 ylabel="CPU bytes per hand-over (bytes)")
+    points, why = answers.break_even(run)
+    if not points:
+        fig.skipped = why
+        return fig
+    series = []
+    for label, of in (("reads", lambda b: b.reads), ("writes", lambda b: b.writes)):
+        pts = [Point(b.size, of(b), min(b.samples)) for b in points if of(b) is not None]
+        if pts:
+            series.append(Series(f"CPU {label} that pay back the maintenance "
+                                 f"({fmt_n(min(p.n for p in pts), max(p.n for p in pts))})",
+                                 pts))
+    if not series:
+        fig.skipped = "write-combined access was not slower than cached at any size measured"
+        return fig
+    series.append(Series("the buffer's own size (each byte once)",
+                         [Point(b.size, b.size, min(b.samples)) for b in points]))
+    fig.panels = [Panel("cmheap-system against cmheap-system-uncached, non-coherent device, "
+                        "map + unmap bidirectional", series)]
+    fig.note = ("above a line, the cached model (cache maintenance, fast CPU access) costs less "
+                "per hand-over than the write-combined one (none, slow CPU access)")
+    return fig
+
+
 ALL = (map_latency, skip_sync_saving, sg_entries, peers_alloc, pool_alloc, range_sync,
-       cpu_bandwidth, exporter_overhead, sync_latency, dma_map_latency, dma_sg_entries,
-       dma_sync_latency)
+       cpu_bandwidth, break_even, exporter_overhead, sync_latency, dma_map_latency,
+       dma_sg_entries, dma_sync_latency)
 
 
 def all_figures(run):

@@ -490,6 +490,40 @@ def read_at_largest(fig, run):
     return at_largest(fig)
 
 
+def fmt_bytes(b):
+    for unit, n in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if b >= n:
+            return f"{b / n:.3g} {unit}"
+    return f"{b:.3g} B"
+
+
+def break_even_table(run):
+    """The break-even over sizes (answers.break_even), or why there is none."""
+    points, why = A.break_even(run)
+    if not points:
+        return [f"_No break-even: {why}._"]
+
+    def pays(b, v):
+        if b.maintenance <= 0:
+            return "0 B: the cached model is never dearer"
+        if v is None:
+            return "never: write-combined access is not slower here"
+        return f"{fmt_bytes(v)} ({v / b.size:.2g}× the buffer)"
+    out = ["| buffer | cached model's maintenance per hand-over, over the uncached one's | "
+           "CPU reads that pay it back | CPU writes that pay it back | samples |",
+           "|---:|---:|---:|---:|---:|"]
+    for b in points:
+        out.append(f"| {fmt_size(b.size)} | {fmt_ns(b.maintenance)} | {pays(b, b.reads)} | "
+                   f"{pays(b, b.writes)} | {fmt_n(min(b.samples), max(b.samples))} |")
+    out += ["", "A hand-over is a map and an unmap for the non-coherent device, bidirectional "
+            "(cmheap-system's cache maintenance against cmheap-system-uncached's none). With "
+            "more bytes of CPU access than shown per hand-over, the cached model's faster CPU "
+            "access (cpu_read/cpu_write at the same size) wins back its maintenance; with "
+            "fewer, the write-combined model is cheaper. Reads and writes are each alone: a mix "
+            "pays back in proportion."]
+    return out
+
+
 def read_maps(fig, run):
     """A map figure's reading, and what udmabuf's points are where it has
     some."""
@@ -635,6 +669,8 @@ def write(run, figs, path=None):
     lines += [f"- {s}" for s in scope(m)]
     lines += ["", "## What the caching models cost here", ""]
     lines += first_screen(run)
+    lines += ["", "### The break-even between the models", ""]
+    lines += break_even_table(run)
     lines.append("")
     for fig in figs:
         lines += [f"## {fig.title}", ""]

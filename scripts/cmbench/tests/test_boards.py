@@ -168,3 +168,62 @@ class Boards(unittest.TestCase):
         self.assertEqual(boards.main(["/nonexistent"], out=out, err=err), 2)
         self.assertIn("boards: cannot read", err.getvalue())
         self.assertEqual(boards.main([], out=out, err=err), 2)
+
+
+def hand_over_rows(cached_read=0.1, wc_read=1.0, cached_write=0.1, wc_write=0.12):
+    """A board's rows for the break-even: map + unmap of both models on the
+    non-coherent device (cached: 100 µs per MiB of maintenance, uncached:
+    2 µs), and CPU reads and writes at the ns per byte given."""
+    out = []
+    for s in (MiB, 4 * MiB):
+        out.append(row(size=s, op="map_unmap", p50_ns=100000 * s // MiB, cache_state="dirty"))
+        out.append(row(size=s, op="map_unmap", exporter="cmheap-system-uncached",
+                       caching="uncached", p50_ns=2000, cache_state="dirty"))
+        for op, c, w in (("cpu_read", cached_read, wc_read), ("cpu_write", cached_write, wc_write)):
+            out.append(user_row(op, size=s, p50_ns=int(c * s)))
+            out.append(user_row(op, exporter="cmheap-system-uncached", caching="uncached",
+                                size=s, p50_ns=int(w * s)))
+    return out
+
+
+class BreakEven(unittest.TestCase):
+    def test_bytes_of_cpu_access_that_pay_back_the_maintenance(self):
+        points, why = A.break_even(run_of(hand_over_rows(), meta(accel="hardware")))
+        self.assertEqual(why, "")
+        self.assertEqual([b.size for b in points], [MiB, 4 * MiB])
+        one = points[0]
+        self.assertEqual(one.maintenance, 100000 - 2000)
+        # 98 µs of maintenance against 0.9 ns more per byte read, 0.02 per byte written
+        self.assertAlmostEqual(one.reads, 98000 / 0.9, delta=1)
+        self.assertAlmostEqual(one.writes, 98000 / 0.02, delta=200)  # p50s in whole ns
+        self.assertAlmostEqual(points[1].reads, (400000 - 2000) / 0.9, delta=1)
+
+    def test_never_when_write_combined_is_not_slower(self):
+        points, _ = A.break_even(run_of(hand_over_rows(wc_write=0.1), meta(accel="hardware")))
+        self.assertIsNone(points[0].writes)
+        self.assertIsNotNone(points[0].reads)
+
+    def test_needs_hardware_and_a_non_coherent_device(self):
+        self.assertEqual(A.break_even(run_of(hand_over_rows(), meta(accel="tcg-icount"))),
+                         ([], "needs hardware: an emulator models no caches or memory types"))
+        coherent = [dict(r, device="coherent", coherent="1") if r["device"] == "noncoherent"
+                    else r for r in hand_over_rows()]
+        self.assertIn("needs a non-coherent device",
+                      A.break_even(run_of(coherent, meta(accel="hardware")))[1])
+
+    def test_the_report_table_and_figure(self):
+        from cmbench import figures as F
+        from cmbench import report
+        run = run_of(hand_over_rows(), meta(accel="hardware"))
+        table = "\n".join(report.break_even_table(run))
+        self.assertIn("| 1 MiB | 98 µs | 106 KiB (0.1× the buffer) | 4.67 MiB (4.7× the buffer) | "
+                      "n=200 |", table)
+        fig = F.break_even(run)
+        self.assertTrue(fig.drawn)
+        self.assertEqual([s.label.split(" (")[0] for s in fig.panels[0].series],
+                         ["CPU reads that pay back the maintenance",
+                          "CPU writes that pay back the maintenance",
+                          "the buffer's own size"])
+        emulated = run_of(hand_over_rows(), meta(accel="tcg"))
+        self.assertIn("_No break-even: needs hardware", report.break_even_table(emulated)[0])
+        self.assertFalse(F.break_even(emulated).drawn)
