@@ -45,6 +45,9 @@ class Fit:
         self.slope = (sum((x - mx) * (y - my) for x, y in self.points) / sxx) if sxx else 0.0
         self.intercept = my - self.slope * mx
         self.residual = max(abs(y - (self.slope * x + self.intercept)) for x, y in self.points)
+        # a line through its points leaves only rounding error (1e-13)
+        if self.residual <= 1e-9 * max(abs(y) for _, y in self.points):
+            self.residual = 0.0
 
     @property
     def n(self):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from .data import DIMS, FEW_SAMPLES, fmt_n, fmt_size, maintains, number, raw_attrs_for
 
 TEST_DEVICES = ("coherent", "noncoherent")
+# the most lines one panel draws
+MAX_LINES = 8
 DIRECTIONS = ("bidirectional", "to_device", "from_device")
 
 OP_NAMES = {
@@ -107,6 +109,7 @@ class Figure:
     logy: bool = True
     xbytes: bool = True
     ysi: bool = True
+    ytime: bool = False         # y in ns, drawn in s with SI prefixes (µs, ms)
     yone: bool = False
     yzero: bool = False
     nents_labels: bool = False
@@ -181,8 +184,11 @@ def build(rows, panel_cols, series_cols, run, x="size", y="p50_ns",
                 continue
             n = [p.n for p in pts]
             series.append(Series(f"{sk} ({fmt_n(min(n), max(n))})" if sk else fmt_n(min(n), max(n)), pts))
-        if series:
-            out.append(Panel(pk, series))
+        # no more lines in a panel than a reader can tell apart by colour
+        # and mark: more are split over panels of their own
+        parts = [series[i:i + MAX_LINES] for i in range(0, len(series), MAX_LINES)]
+        for i, part in enumerate(parts):
+            out.append(Panel(pk if len(parts) == 1 else f"{pk} ({i + 1}/{len(parts)})", part))
     return out
 
 
@@ -250,9 +256,11 @@ def map_latency(run):
 
 def skip_sync_saving(run):
     devices = ("noncoherent",) if "noncoherent" in run.devices_present() else ()
+    # the saving as what it is, time (or instructions) per call: as a ratio
+    # it grows without limit with size, and says nothing across exporters
     fig = Figure("skip-sync-saving",
-                 "skip-sync saving vs size (p50 with sync / p50 with DMA_ATTR_SKIP_CPU_SYNC)",
-                 ylabel="p50 with sync / p50 with skip-sync", ysi=False, yone=True)
+                 "skip-sync saving vs size (p50 with sync − p50 with DMA_ATTR_SKIP_CPU_SYNC)",
+                 ylabel="saving per call (ns)")
     if not devices:
         fig.skipped = (f"{run.meta.arch or 'this system'} has no non-coherent device, and on "
                        "a coherent one skip-sync changes nothing")
@@ -261,13 +269,14 @@ def skip_sync_saving(run):
     skip = {key_without(r, "attrs"): number(r["p50_ns"]) for r in rows
             if r["attrs"] == "skip_cpu_sync"}
 
-    def ratio(r):
+    def saving(r):
         d = skip.get(key_without(r, "attrs"))
         v = number(r["p50_ns"])
-        return v / d if d and v is not None else None
+        # a log axis shows no saving of 0 or less: the reading says those
+        return v - d if d is not None and v is not None and v > d else None
 
     sync_rows = [r for r in rows if r["attrs"] == "none"]
-    fig.panels = build(sync_rows, ("op",), ("exporter", "device", "cache_state"), run, yfun=ratio)
+    fig.panels = build(sync_rows, ("op",), ("exporter", "device", "cache_state"), run, yfun=saving)
     fig.note = cache_note(run, state)
     fig.skipped = "" if fig.panels else "no map/unmap rows with both attrs none and skip_cpu_sync"
     return fig
@@ -306,7 +315,10 @@ def peers_alloc(run):
 
 
 def pool_alloc(run):
-    rows = [r for r in run.rows if r["op"] in ("alloc", "alloc_free_warm", "alloc_free_cold")
+    # the cold allocation is one sample per point (the first allocation of
+    # a size): a line of single samples says little; the report's first
+    # table fits it over the sizes instead
+    rows = [r for r in run.rows if r["op"] in ("alloc", "alloc_free_warm")
             and r["exporter"] in ("cmheap-system", "cmheap-system-uncached", "system")
             and run.in_size_sweep(r)]
     upstream = any(r["exporter"] == "system" for r in rows)
@@ -433,11 +445,35 @@ EMULATED_COHERENT_WHY = ("emulated, and no non-coherent device: a coherent devic
 DMA_WHY = 'no rows for the edu device (make bench DMA_CONFIGS="direct iommu bounce")'
 
 
+UDMABUF_ROUTES = ("udmabuf left out: its map and unmap are the dma-buf core handing back "
+                  "the mapping it cached at the first map, through no route")
+
+
+def over_direct(rows):
+    """A yfun for build(): what a row's route adds to the same point mapped
+    directly (route − direct), or None for the direct rows themselves and
+    for a route that adds nothing a log axis can show."""
+    direct = {key_without(r, "dma"): number(r["p50_ns"]) for r in rows if r["dma"] == "direct"}
+
+    def added(r):
+        d, v = direct.get(key_without(r, "dma")), number(r["p50_ns"])
+        if r["dma"] == "direct" or d is None or v is None or v <= d:
+            return None
+        return v - d
+    return added
+
+
 def dma_map_latency(run):
     rows, state = device_rows(run, ("map", "unmap"), ("edu",), ours=False)
-    fig = Figure("dma-map-latency", "map and unmap latency vs size per DMA route (edu device)")
-    fig.panels = build(rows, ("exporter",), ("op", "dma", "cache_state"), run)
-    fig.note = "each route measured in a guest of its own; " + cache_note(run, state)
+    rows = [r for r in rows if r["exporter"] != "udmabuf"]
+    fig = Figure("dma-map-latency",
+                 "what each DMA route adds to map and unmap vs size (route − direct, edu device)",
+                 ylabel="added per call (ns)")
+    fig.panels = build(rows, ("exporter",), ("op", "dma", "cache_state"), run,
+                       yfun=over_direct(rows))
+    fig.note = ("each route measured in a guest of its own, against the direct map of the same "
+                "point (a point where the route measured no more than direct is not drawn); "
+                f"{UDMABUF_ROUTES}; " + cache_note(run, state))
     fig.skipped = "" if fig.panels else DMA_WHY
     return fig
 
@@ -447,10 +483,12 @@ def dma_sg_entries(run):
     rows = [r for r in rows if r["attrs"] == "none"]
     size = rows[0]["size"] if rows else ""
     fig = Figure("dma-sg-entries",
-                 "map and unmap latency vs scatterlist entries per DMA route"
-                 f"{' at ' + fmt_size(size) if size else ''} (edu device)",
-                 xlabel="scatterlist entries (max_order sweep)", xbytes=False)
-    fig.panels = build(rows, ("op",), ("exporter", "dma", "cache_state"), run, x="nents")
+                 "what each DMA route adds to map and unmap vs scatterlist entries"
+                 f"{' at ' + fmt_size(size) if size else ''} (route − direct, edu device)",
+                 xlabel="scatterlist entries (max_order sweep)", xbytes=False,
+                 ylabel="added per call (ns)")
+    fig.panels = build(rows, ("op",), ("exporter", "dma", "cache_state"), run, x="nents",
+                       yfun=over_direct(rows))
     fig.chosen["size"] = size
     fig.skipped = "" if fig.panels else DMA_WHY + ", or no max_order sweep"
     return fig
@@ -502,7 +540,17 @@ ALL = (map_latency, skip_sync_saving, sg_entries, peers_alloc, pool_alloc, range
 
 
 def all_figures(run):
-    return [f(run) for f in ALL]
+    figs = [f(run) for f in ALL]
+    for fig in figs:
+        # a latency axis in time units (µs, ms), or under -icount in
+        # instructions, which its nanoseconds are
+        if fig.ylabel.endswith("(ns)"):
+            if run.meta.accel == "tcg-icount":
+                fig.ylabel = fig.ylabel[:-4] + "(instructions: 1 guest ns = 1 instruction)"
+            else:
+                fig.ylabel = fig.ylabel[:-5]
+                fig.ytime = True
+    return figs
 
 
 def few_samples(point):

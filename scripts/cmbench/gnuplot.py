@@ -78,6 +78,8 @@ def script(fig, files, outfile, term, title):
     out = [
         "# written by cmbench (scripts/cmbench/gnuplot.py)",
         "set encoding utf8",
+        # %c writes µ, not u, for 1e-6 (a time axis: µs)
+        "set micro",
         t,
         f"set output {gq(outfile)}",
         'set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1',
@@ -88,26 +90,30 @@ def script(fig, files, outfile, term, title):
         "set logscale x 2" if fig.logx else "unset logscale x",
         "set logscale y 10" if fig.logy else "unset logscale y",
         'set format x "%.0b%B"' if fig.xbytes else 'set format x "%g"',
-        'set format y "%.0s%c"' if fig.ysi else 'set format y "%g"',
+        ('set format y "%.0s %cs"' if fig.ytime else
+         'set format y "%.0s%c"' if fig.ysi else 'set format y "%g"'),
         "set pointsize 0.8",
         f"set multiplot layout {rows}, {cols} title {gdq(title)} font \",12\"",
     ]
+    # the data stay in ns; a time axis draws them in seconds
+    y = "($2*1e-9)" if fig.ytime else "2"           # a column spec
+    yval = "($2*1e-9)" if fig.ytime else "$2"       # the same in an expression
     for panel, path in zip(fig.panels, files):
         out.append(f"set title {gq(panel.title)}")
         parts = []
         for i, s in enumerate(panel.series):
-            parts.append(f"{gq(path)} index {i} using 1:2 with linespoints lw 2 lc {color(i)} "
-                         f"pt {i % 13 + 1} title {gq(s.label)}")
+            parts.append(f"{gq(path)} index {i} using 1:{y} with linespoints lw 2 "
+                         f"lc {color(i)} pt {i % 13 + 1} title {gq(s.label)}")
         few = [i for i, s in enumerate(panel.series) if any(p.n < FEW_SAMPLES for p in s.points)]
         for k, i in enumerate(few):
             title = gq(f"fewer than {FEW_SAMPLES} samples") if k == 0 else "notitle"
             if k == 0:
                 title = "title " + title
-            parts.append(f"{gq(path)} index {i} using 1:($3 < {FEW_SAMPLES} ? $2 : 1/0) "
+            parts.append(f"{gq(path)} index {i} using 1:($3 < {FEW_SAMPLES} ? {yval} : 1/0) "
                          f"with points pt 6 ps 2 lc rgb \"black\" {title}")
         if fig.nents_labels:
             for i, _ in enumerate(panel.series):
-                parts.append(f"{gq(path)} index {i} using 1:2:4 with labels offset 0,0.6 "
+                parts.append(f"{gq(path)} index {i} using 1:{y}:4 with labels offset 0,0.6 "
                              f"font \",7\" tc {color(i)} notitle")
         if fig.yone:
             parts.append('1 with lines dt 2 lc rgb "#808080" notitle')

@@ -252,12 +252,19 @@ def strip_n(label):
 
 
 def read_skip_sync_saving(fig, run):
+    """The saving per MiB (a fit over every size) and at the ends: not a
+    ratio, which grows without limit with size."""
     out = []
     for panel in fig.panels:
         for s in panel.series:
-            out.append(f"- {panel.title}, {strip_n(s.label)}: sync costs {fmt_times(s.first.y)} "
-                       f"skip-sync at {fmt_size(int(s.first.x))}, {fmt_times(s.last.y)} at "
-                       f"{fmt_size(int(s.last.x))}.")
+            f = A.fit([(p.x / (1 << 20), p.y) for p in s.points])
+            line = (f"- {panel.title}, {strip_n(s.label)}: skip-sync saves "
+                    f"{fmt_ns(s.first.y)} at {fmt_size(int(s.first.x))}, {fmt_ns(s.last.y)} at "
+                    f"{fmt_size(int(s.last.x))}")
+            if f is not None:
+                line += (f"; {fmt_ns(f.slope)} per MiB and {fmt_ns(f.intercept)} fixed "
+                         f"(least-squares over {f.n} sizes, largest residual {fmt_ns(f.residual)})")
+            out.append(line + ".")
     return emulated_note(run, out, "the saving is the cache-maintenance instructions skipped, "
                          "executed but not modelled as cache traffic; on hardware it also "
                          "includes the write-back and invalidation the instructions cause.")
@@ -481,11 +488,6 @@ def read_range_sync(fig, run):
                          "entries it skips, not the cache traffic it would save on hardware.")
 
 
-UDMABUF_MAP = ("udmabuf's map and unmap are the dma-buf core handing back the mapping it "
-               "cached at the attachment's first map (udmabuf sets cache_sgt_mapping): no "
-               "mapping is made or torn down in them, through any route")
-
-
 def read_at_largest(fig, run):
     return at_largest(fig)
 
@@ -524,16 +526,6 @@ def break_even_table(run):
     return out
 
 
-def read_maps(fig, run):
-    """A map figure's reading, and what udmabuf's points are where it has
-    some."""
-    out = at_largest(fig)
-    if any("udmabuf" in p.title or any("udmabuf" in s.label for s in p.series)
-           for p in fig.panels):
-        out.append(f"- {UDMABUF_MAP[0].upper()}{UDMABUF_MAP[1:]}.")
-    return out
-
-
 def skipped_points(run):
     """What each sweep planned and did not measure, and why: the reasons
     cmheap-bench recorded (meta.json points), grouped, with their counts."""
@@ -564,7 +556,7 @@ def skipped_points(run):
 
 
 READINGS = {
-    "map-latency": read_maps,
+    "map-latency": read_at_largest,
     "skip-sync-saving": read_skip_sync_saving,
     "sg-entries": read_sg_entries,
     "peers-alloc": read_peers_alloc,
@@ -572,7 +564,7 @@ READINGS = {
     "range-sync": read_range_sync,
     "exporter-overhead": read_exporter_overhead,
     "sync-latency": read_at_largest,
-    "dma-map-latency": read_maps,
+    "dma-map-latency": read_at_largest,
     "dma-sg-entries": read_sg_entries,
     "dma-sync-latency": read_at_largest,
 }

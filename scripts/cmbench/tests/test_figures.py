@@ -124,7 +124,9 @@ class CacheState(unittest.TestCase):
         self.assertIn("clean", fig.title)
         saving = F.skip_sync_saving(run_of(self.rows(), meta(accel="tcg-icount")))
         (panel,) = saving.panels
-        self.assertEqual([p.y for p in panel.series[0].points], [100, 400])
+        # #23, claim 4: the saving itself (sync − skip-sync), not their ratio
+        self.assertEqual([p.y for p in panel.series[0].points], [99, 399])
+        self.assertIn("p50 with sync − p50 with DMA_ATTR_SKIP_CPU_SYNC", saving.title)
 
     def test_hardware_shows_dirty(self):
         fig = F.map_latency(run_of(self.rows(), meta(accel="hardware")))
@@ -251,3 +253,12 @@ class SeriesPerExporter(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Readable(unittest.TestCase):
+    def test_no_panel_draws_more_lines_than_can_be_told_apart(self):
+        rows = [row(size=s, exporter=f"e{i}", p50_ns=100 + i) for i in range(11)
+                for s in (MiB, 4 * MiB)]
+        panels = F.build(rows, ("op",), ("exporter",), run_of(rows))
+        self.assertEqual([(p.title, len(p.series)) for p in panels],
+                         [("map (1/2)", F.MAX_LINES), ("map (2/2)", 11 - F.MAX_LINES)])

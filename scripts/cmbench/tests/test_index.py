@@ -69,6 +69,15 @@ class Gnuplot(unittest.TestCase):
         self.assertIn("($3 < 10 ? $2 : 1/0)", text)
         self.assertIn("using 1:2:4 with labels", text)
 
+    def test_a_latency_axis_in_time_units(self):
+        # #23: "100M ns" on the axes; µs and ms instead (gnuplot's %c prefix)
+        fig = self.fig()
+        fig.ytime = True
+        text = gnuplot.script(fig, ["/x.dat"], "/x.png", "png", "title")
+        self.assertIn('set format y "%.0s %cs"', text)
+        self.assertIn("using 1:($2*1e-9) with linespoints", text)
+        self.assertIn("($3 < 10 ? ($2*1e-9) : 1/0)", text)
+
     def test_title_on_two_lines(self):
         # the figure's title and where it ran: one line was cut off at the
         # edges of two panels; a double-quoted string breaks at \\n

@@ -1,24 +1,23 @@
 # written by cmbench (scripts/cmbench/gnuplot.py)
 set encoding utf8
+set micro
 set terminal svg size 1280, 590 dynamic noenhanced font "sans,11" background rgb "white"
 set output 'skip-sync-saving.svg'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
 set key below left box samplen 2 font ",8" maxrows 6
 set xlabel 'buffer size (bytes)' offset 0,0.3
-set ylabel 'p50 with sync / p50 with skip-sync'
+set ylabel 'saving per call'
 set logscale x 2
 set logscale y 10
 set format x "%.0b%B"
-set format y "%g"
+set format y "%.0s %cs"
 set pointsize 0.8
-set multiplot layout 1, 2 title "skip-sync saving vs size (p50 with sync / p50 with DMA_ATTR_SKIP_CPU_SYNC)\n6.1.0-50-arm64 aarch64, QEMU TCG (emulated)" font ",12"
+set multiplot layout 1, 2 title "skip-sync saving vs size (p50 with sync − p50 with DMA_ATTR_SKIP_CPU_SYNC)\n6.1.0-50-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'map'
-plot 'data/skip-sync-saving-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
-	'data/skip-sync-saving-1.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
-	1 with lines dt 2 lc rgb "#808080" notitle
+plot 'data/skip-sync-saving-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
+	'data/skip-sync-saving-1.dat' index 0 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples'
 set title 'unmap'
-plot 'data/skip-sync-saving-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
-	'data/skip-sync-saving-2.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
-	1 with lines dt 2 lc rgb "#808080" notitle
+plot 'data/skip-sync-saving-2.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
+	'data/skip-sync-saving-2.dat' index 0 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples'
 unset multiplot
 set output

@@ -1,29 +1,30 @@
 # written by cmbench (scripts/cmbench/gnuplot.py)
 set encoding utf8
+set micro
 set terminal svg size 1280, 1110 dynamic noenhanced font "sans,11" background rgb "white"
 set output 'sync-latency.svg'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
 set key below left box samplen 2 font ",8" maxrows 6
 set xlabel 'buffer size (bytes)' offset 0,0.3
-set ylabel 'p50 latency (ns)'
+set ylabel 'p50 latency'
 set logscale x 2
 set logscale y 10
 set format x "%.0b%B"
-set format y "%.0s%c"
+set format y "%.0s %cs"
 set pointsize 0.8
 set multiplot layout 2, 2 title "CPU/device sync latency vs size\n6.1.0-50-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'DMA_BUF_IOCTL_SYNC'
-plot 'data/sync-latency-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
-	'data/sync-latency-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system-uncached, non-coherent device, clean buffer (n=200)', \
-	'data/sync-latency-1.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples'
+plot 'data/sync-latency-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
+	'data/sync-latency-1.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system-uncached, non-coherent device, clean buffer (n=200)', \
+	'data/sync-latency-1.dat' index 0 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples'
 set title 'sync for CPU'
-plot 'data/sync-latency-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
-	'data/sync-latency-2.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system-uncached, non-coherent device, clean buffer (n=10–200)', \
-	'data/sync-latency-2.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples'
+plot 'data/sync-latency-2.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
+	'data/sync-latency-2.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system-uncached, non-coherent device, clean buffer (n=10–200)', \
+	'data/sync-latency-2.dat' index 0 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples'
 set title 'sync for device'
-plot 'data/sync-latency-3.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
-	'data/sync-latency-3.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system-uncached, non-coherent device, clean buffer (n=6–200)', \
-	'data/sync-latency-3.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
-	'data/sync-latency-3.dat' index 1 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
+plot 'data/sync-latency-3.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \
+	'data/sync-latency-3.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system-uncached, non-coherent device, clean buffer (n=6–200)', \
+	'data/sync-latency-3.dat' index 0 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
+	'data/sync-latency-3.dat' index 1 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 unset multiplot
 set output

@@ -1,5 +1,6 @@
 # written by cmbench (scripts/cmbench/gnuplot.py)
 set encoding utf8
+set micro
 set terminal svg size 1280, 1110 dynamic noenhanced font "sans,11" background rgb "white"
 set output 'peers-alloc.svg'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1

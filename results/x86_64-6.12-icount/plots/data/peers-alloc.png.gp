@@ -1,5 +1,6 @@
 # written by cmbench (scripts/cmbench/gnuplot.py)
 set encoding utf8
+set micro
 set terminal pngcairo size 1280, 1110 noenhanced font "sans,10"
 set output 'peers-alloc.png'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
