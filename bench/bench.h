@@ -81,6 +81,8 @@ enum path { PATH_EXPORTER, PATH_RAW, PATH_USER, PATH_COUNT };
 enum dir { DIR_TO_DEVICE, DIR_FROM_DEVICE, DIR_BIDIRECTIONAL, DIR_COUNT };
 enum attrs { ATTRS_NONE, ATTRS_SKIP_CPU_SYNC, ATTRS_COUNT };
 enum cache_state { CS_CLEAN, CS_DIRTY, CS_COUNT };
+/* the concurrency sweep: a buffer per thread, or one for them all */
+enum sharing { SHARE_OWN, SHARE_SHARED, SHARE_COUNT };
 
 #define DEV_NONE	(-1)	/* a point without a device */
 #define NA		(-1)	/* "-" in the CSV */
@@ -90,6 +92,7 @@ extern const char *const path_names[PATH_COUNT];
 extern const char *const dir_names[DIR_COUNT];
 extern const char *const attrs_names[ATTRS_COUNT];
 extern const char *const cache_names[CS_COUNT];
+extern const char *const sharing_names[SHARE_COUNT];
 /* enum dir -> enum cmheap_direction */
 unsigned int dir_to_cmheap(int dir);
 
@@ -108,6 +111,8 @@ struct point {
 	int max_order;		/* requested cap for the buffer, NA: as found */
 	int pool;		/* the heap's page pools on (1), off (0), NA */
 	bool sg_sweep;		/* part of the scatterlist granularity sweep */
+	int threads;		/* the concurrency sweep's threads, 0: not of it */
+	int sharing;		/* enum sharing, NA outside the concurrency sweep */
 };
 
 /* Statistics of one point, in ns. */
@@ -120,6 +125,7 @@ struct stats {
 /* What a measurement produced besides the samples; NAN means "n/a". */
 struct extra {
 	double mb_per_s;	/* bandwidth ops, else NAN (printed "-") */
+	double ops_per_s;	/* the concurrency sweep's calls per second, all threads */
 	double minflt_per_op;	/* mmap_touch, else NAN (printed "-") */
 	double cycles, instructions, cache_misses;	/* per op, NAN: n/a */
 	long nents;		/* sg entries (orig_nents), NA unknown */

@@ -70,6 +70,9 @@ int kop_measure(int ctl, const struct point *p, int fd, struct samples *s,
  * allocate their own from p->exp).  Fills the samples and x's
  * mb_per_s, minflt_per_op and perf columns.
  */
+/* DMA_BUF_IOCTL_SYNC with @flags, retried on EINTR/EAGAIN: 0 or -errno */
+int dmabuf_sync_ioctl(int fd, __u64 flags);
+
 int uop_measure(int ctl, const struct point *p, struct buffer *b,
 		struct samples *s, struct extra *x, char *why, size_t why_len);
 

@@ -239,7 +239,13 @@ static void write_sweep(FILE *f, const struct meta *m)
 	for (i = 0; i < m->n_sg_orders; i++)
 		fprintf(f, "%s%d", i ? ", " : "", m->sg_orders[i]);
 	fputs("],\n", f);
-	jnames(f, 4, "sg_ops", opt.sg_ops, op_names, OP_COUNT, true);
+	jnames(f, 4, "sg_ops", opt.sg_ops, op_names, OP_COUNT, false);
+	jkey(f, 4, "threads");
+	fputc('[', f);
+	for (i = 0; i < opt.n_threads; i++)
+		fprintf(f, "%s%d", i ? ", " : "", opt.threads[i]);
+	fputs("],\n", f);
+	jkv_num(f, 4, "threads_size", (long long)opt.threads_size, true);
 	fputs("  },\n", f);
 }
 
@@ -297,6 +303,7 @@ static void write_points(FILE *f, const struct meta *m)
 	jkv_num(f, 4, "planned", (long long)m->plan->n, false);
 	jkv_num(f, 4, "planned_main", (long long)m->plan->n_main, false);
 	jkv_num(f, 4, "planned_sg", (long long)m->plan->n_sg, false);
+	jkv_num(f, 4, "planned_threads", (long long)m->plan->n_threads, false);
 	jkv_num(f, 4, "measured", rr ? (long long)rr->measured : 0, false);
 	jkv_num(f, 4, "skipped", rr ? (long long)rr->skipped : 0, false);
 	jkey(f, 4, "skips");

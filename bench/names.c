@@ -23,6 +23,11 @@ const char *const op_names[OP_COUNT] = {
 	[OP_POOL_SHRINK]	= "pool_shrink",
 };
 
+const char *const sharing_names[SHARE_COUNT] = {
+	[SHARE_OWN]	= "own",
+	[SHARE_SHARED]	= "shared",
+};
+
 const char *const path_names[PATH_COUNT] = {
 	[PATH_EXPORTER]	= "exporter",
 	[PATH_RAW]	= "raw",

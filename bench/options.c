@@ -108,6 +108,19 @@ static const char usage_text[] =
 "  --sg-time-budget-ms MS  time per point of the sweep (default %d)\n"
 "  The other sweep options (devices, directions, ...) apply to it too.\n"
 "\n"
+"Concurrency sweep (none by default):\n"
+"  --threads LIST       thread counts, 1..64 or nproc (e.g. 1,2,4,nproc), or\n"
+"                       none: map and unmap (timed in the kernel, each thread\n"
+"                       through its own /dev/cmheap file) and dmabuf_sync,\n"
+"                       each with a buffer per thread (own) and with one\n"
+"                       buffer for all (shared), and alloc_free_warm (own),\n"
+"                       for the system heaps among the exporters (cmheap-system\n"
+"                       and the upstream system heap), on the non-coherent\n"
+"                       test device where there is one; threads pinned to the\n"
+"                       online CPUs in turn and started together; the CSV's\n"
+"                       threads, sharing and ops_per_s columns\n"
+"  --threads-size SIZE  the buffers' size (default 1M)\n"
+"\n"
 "Method:\n"
 "  --iterations N       at most N samples per point (default %d)\n"
 "  --warmup N           untimed iterations first (default %d)\n"
@@ -314,18 +327,24 @@ static bool order_item(const char *item, void *ctx)
 	return true;
 }
 
-static void parse_orders(const char *arg)
+/* each item of a comma-separated list to @fn; "none": the empty list */
+static void parse_items(const char *arg, bool (*fn)(const char *item, void *ctx))
 {
 	char *copy;
 
-	free(opt.max_orders);
-	opt.max_orders = NULL;
-	opt.n_max_orders = 0;
 	if (!strcmp(arg, "none"))
 		return;
 	copy = xstrdup(arg);
-	for_each_item(copy, order_item, NULL);
+	for_each_item(copy, fn, NULL);
 	free(copy);
+}
+
+static void parse_orders(const char *arg)
+{
+	free(opt.max_orders);
+	opt.max_orders = NULL;
+	opt.n_max_orders = 0;
+	parse_items(arg, order_item);
 }
 
 static bool entries_item(const char *item, void *ctx)
@@ -339,6 +358,37 @@ static bool entries_item(const char *item, void *ctx)
 				  (opt.n_sg_entries + 1) * sizeof(*opt.sg_entries));
 	opt.sg_entries[opt.n_sg_entries++] = v;
 	return true;
+}
+
+#define MAX_THREADS 64
+
+static bool threads_item(const char *item, void *ctx)
+{
+	unsigned long v;
+	long n;
+
+	(void)ctx;
+	if (!strcmp(item, "nproc")) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		v = n > 0 ? (unsigned long)n : 1;
+	} else if (!parse_uint(item, MAX_THREADS, &v) || !v) {
+		bad_usage("bad thread count '%s' (1..%d or nproc)", item, MAX_THREADS);
+	}
+	/* each count once: nproc may be one of the others */
+	for (n = 0; n < (long)opt.n_threads; n++)
+		if (opt.threads[n] == (int)v)
+			return true;
+	opt.threads = xrealloc(opt.threads, (opt.n_threads + 1) * sizeof(*opt.threads));
+	opt.threads[opt.n_threads++] = (int)v;
+	return true;
+}
+
+static void parse_threads(const char *arg)
+{
+	free(opt.threads);
+	opt.threads = NULL;
+	opt.n_threads = 0;
+	parse_items(arg, threads_item);
 }
 
 static bool exporter_item(const char *item, void *ctx)
@@ -367,7 +417,7 @@ enum {
 	O_CACHE, O_PATHS, O_FULL, O_SG_SIZE, O_MAX_ORDERS, O_SG_ENTRIES,
 	O_SG_OPS, O_SG_BUDGET, O_ITERATIONS, O_WARMUP, O_MIN_SAMPLES, O_BUDGET, O_QUICK,
 	O_CPU, O_PERF, O_OUT, O_RAW, O_DRY, O_PROGRESS, O_ACCEL, O_QEMU,
-	O_GIT, O_LABEL, O_POOLS, O_VERSION, O_DATE,
+	O_GIT, O_LABEL, O_POOLS, O_VERSION, O_DATE, O_THREADS, O_THREADS_SIZE,
 };
 
 static const struct option long_opts[] = {
@@ -402,6 +452,8 @@ static const struct option long_opts[] = {
 	{ "git-rev", required_argument, NULL, O_GIT },
 	{ "label", required_argument, NULL, O_LABEL },
 	{ "date", required_argument, NULL, O_DATE },
+	{ "threads", required_argument, NULL, O_THREADS },
+	{ "threads-size", required_argument, NULL, O_THREADS_SIZE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -426,6 +478,7 @@ static void set_defaults(bool quick)
 	opt.time_budget_ms = quick ? QUICK_BUDGET_MS : DEF_BUDGET_MS;
 	opt.sg_time_budget_ms = quick ? QUICK_BUDGET_MS : DEF_SG_BUDGET_MS;
 	opt.cpu = 0;
+	opt.threads_size = 1ULL << 20;
 	opt.progress_every = 1;
 	opt.qemu_version = opt.git_rev = opt.label = "unknown";
 	opt.accelerator = "auto";
@@ -576,6 +629,13 @@ void options_parse(int argc, char **argv)
 			break;
 		case O_LABEL:
 			opt.label = optarg;
+			break;
+		case O_THREADS:
+			parse_threads(optarg);
+			break;
+		case O_THREADS_SIZE:
+			if (!parse_size(optarg, &opt.threads_size) || !opt.threads_size)
+				bad_usage("bad --threads-size '%s'", optarg);
 			break;
 		case O_DATE: {
 			struct tm tm;

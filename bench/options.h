@@ -31,6 +31,11 @@ struct options {
 	size_t n_sg_entries;
 	unsigned int sg_ops;
 
+	/* concurrency sweep: threads per point (empty: no sweep), at one size */
+	int *threads;
+	size_t n_threads;
+	uint64_t threads_size;
+
 	unsigned long iterations;	/* max samples per point */
 	unsigned long warmup;
 	unsigned long min_samples;

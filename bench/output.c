@@ -84,6 +84,15 @@ static void key_columns(FILE *f, const struct point *p, const struct extra *x,
 		p->cache == NA ? "-" : cache_names[p->cache]);
 }
 
+/* the concurrency sweep's dimensions, with a leading comma */
+static void threads_columns(FILE *f, const struct point *p)
+{
+	if (p->threads)
+		fprintf(f, ",%d,%s", p->threads, sharing_names[p->sharing]);
+	else
+		fputs(",-,-", f);
+}
+
 static void put_num(FILE *f, double v, const char *fmt, const char *none)
 {
 	if (isnan(v)) {
@@ -107,6 +116,8 @@ void csv_row(const struct point *p, const struct stats *st,
 	put_num(csv, x->cycles, "%.1f", "n/a");
 	put_num(csv, x->instructions, "%.1f", "n/a");
 	put_num(csv, x->cache_misses, "%.1f", "n/a");
+	threads_columns(csv, p);
+	put_num(csv, x->ops_per_s, "%.1f", "-");
 	fputc('\n', csv);
 	fflush(csv);
 }
@@ -120,7 +131,9 @@ void raw_write(const struct point *p, const struct extra *x,
 		return;
 	for (i = 0; i < n; i++) {
 		key_columns(raw, p, x, false);
-		fprintf(raw, ",%zu,%llu\n", i, (unsigned long long)samples[i]);
+		fprintf(raw, ",%zu,%llu", i, (unsigned long long)samples[i]);
+		threads_columns(raw, p);
+		fputc('\n', raw);
 	}
 	fflush(raw);
 }
@@ -155,4 +168,6 @@ void point_describe(const struct point *p, char *buf, size_t len)
 		append(buf, len, " raw");
 	if (p->max_order != NA)
 		append(buf, len, " max_order=%d", p->max_order);
+	if (p->threads)
+		append(buf, len, " threads=%d %s", p->threads, sharing_names[p->sharing]);
 }

@@ -15,11 +15,12 @@
 	"exporter,caching,device,coherent,dma,op,path,size,max_order,pool,nents," \
 	"direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns," \
 	"max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op," \
-	"instructions_per_op,cache_misses_per_op"
+	"instructions_per_op,cache_misses_per_op,threads,sharing,ops_per_s"
 
+/* the columns of the concurrency sweep last: the others keep their places */
 #define RAW_HEADER \
 	"exporter,device,dma,op,path,size,max_order,pool,nents,direction,attrs," \
-	"cache_state,sample,ns"
+	"cache_state,sample,ns,threads,sharing"
 
 /* dir NULL: the CSV goes to stdout */
 void csv_open(const char *dir);

@@ -239,6 +239,7 @@ static struct point user_point(struct exporter *e, uint64_t size, int op)
 	p.dir = NA;
 	p.attrs = ATTRS_NONE;
 	p.cache = NA;
+	p.sharing = NA;
 	return p;
 }
 
@@ -266,6 +267,62 @@ static void add_cold(struct plan *pl, struct exporter *exps, size_t n_exps)
 					break;
 			p = user_point(&exps[e], opt.sizes[s], OP_ALLOC_FREE_COLD);
 			add_pooled(pl, &p);
+		}
+	}
+}
+
+/*
+ * The concurrency sweep: the system heaps (cmheap's cached page-allocator
+ * heap and the upstream one), one size, the non-coherent test device
+ * where there is one (there a shared buffer's syncs do work), every
+ * thread count of --threads, own and shared buffers.
+ */
+static void add_threads(struct plan *pl, struct exporter *exps, size_t n_exps)
+{
+	static const int ops[] = { OP_MAP, OP_UNMAP, OP_DMABUF_SYNC, OP_ALLOC_FREE_WARM };
+	int device = -1, d, sharing;
+	size_t e, t, i;
+	struct point p;
+
+	for (d = 0; d < CMHEAP_MAX_DEVICES; d++) {
+		const struct bench_device *b = &bench_devices[d];
+
+		if (!b->present || !(opt.devices & (1U << d)) || strcmp(b->kind, "test"))
+			continue;
+		if (device < 0 || !b->coherent)
+			device = d;
+	}
+	for (e = 0; e < n_exps; e++) {
+		const struct exporter *x = &exps[e];
+
+		if (!x->present || x->uncached || x->carveout ||
+		    (x->kind != EXP_CMHEAP && (x->kind != EXP_DMA_HEAP || strcmp(x->name, "system"))))
+			continue;
+		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+			bool alloc = ops[i] == OP_ALLOC_FREE_WARM;
+
+			if (!(opt.ops & OP_BIT(ops[i])) || (!alloc && device < 0))
+				continue;
+			for (sharing = SHARE_OWN; sharing < SHARE_COUNT; sharing++) {
+				if (alloc && sharing == SHARE_SHARED)
+					continue;
+				for (t = 0; t < opt.n_threads; t++) {
+					p = user_point(&exps[e], opt.threads_size, ops[i]);
+					if (op_is_kernel(ops[i])) {
+						p.path = PATH_EXPORTER;
+						p.device = device;
+						p.dir = DIR_BIDIRECTIONAL;
+						p.cache = CS_CLEAN;
+					} else if (!alloc) {
+						p.device = device;
+						p.dir = DIR_BIDIRECTIONAL;
+						p.cache = CS_CLEAN;
+					}
+					p.threads = opt.threads[t];
+					p.sharing = sharing;
+					add(pl, &p);
+				}
+			}
 		}
 	}
 }
@@ -307,7 +364,7 @@ void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 	}
 	pl->n_main = pl->n;
 	if (cur_max_order < 0)
-		return;
+		goto threads;
 	for (e = 0; e < n_exps; e++) {
 		/* max_order is the system heaps': a carveout buffer is one piece */
 		if (!exps[e].present || exps[e].kind != EXP_CMHEAP ||
@@ -328,4 +385,7 @@ void plan_build(struct plan *pl, struct exporter *exps, size_t n_exps,
 		}
 	}
 	pl->n_sg = pl->n - pl->n_main;
+threads:
+	add_threads(pl, exps, n_exps);
+	pl->n_threads = pl->n - pl->n_main - pl->n_sg;
 }

@@ -16,7 +16,7 @@
 struct plan {
 	struct point *pts;
 	size_t n, cap;
-	size_t n_main, n_sg;
+	size_t n_main, n_sg, n_threads;
 };
 
 /*

@@ -13,6 +13,7 @@
 #include "progress.h"
 #include "run.h"
 #include "stats.h"
+#include "threads.h"
 #include "util.h"
 
 /* the buffer shared by the points of one group */
@@ -44,6 +45,20 @@ static void record_skip(struct run_result *rr, const struct point *p,
 		snprintf(s->what, sizeof(s->what), "%s", what);
 		snprintf(s->why, sizeof(s->why), "%s", why);
 	}
+}
+
+/* a measured point: its statistics, its row, its raw samples */
+static void record_point(struct run_result *rr, const struct point *p,
+			 const struct samples *s, struct extra *x)
+{
+	struct stats st;
+
+	stats_compute(s->v, s->n, &st);
+	if ((p->op == OP_CPU_WRITE || p->op == OP_CPU_READ) && st.p50)
+		x->mb_per_s = (double)p->size * 1e3 / (double)st.p50;
+	csv_row(p, &st, x);
+	raw_write(p, x, s->v, s->n);
+	rr->measured++;
 }
 
 static void group_release(struct group *g)
@@ -113,6 +128,7 @@ static bool group_buffer(int ctl, struct group *g)
 static void init_extra(struct extra *x)
 {
 	x->mb_per_s = NAN;
+	x->ops_per_s = NAN;
 	x->minflt_per_op = NAN;
 	x->cycles = x->instructions = x->cache_misses = NAN;
 	x->nents = NA;
@@ -147,7 +163,6 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 	struct samples s = { 0 };
 	char desc[160], why[192];
 	struct extra x;
-	struct stats st;
 	size_t i;
 	int ret;
 
@@ -164,6 +179,25 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 		}
 		point_describe(p, desc, sizeof(desc));
 		progress_point(i, desc);
+
+		if (p->threads) {
+			/* buffers of its own: none of a group's stays allocated */
+			group_release(&g);
+			g.valid = false;
+			init_extra(&x);
+			budget_set_ms(opt.time_budget_ms);
+			samples_reset(&s);
+			why[0] = 0;
+			ret = threads_measure(p, &s, &x, why, sizeof(why));
+			if (ret || !s.n) {
+				if (!ret)
+					snprintf(why, sizeof(why), "no samples");
+				record_skip(rr, p, why, true);
+				continue;
+			}
+			record_point(rr, p, &s, &x);
+			continue;
+		}
 
 		if (!g.valid || g.exp != p->exp || g.size != p->size ||
 		    g.max_order != p->max_order) {
@@ -219,12 +253,7 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 			record_skip(rr, p, why, true);
 			continue;
 		}
-		stats_compute(s.v, s.n, &st);
-		if ((p->op == OP_CPU_WRITE || p->op == OP_CPU_READ) && st.p50)
-			x.mb_per_s = (double)p->size * 1e3 / (double)st.p50;
-		csv_row(p, &st, &x);
-		raw_write(p, &x, s.v, s.n);
-		rr->measured++;
+		record_point(rr, p, &s, &x);
 	}
 	group_release(&g);
 	if (pools_found >= 0 && pools_get() != pools_found)

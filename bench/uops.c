@@ -100,7 +100,7 @@ static int pattern(size_t i)
 	return 0x40 | (int)(i & 0x3f);	/* never 0: no zeroing shortcuts */
 }
 
-static int sync_ioctl(int fd, __u64 flags)
+int dmabuf_sync_ioctl(int fd, __u64 flags)
 {
 	struct dma_buf_sync s = { .flags = flags };
 	int ret;
@@ -178,7 +178,7 @@ static int timed_sync(const struct cpu_sync *c, __u64 flags, bool timed,
 	if (timed)
 		perf_on();
 	t0 = now_ns();
-	ret = c->heap_fd < 0 ? sync_ioctl(c->fd, flags) :
+	ret = c->heap_fd < 0 ? dmabuf_sync_ioctl(c->fd, flags) :
 			       range_sync_ioctl(c, flags);
 	*ns = now_ns() - t0;
 	if (timed)

@@ -24,7 +24,8 @@
 #   ACCEL=auto|kvm|tcg  ICOUNT=1  MEM  SMP  CPU  APPEND   as for qemu-run.sh
 #                      ICOUNT=1: deterministic -icount, plus fixed guest
 #                      randomness, clock and layout (DETERMINISTIC=0: not)
-#   BENCH_ARGS="..."   extra cmheap-bench options (e.g. --quick, --sizes 4K,1M)
+#   BENCH_ARGS="..."   extra cmheap-bench options (e.g. --quick, --sizes 4K,1M);
+#                      unset: --threads 1,2,4,nproc (the concurrency sweep)
 #   DMA_CONFIGS="direct iommu bounce"   QEMU's edu engine as a measured
 #                      device, mapped directly, through the IOMMU and through
 #                      swiotlb: a guest per configuration (the main sweep in
@@ -66,7 +67,8 @@ case $host_arch in aarch64) host_arch=arm64 ;; esac
 arch=${ARCH:-$host_arch}
 kver=${KVER:-6.12}
 icount=${ICOUNT:-0}
-bench_args=${BENCH_ARGS:-}
+# the default sweep (no BENCH_ARGS at all) has the concurrency sweep too
+bench_args=${BENCH_ARGS-"--threads 1,2,4,nproc"}
 label=${LABEL:-make bench${BENCH_ARGS:+ BENCH_ARGS=$BENCH_ARGS}}
 timeout=${TIMEOUT:-3600}
 out=${OUT:-}

@@ -42,11 +42,11 @@ tap_begin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-header='exporter,caching,device,coherent,dma,op,path,size,max_order,pool,nents,direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op'
+header='exporter,caching,device,coherent,dma,op,path,size,max_order,pool,nents,direction,attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op,threads,sharing,ops_per_s'
 
 csv_header() { [ "$(head -n 1 "$1")" = "$header" ] || { echo "header is: $(head -n 1 "$1")"; return 1; }; }
 csv_rows() { [ "$(wc -l <"$1")" -gt 1 ] || { echo "no data rows"; return 1; }; }
-csv_fields() { awk -F, 'NF != 27 { printf "line %d has %d fields\n", NR, NF; bad = 1 } END { exit bad }' "$1"; }
+csv_fields() { awk -F, 'NF != 30 { printf "line %d has %d fields\n", NR, NF; bad = 1 } END { exit bad }' "$1"; }
 csv_sane() {
 	awk -F, '
 	function num(v) { return v ~ /^[0-9]+(\.[0-9]+)?$/ }
@@ -81,9 +81,34 @@ csv_sane() {
 		if ($6 == "mmap_touch") { if (!num($24)) bad("minflt_per_op of mmap_touch") }
 		else if ($24 != "-") bad("minflt_per_op of another op")
 		for (i = 25; i <= 27; i++) if ($i != "n/a" && !num($i)) bad("perf column " i)
+		# the concurrency sweep: its threads, sharing and throughput together
+		if ($28 == "-") { if ($29 != "-" || $30 != "-") bad("sharing or ops_per_s outside the concurrency sweep") }
+		else {
+			if (!num($28) || $28 < 1) bad("threads")
+			if ($29 !~ /^(own|shared)$/) bad("sharing")
+			if (!num($30) || $30 + 0 <= 0) bad("ops_per_s of a concurrency point")
+			if ($29 == "shared" && $6 == "alloc_free_warm") bad("a shared allocation")
+		}
 		if (b > 10) exit 1
 	}
 	END { exit b > 0 }' "$1"
+}
+# the points the concurrency sweep of --threads 1,2 must have measured
+threads_sweep() {
+	awk -F, '
+	NR > 1 && $28 != "-" && $1 == "cmheap-system" { seen[$6 " " $28 " " $29] = $17 }
+	END {
+		n = split("map unmap dmabuf_sync", ops, " ")
+		for (i = 1; i <= n; i++)
+			for (t = 1; t <= 2; t++)
+				for (k = 0; k < 2; k++) {
+					key = ops[i] " " t " " (k ? "shared" : "own")
+					if (!(key in seen)) { print "missing: " key; bad = 1 }
+				}
+		for (t = 1; t <= 2; t++)
+			if (!(("alloc_free_warm " t " own") in seen)) { print "missing: alloc_free_warm " t " own"; bad = 1 }
+		exit bad
+	}' "$1"
 }
 cmbench() { PYTHONPATH=$scripts python3 -m cmbench "$@"; }
 meta_valid() { python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1"; }
@@ -180,7 +205,7 @@ check_dir() {
 	local d=$1
 	check "results.csv header is exact" csv_header "$d/results.csv"
 	check "results.csv has data rows" csv_rows "$d/results.csv"
-	check "every row has 27 fields" csv_fields "$d/results.csv"
+	check "every row has 30 fields" csv_fields "$d/results.csv"
 	check "rows are sane (enums, samples > 0, min <= p50 <= p90 <= p99 <= max)" csv_sane "$d/results.csv"
 	check "meta.json is valid JSON" meta_valid "$d/meta.json"
 	check "meta.json has the required keys" meta_keys "$d/meta.json"
@@ -449,11 +474,13 @@ guest)
 	compare_selftests
 	out=$root/build/test-bench
 	echo "# running cmheap-bench --quick in guests of each DMA configuration (scripts/bench.sh)..."
-	if OUT=$out BENCH_ARGS="--quick${BENCH_ARGS:+ $BENCH_ARGS}" LABEL=test-bench \
+	if OUT=$out BENCH_ARGS="--quick --threads 1,2${BENCH_ARGS:+ $BENCH_ARGS}" LABEL=test-bench \
 		DMA_CONFIGS="direct iommu bounce" "$scripts/bench.sh" >"$tmp/bench.out" 2>"$tmp/bench.err"; then
 		ok "bench.sh --quick in a guest ($(tail -n 1 "$tmp/bench.err" | sed 's/.*done in/done in/'))"
 		check_dir "$out"
 		check_dma_routes "$out"
+		check "the concurrency sweep (--threads 1,2): cmheap-system's map, unmap and DMA_BUF_IOCTL_SYNC on 1 and 2 threads, own and shared buffers, and its alloc_free_warm" \
+			threads_sweep "$out/results.csv"
 	else
 		nok "bench.sh --quick in a guest" "$(tail -n 15 "$tmp/bench.err")"
 	fi

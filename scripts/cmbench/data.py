@@ -16,7 +16,7 @@ import os
 # The columns that name a point; the rest are what was measured.
 DIMS = ("exporter", "caching", "device", "coherent", "dma", "op", "path",
         "size", "max_order", "pool", "nents", "direction", "attrs",
-        "cache_state")
+        "cache_state", "threads", "sharing")
 
 # Ops timed in the kernel on a device, and the ones that do CPU cache
 # maintenance for a cached buffer on a non-coherent device.
@@ -66,6 +66,10 @@ def read_csv(path):
                     row["dma"] = "-" if row.get("device") == "none" else "direct"
                 if "pool" not in row or row["pool"] is None:
                     row["pool"] = "-"
+                # from before the concurrency sweep: every point one thread
+                for col in ("threads", "sharing", "ops_per_s"):
+                    if row.get(col) is None:
+                        row[col] = "-"
                 rows.append(row)
             return reader.fieldnames, rows
     except OSError as e:
@@ -186,15 +190,16 @@ class Run:
 
     def in_size_sweep(self, row):
         """A row of the size sweep, not of the scatterlist sweep (whose size
-        is not a sweep size, or whose max_order is not the default one)."""
-        if int(row["size"]) not in self.sweep_sizes():
+        is not a sweep size, or whose max_order is not the default one) nor
+        of the concurrency sweep."""
+        if in_threads_sweep(row) or int(row["size"]) not in self.sweep_sizes():
             return False
         mo = row["max_order"]
         return mo == "-" or mo == self.default_max_order() or row["path"] == "user"
 
     def in_sg_sweep(self, row):
         sg = self.meta.raw("sweep.sg_size")
-        return (row["max_order"].isdigit() and
+        return (not in_threads_sweep(row) and row["max_order"].isdigit() and
                 (sg is None or int(row["size"]) == int(sg)))
 
     def cache_states(self):
@@ -215,6 +220,11 @@ class Run:
             if c in have:
                 return c
         return None
+
+
+def in_threads_sweep(row):
+    """A row of the concurrency sweep (cmheap-bench --threads)."""
+    return row.get("threads", "-") not in ("-", "")
 
 
 def raw_attrs_for(row):

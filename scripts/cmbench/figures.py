@@ -10,7 +10,8 @@ gnuplot.py's business.
 
 from dataclasses import dataclass, field
 
-from .data import DIMS, FEW_SAMPLES, fmt_n, fmt_size, maintains, number, raw_attrs_for
+from .data import (DIMS, FEW_SAMPLES, fmt_n, fmt_size, in_threads_sweep, maintains, number,
+                   raw_attrs_for)
 
 TEST_DEVICES = ("coherent", "noncoherent")
 # the most lines one panel draws
@@ -49,6 +50,8 @@ def pretty(col, v):
         return {"on": "pools on", "off": "pools off"}.get(v, "no pools")
     if col == "cache_state":
         return f"{v} buffer" if v in ("clean", "dirty") else v
+    if col == "sharing":
+        return {"own": "a buffer per thread", "shared": "one buffer, all threads"}.get(v, v)
     if col == "max_order":
         return f"max_order {v}"
     return v
@@ -109,6 +112,7 @@ class Figure:
     logy: bool = True
     xbytes: bool = True
     ysi: bool = True
+    xtics: str = ""             # gnuplot's xtics increment, "" its own choice
     ytime: bool = False         # y in ns, drawn in s with SI prefixes (µs, ms)
     yone: bool = False
     yzero: bool = False
@@ -534,9 +538,43 @@ def break_even(run):
     return fig
 
 
+def threads_rows(run):
+    return [r for r in run.rows if in_threads_sweep(r)]
+
+
+def concurrency(run, y="ops_per_s"):
+    """The concurrency sweep (cmheap-bench --threads): throughput (all
+    threads' calls per second) or the p99 of a call, against threads, per
+    op, a line per exporter and sharing."""
+    rows = threads_rows(run)
+    size = fmt_size(rows[0]["size"]) if rows else ""
+    if y == "ops_per_s":
+        fig = Figure("concurrency", f"throughput vs threads ({size} buffers, concurrency sweep)",
+                     xlabel="threads", ylabel="calls per second, all threads together",
+                     logx=False, xbytes=False, yzero=False)
+    else:
+        fig = Figure("concurrency-p99", f"p99 latency of a call vs threads ({size} buffers, "
+                     "concurrency sweep)", xlabel="threads", ylabel="p99 latency (ns)",
+                     logx=False, xbytes=False)
+    fig.panels = build(rows, ("op",), ("exporter", "sharing"), run, x="threads", y=y)
+    fig.xtics = "1"
+    device = next((r["device"] for r in rows if r["device"] != "none"), None)
+    fig.note = ((f"map, unmap and DMA_BUF_IOCTL_SYNC for the {pretty('device', device)}; "
+                 if device else "") +
+                "each thread pinned to an online CPU in turn, all started together; "
+                f"{run.meta.get('cpus_online') or '?'} CPUs online")
+    if not fig.panels:
+        fig.skipped = "no concurrency sweep (cmheap-bench --threads 1,2,4,nproc)"
+    return fig
+
+
+def concurrency_p99(run):
+    return concurrency(run, "p99_ns")
+
+
 ALL = (map_latency, skip_sync_saving, sg_entries, peers_alloc, pool_alloc, range_sync,
        cpu_bandwidth, break_even, exporter_overhead, sync_latency, dma_map_latency,
-       dma_sg_entries, dma_sync_latency)
+       dma_sg_entries, dma_sync_latency, concurrency, concurrency_p99)
 
 
 def all_figures(run):

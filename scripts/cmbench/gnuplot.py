@@ -93,6 +93,7 @@ def script(fig, files, outfile, term, title):
         ('set format y "%.0s %cs"' if fig.ytime else
          'set format y "%.0s%c"' if fig.ysi else 'set format y "%g"'),
         "set pointsize 0.8",
+        f"set xtics {fig.xtics}" if fig.xtics else "set xtics autofreq",
         f"set multiplot layout {rows}, {cols} title {gdq(title)} font \",12\"",
     ]
     # the data stay in ns; a time axis draws them in seconds

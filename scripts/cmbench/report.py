@@ -492,6 +492,45 @@ def read_at_largest(fig, run):
     return at_largest(fig)
 
 
+CONCURRENCY_SCOPE = {
+    "tcg-icount": "under -icount QEMU runs the vCPUs one at a time, in turns (no multi-threaded "
+                  "TCG): threads interleave rather than run at once, so guest time cannot show "
+                  "throughput growing with threads, and a lock shows only where a thread is "
+                  "switched out holding it",
+    "tcg": "QEMU TCG runs x86's vCPUs on one host thread and arm64's on one each: what it shows "
+           "is the locking and the work of the paths, not the cache-line traffic of silicon",
+}
+
+
+def read_concurrency(fig, run):
+    """Per op, exporter and sharing: from the fewest threads to the most,
+    how the throughput (all threads' calls per second) and the p99 of a
+    call moved."""
+    lines = {}
+    for r in F.threads_rows(run):
+        key = (r["op"], r["device"], r["exporter"], r["sharing"])
+        lines.setdefault(key, {})[int(r["threads"])] = r
+    out = []
+    for (op, device, exporter, sharing), by_threads in lines.items():
+        if len(by_threads) < 2:
+            continue
+        first, last = by_threads[min(by_threads)], by_threads[max(by_threads)]
+        line = (f"- {F.pretty('op', op)}"
+                f"{'' if device == 'none' else ', ' + F.pretty('device', device)}, {exporter}, "
+                f"{F.pretty('sharing', sharing)}: {min(by_threads)} → {max(by_threads)} threads")
+        t_lo, t_hi = number(first["ops_per_s"]), number(last["ops_per_s"])
+        if t_lo and t_hi:
+            line += f", throughput {t_lo:,.0f} → {t_hi:,.0f} calls/s ({fmt_times(t_hi / t_lo)})"
+        p_lo, p_hi = stat(first, "p99_ns"), stat(last, "p99_ns")
+        if p_lo is not None and p_hi is not None:
+            line += f", p99 {fmt_ns(p_lo)} → {fmt_ns(p_hi)}"
+        out.append(line + f" (n={first['samples']} → {last['samples']}).")
+    scope = CONCURRENCY_SCOPE.get(run.meta.accel)
+    if out and scope:
+        out.append(f"- Emulated: {scope}.")
+    return out
+
+
 def fmt_bytes(b):
     for unit, n in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if b >= n:
@@ -567,6 +606,7 @@ READINGS = {
     "dma-map-latency": read_at_largest,
     "dma-sg-entries": read_sg_entries,
     "dma-sync-latency": read_at_largest,
+    "concurrency": read_concurrency,
 }
 
 

@@ -8,7 +8,8 @@ import tempfile
 
 HEADER = ("exporter,caching,device,coherent,dma,op,path,size,max_order,pool,nents,direction,"
           "attrs,cache_state,samples,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,"
-          "mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op").split(",")
+          "mb_per_s,minflt_per_op,cycles_per_op,instructions_per_op,cache_misses_per_op,"
+          "threads,sharing,ops_per_s").split(",")
 
 MiB = 1 << 20
 
@@ -20,7 +21,8 @@ def row(**kw):
         "exporter": "cmheap-system", "caching": "cached", "device": "noncoherent",
         "coherent": "0", "dma": "direct", "op": "map", "path": "exporter", "size": str(MiB),
         "max_order": "8", "pool": "-", "nents": "4", "direction": "bidirectional",
-        "attrs": "none", "cache_state": "clean", "samples": "200", "min_ns": None,
+        "attrs": "none", "cache_state": "clean", "threads": "-", "sharing": "-",
+        "ops_per_s": "-", "samples": "200", "min_ns": None,
         "p50_ns": "1000", "p90_ns": None, "p99_ns": None, "max_ns": None, "mean_ns": None,
         "stddev_ns": "1.0", "mb_per_s": "-", "minflt_per_op": "-", "cycles_per_op": "n/a",
         "instructions_per_op": "n/a", "cache_misses_per_op": "n/a",

@@ -262,3 +262,53 @@ class Readable(unittest.TestCase):
         panels = F.build(rows, ("op",), ("exporter",), run_of(rows))
         self.assertEqual([(p.title, len(p.series)) for p in panels],
                          [("map (1/2)", F.MAX_LINES), ("map (2/2)", 11 - F.MAX_LINES)])
+
+
+def threads_row(op, exporter, sharing, threads, ops_per_s, p99, **kw):
+    """A concurrency sweep's row (cmheap-bench --threads)."""
+    base = dict(op=op, exporter=exporter, size=MiB, threads=str(threads), sharing=sharing,
+                ops_per_s=str(ops_per_s), p99_ns=str(p99), p50_ns=str(p99 // 2),
+                max_ns=str(p99 * 2), samples=str(200 * threads))
+    base.update(kw)
+    if op == "alloc_free_warm":
+        rest = {k: v for k, v in base.items() if k not in ("op", "exporter")}
+        return user_row(op, exporter=exporter, **rest)
+    return row(**base)
+
+
+class Concurrency(unittest.TestCase):
+    def rows(self):
+        out = []
+        for t, own, shared in ((1, 1000, 1000), (2, 2000, 1100), (4, 3900, 1150)):
+            out.append(threads_row("map", "cmheap-system", "own", t, own, 500))
+            out.append(threads_row("map", "cmheap-system", "shared", t, shared, 500 * t))
+        # the main sweep's own 1 MiB point is not the concurrency sweep's
+        out.append(row(size=MiB, p50_ns=7))
+        out.append(row(size=4 * MiB, p50_ns=9))
+        return out
+
+    def test_throughput_and_p99_against_threads(self):
+        run = run_of(self.rows())
+        fig = F.concurrency(run)
+        self.assertTrue(fig.drawn, fig.skipped)
+        (panel,) = fig.panels
+        self.assertEqual(panel.title, "map")
+        self.assertIn("for the non-coherent device", fig.note)
+        own = panel.get("cmheap-system, a buffer per thread (n=200–800)")
+        self.assertEqual([(p.x, p.y) for p in own.points], [(1, 1000), (2, 2000), (4, 3900)])
+        p99 = F.concurrency_p99(run).panels[0].get(
+            "cmheap-system, one buffer, all threads (n=200–800)")
+        self.assertEqual([p.y for p in p99.points], [500, 1000, 2000])
+        # nor are the concurrency rows any other figure's
+        main = F.map_latency(run)
+        self.assertEqual([p.y for s in main.panels[0].series for p in s.points], [7, 9])
+
+    def test_reading_and_what_an_emulator_shows(self):
+        from cmbench import report
+        run = run_of(self.rows(), meta(accel="tcg-icount"))
+        text = "\n".join(report.read_concurrency(F.concurrency(run), run))
+        self.assertIn("map, non-coherent device, cmheap-system, one buffer, all threads: 1 → 4 "
+                      "threads, throughput 1,000 → 1,150 calls/s (1.15×), p99 500 ns → 2 µs "
+                      "(n=200 → 800).", text)
+        self.assertIn("vCPUs one at a time", text)
+        self.assertFalse(F.concurrency(run_of([row(), row(size=4 * MiB)])).drawn)
