@@ -222,18 +222,20 @@ chroot_exec() {
 		set -e
 		tree=$1 devices=$2
 		shift 2
-		while [ "$1" != -- ]; do
-			mkdir -p "$tree$1"
-			mount --bind "$1" "$tree$1"
-			shift
-		done
-		shift
 		mount -t proc proc "$tree/proc"
 		if [ "$devices" = 1 ]; then
 			mount --rbind /dev "$tree/dev"
 			mount --rbind /sys "$tree/sys"
 			mount -t tmpfs tmpfs "$tree/tmp"
 		fi
+		# the folders last: one under /tmp (a clone there) goes on top of
+		# the tmpfs, not under it
+		while [ "$1" != -- ]; do
+			mkdir -p "$tree$1"
+			mount --bind "$1" "$tree$1"
+			shift
+		done
+		shift
 		exec chroot "$tree" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 			LANG=C.UTF-8 "$@"
 	' chroot_exec "$tree" "$devices" "${binds[@]}" -- "$@"
