@@ -136,8 +136,8 @@ static void print_plan(const struct plan *pl)
 		point_describe(&pl->pts[i], desc, sizeof(desc));
 		printf("%zu %s\n", i + 1, desc);
 	}
-	printf("%zu points (%zu main, %zu scatterlist sweep)\n", pl->n,
-	       pl->n_main, pl->n_sg);
+	printf("%zu points (%zu main, %zu scatterlist sweep, %zu concurrency sweep)\n",
+	       pl->n, pl->n_main, pl->n_sg, pl->n_threads);
 }
 
 int main(int argc, char **argv)
