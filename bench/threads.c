@@ -193,7 +193,7 @@ int threads_measure(const struct point *p, struct samples *s, struct extra *x,
 	struct worker *w;
 	struct budget bud;
 	uint64_t t0, end = 0, probe[PROBE_ITERATIONS];
-	unsigned long i, k;
+	unsigned long i, k, ready = 0;	/* workers setup() has touched */
 	int ret = 0;
 
 	budget_start(&bud);
@@ -210,11 +210,11 @@ int threads_measure(const struct point *p, struct samples *s, struct extra *x,
 	for (i = 0; i < n_threads; i++) {
 		w[i].p = p;
 		w[i].cpu = nth_cpu((int)i);
+		/* setup() leaves a worker teardown() can undo, even on failure */
+		ready = i + 1;
 		ret = setup(&w[i], p, &shared, why, why_len);
-		if (ret) {
-			n_threads = i + 1;
+		if (ret)
 			goto out;
-		}
 	}
 
 	/* the probe, on the first thread's files: also a warm-up */
@@ -267,7 +267,7 @@ int threads_measure(const struct point *p, struct samples *s, struct extra *x,
 			(double)(iterations * n_threads) * 1e9 / (double)(end - t0) : NAN;
 	}
 out:
-	for (i = 0; i < n_threads; i++)
+	for (i = 0; i < ready; i++)
 		teardown(&w[i]);
 	if (shared.fd >= 0)
 		buffer_free(&shared);
