@@ -25,7 +25,7 @@ maintenance loops take, not silicon's; CPU access per model is "needs
 hardware" there.
 """
 
-from .data import fmt_n, number, stat
+from .data import fmt_n, fmt_ns, number, stat
 
 MiB = 1 << 20
 EXPORTER = "cmheap-system"
@@ -35,9 +35,8 @@ UNCACHED = "cmheap-system-uncached"
 class Fit:
     """A least-squares line y = slope * x + intercept through points."""
 
-    def __init__(self, points, samples):
+    def __init__(self, points):
         self.points = sorted(points)
-        self.samples = samples
         n = len(self.points)
         mx = sum(x for x, _ in self.points) / n
         my = sum(y for _, y in self.points) / n
@@ -54,12 +53,12 @@ class Fit:
         return len(self.points)
 
 
-def fit(points, samples=()):
+def fit(points):
     """The line through points [(x, y)], or None where two different x are
     not there to draw one."""
     if len({x for x, _ in points}) < 2:
         return None
-    return Fit(points, list(samples))
+    return Fit(points)
 
 
 class Answer:
@@ -113,16 +112,17 @@ def amount(v, units):
     rounding error (a residual of 1e-13) as 0."""
     if abs(v) < 1e-6:
         v = 0.0
-    if units == "instructions":
-        return f"{si(v)} instr"
-    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
-        if abs(v) >= scale:
-            return f"{v / scale:.3g} {unit}"
-    return f"{v:.3g} ns"
+    return f"{si(v)} instr" if units == "instructions" else fmt_ns(v)
 
 
 def units(run):
     return "instructions" if run.meta.accel == "tcg-icount" else "ns"
+
+
+def unit_label(run):
+    """The unit of a run's answers, as a table heads its column."""
+    return ("instructions (1 guest ns = 1 instruction)" if units(run) == "instructions"
+            else "ns")
 
 
 def device(run):
@@ -157,7 +157,7 @@ def samples_of(rows):
 def size_fit(run, key, question, note="", **match):
     pts = by_size(select(run, **match), run)
     pairs = [(s / MiB, p50(r)) for s, r in pts.items() if p50(r) is not None]
-    f = fit(pairs, samples_of(pts.values()))
+    f = fit(pairs)
     missing = "" if f else "not measured at two sizes"
     if not f and match.get("device") == "coherent":
         missing = "no non-coherent device: nothing to maintain"
@@ -367,16 +367,14 @@ def break_even(run):
         for op in ("cpu_read", "cpu_write"):
             c, w = access[op, EXPORTER].get(size), access[op, UNCACHED].get(size)
             if c is None or w is None:
-                got[op] = "unmeasured"
-                continue
+                break
             rows += [c, w]
             per_c, per_w = cpu_ns_per_byte(c), cpu_ns_per_byte(w)
             extra = (per_w - per_c) if per_c is not None and per_w is not None else None
             got[op] = (mc - mu) / extra if extra and extra > 0 else None
-        if "unmeasured" in got.values():
-            continue
-        out.append(BreakEven(size, mc - mu, got["cpu_read"], got["cpu_write"],
-                             samples_of(rows)))
+        else:
+            out.append(BreakEven(size, mc - mu, got["cpu_read"], got["cpu_write"],
+                                 samples_of(rows)))
     if not out:
         return [], "not measured: needs map_unmap of both models and cpu_read/cpu_write at a size"
     return out, ""

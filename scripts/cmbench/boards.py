@@ -53,9 +53,7 @@ def table(runs, names):
     out.append("| kernel | " + " | ".join(r.meta.get("kernel_release") or "unknown"
                                           for r in runs) + " |")
     out.append("| measured | " + " | ".join(platform(r.meta) for r in runs) + " |")
-    out.append("| unit | " + " | ".join(
-        "instructions (1 guest ns = 1 instruction)" if A.units(r) == "instructions" else "ns"
-        for r in runs) + " |")
+    out.append("| unit | " + " | ".join(A.unit_label(r) for r in runs) + " |")
     out.append("| device | " + " | ".join(
         "non-coherent test device" if A.device(r) == "noncoherent" else "coherent test device"
         for r in runs) + " |")
@@ -69,7 +67,12 @@ def table(runs, names):
 
 
 def write(runs, names):
-    lines = ["# cmheap: boards and kernels side by side", ""]
+    return "\n".join(["# cmheap: boards and kernels side by side", ""] + body(runs, names) + [""])
+
+
+def body(runs, names):
+    """The page below its title: what the columns are, then the tables."""
+    lines = []
     emulated = [n for n, r in zip(names, runs) if r.meta.emulated]
     lines.append("Each column is one run's own answers, computed from its results.csv "
                  "(python3 -m cmbench boards). A cost per MiB or per entry is the slope of a "
@@ -95,7 +98,7 @@ def write(runs, names):
         if len(arches) > 1:
             lines += [f"## {arch or 'unknown architecture'}", ""]
         lines += table([r for _, r in mine], [n for n, _ in mine]) + [""]
-    return "\n".join(lines)
+    return lines[:-1]
 
 
 def main(argv=None, out=sys.stdout, err=sys.stderr):

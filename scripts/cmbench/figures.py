@@ -10,6 +10,7 @@ gnuplot.py's business.
 
 from dataclasses import dataclass, field
 
+from . import answers
 from .data import (DIMS, FEW_SAMPLES, fmt_n, fmt_size, in_threads_sweep, maintains, number,
                    raw_attrs_for)
 
@@ -512,7 +513,6 @@ def break_even(run):
     """How many bytes of CPU access per hand-over to the non-coherent device
     make the cached model the cheaper one (answers.break_even), against
     the buffer's size."""
-    from . import answers
     fig = Figure("break-even", "break-even between the cached and the write-combined model",
                  ylabel="CPU bytes per hand-over (bytes)")
     points, why = answers.break_even(run)
@@ -551,7 +551,7 @@ def concurrency(run, y="ops_per_s"):
     if y == "ops_per_s":
         fig = Figure("concurrency", f"throughput vs threads ({size} buffers, concurrency sweep)",
                      xlabel="threads", ylabel="calls per second, all threads together",
-                     logx=False, xbytes=False, yzero=False)
+                     logx=False, xbytes=False)
     else:
         fig = Figure("concurrency-p99", f"p99 latency of a call vs threads ({size} buffers, "
                      "concurrency sweep)", xlabel="threads", ylabel="p99 latency (ns)",

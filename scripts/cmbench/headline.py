@@ -22,15 +22,11 @@ import argparse
 import re
 import sys
 
-from . import report
+from . import answers, report
 from .data import ResultsError, Run, fmt_size, stat
 
 # LAVA's test case names: letters, digits and -_. only
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-
-
-def units(run):
-    return "instructions" if run.meta.accel == "tcg-icount" else "ns"
 
 
 def name(row):
@@ -56,7 +52,7 @@ def points(run):
         if n in seen:
             raise ResultsError(f"{run.path}: two headline points named {n}")
         seen.add(n)
-        out.append((n, value, units(run)))
+        out.append((n, value, answers.units(run)))
     return out
 
 

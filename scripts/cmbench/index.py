@@ -67,8 +67,7 @@ def alloc_text(run, size):
 
 
 def skip_saving_text(run):
-    a = next(a for a in A.skip_sync(run))
-    return a.text(A.units(run))
+    return A.skip_sync(run)[0].text(A.units(run))
 
 
 def fmt_cell(v, n):
@@ -115,7 +114,7 @@ def write(runs, path, names=None):
             "dma_sync_sgtable_for_device, which maintains caches whatever the exporter's model; "
             "DMA_BUF_IOCTL_SYNC is the exporter's, which an uncached heap skips."]
     out += ["", "## The answers side by side", ""]
-    out += boards.write(runs, names).split("\n", 2)[2].splitlines()
+    out += boards.body(runs, names)
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
     return path

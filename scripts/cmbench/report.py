@@ -674,8 +674,7 @@ def first_screen(run):
         return [f"_This run measured no {A.EXPORTER}, whose points the answers come from "
                 "(its sweep named other exporters)._"]
     units = A.units(run)
-    out = ["| | " + ("instructions (1 guest ns = 1 instruction)" if units == "instructions"
-                     else "ns") + " |", "|---|---|"]
+    out = [f"| | {A.unit_label(run)} |", "|---|---|"]
     for title, group in A.grouped(run):
         out.append(f"| **{title}** | |")
         out += [f"| {a.question} | {a.text(units)} |" for a in group]
