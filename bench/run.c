@@ -156,6 +156,56 @@ static bool set_pools(const struct point *p, char *why, size_t why_len)
 	return ok;
 }
 
+/*
+ * Readies point @p of the main or scatterlist sweep in its group: the
+ * group (the buffer its points share) renewed when the point leaves it,
+ * the cap and pools an allocation wants, or the group's buffer.  False,
+ * the point recorded as skipped, when it cannot be measured.
+ */
+static bool group_point(int ctl, struct group *g, const struct point *p,
+			struct extra *x, struct run_result *rr)
+{
+	char why[192];
+
+	if (!g->valid || g->exp != p->exp || g->size != p->size ||
+	    g->max_order != p->max_order) {
+		group_release(g);
+		memset(g, 0, sizeof(*g));
+		g->valid = true;
+		g->exp = p->exp;
+		g->size = p->size;
+		g->max_order = p->max_order;
+		g->nents = NA;
+		g->alloc_order = NA;
+	}
+	if (g->failed) {
+		record_skip(rr, p, g->why, false);
+		return false;
+	}
+	if (op_is_alloc(p->op)) {
+		if (!set_cap(g)) {
+			g->failed = true;
+			record_skip(rr, p, g->why, true);
+			return false;
+		}
+		x->max_order = cap_now(p->exp);
+		if (!set_pools(p, why, sizeof(why))) {
+			record_skip(rr, p, why, true);
+			return false;
+		}
+	} else {
+		if (!group_buffer(ctl, g)) {
+			g->failed = true;
+			note("%s: skipping this buffer's points", g->why);
+			record_skip(rr, p, g->why, false);
+			return false;
+		}
+		x->max_order = g->alloc_order;
+		x->nents = g->nents;
+	}
+	return true;
+}
+
 void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 {
 	int pools_found = pools_get();
@@ -171,7 +221,6 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 	progress_init(pl->n, opt.progress_every);
 	for (i = 0; i < pl->n; i++) {
 		const struct point *p = &pl->pts[i];
-		bool alloc_op = op_is_alloc(p->op);
 
 		if (stop_requested) {
 			rr->interrupted = true;
@@ -180,68 +229,22 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 		point_describe(p, desc, sizeof(desc));
 		progress_point(i, desc);
 
+		init_extra(&x);
 		if (p->threads) {
 			/* buffers of its own: none of a group's stays allocated */
 			group_release(&g);
 			g.valid = false;
-			init_extra(&x);
-			budget_set_ms(opt.time_budget_ms);
-			samples_reset(&s);
-			why[0] = 0;
-			ret = threads_measure(p, &s, &x, why, sizeof(why));
-			if (ret || !s.n) {
-				if (!ret)
-					snprintf(why, sizeof(why), "no samples");
-				record_skip(rr, p, why, true);
-				continue;
-			}
-			record_point(rr, p, &s, &x);
+		} else if (!group_point(ctl, &g, p, &x, rr)) {
 			continue;
-		}
-
-		if (!g.valid || g.exp != p->exp || g.size != p->size ||
-		    g.max_order != p->max_order) {
-			group_release(&g);
-			memset(&g, 0, sizeof(g));
-			g.valid = true;
-			g.exp = p->exp;
-			g.size = p->size;
-			g.max_order = p->max_order;
-			g.nents = NA;
-			g.alloc_order = NA;
-		}
-		if (g.failed) {
-			record_skip(rr, p, g.why, false);
-			continue;
-		}
-		init_extra(&x);
-		if (alloc_op) {
-			if (!set_cap(&g)) {
-				g.failed = true;
-				record_skip(rr, p, g.why, true);
-				continue;
-			}
-			x.max_order = cap_now(p->exp);
-			if (!set_pools(p, why, sizeof(why))) {
-				record_skip(rr, p, why, true);
-				continue;
-			}
-		} else {
-			if (!group_buffer(ctl, &g)) {
-				g.failed = true;
-				note("%s: skipping this buffer's points", g.why);
-				record_skip(rr, p, g.why, false);
-				continue;
-			}
-			x.max_order = g.alloc_order;
-			x.nents = g.nents;
 		}
 
 		budget_set_ms(p->sg_sweep ? opt.sg_time_budget_ms :
 					    opt.time_budget_ms);
 		samples_reset(&s);
 		why[0] = 0;
-		if (op_is_kernel(p->op))
+		if (p->threads)
+			ret = threads_measure(p, &s, &x, why, sizeof(why));
+		else if (op_is_kernel(p->op))
 			ret = kop_measure(ctl, p, g.buf.fd, &s, &x, why,
 					  sizeof(why));
 		else
