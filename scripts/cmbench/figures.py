@@ -547,13 +547,13 @@ def concurrency(run, y="ops_per_s"):
     threads' calls per second) or the p99 of a call, against threads, per
     op, a line per exporter and sharing."""
     rows = threads_rows(run)
-    size = fmt_size(rows[0]["size"]) if rows else ""
+    size = f"{fmt_size(rows[0]['size'])} buffers, " if rows else ""
     if y == "ops_per_s":
-        fig = Figure("concurrency", f"throughput vs threads ({size} buffers, concurrency sweep)",
+        fig = Figure("concurrency", f"throughput vs threads ({size}concurrency sweep)",
                      xlabel="threads", ylabel="calls per second, all threads together",
                      logx=False, xbytes=False)
     else:
-        fig = Figure("concurrency-p99", f"p99 latency of a call vs threads ({size} buffers, "
+        fig = Figure("concurrency-p99", f"p99 latency of a call vs threads ({size}"
                      "concurrency sweep)", xlabel="threads", ylabel="p99 latency (ns)",
                      logx=False, xbytes=False)
     fig.panels = build(rows, ("op",), ("exporter", "sharing"), run, x="threads", y=y)

@@ -311,4 +311,8 @@ class Concurrency(unittest.TestCase):
                       "threads, throughput 1,000 → 1,150 calls/s (1.15×), p99 500 ns → 2 µs "
                       "(n=200 → 800).", text)
         self.assertIn("vCPUs one at a time", text)
-        self.assertFalse(F.concurrency(run_of([row(), row(size=4 * MiB)])).drawn)
+        none = F.concurrency(run_of([row(), row(size=4 * MiB)]))
+        self.assertFalse(none.drawn)
+        self.assertEqual(none.title, "throughput vs threads (concurrency sweep)")
+        self.assertEqual(F.concurrency(run).title,
+                         "throughput vs threads (1 MiB buffers, concurrency sweep)")

@@ -12,6 +12,7 @@ set logscale y 10
 set format x "%.0b%B"
 set format y "%.0s %cs"
 set pointsize 0.8
+set xtics autofreq
 set multiplot layout 1, 2 title "allocation with page pools on and off (this kernel has no upstream system heap)\n6.1.0-56-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'alloc alone'
 plot 'data/pool-alloc-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, pools off (n=5–68)', \

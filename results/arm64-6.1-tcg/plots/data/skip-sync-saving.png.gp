@@ -12,6 +12,7 @@ set logscale y 10
 set format x "%.0b%B"
 set format y "%.0s %cs"
 set pointsize 0.8
+set xtics autofreq
 set multiplot layout 1, 2 title "skip-sync saving vs size (p50 with sync − p50 with DMA_ATTR_SKIP_CPU_SYNC)\n6.1.0-56-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'map'
 plot 'data/skip-sync-saving-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \

@@ -12,6 +12,7 @@ set logscale y 10
 set format x "%.0b%B"
 set format y "%.0s%c"
 set pointsize 0.8
+set xtics autofreq
 set multiplot layout 1, 1 title "allocation with page pools on and off (this kernel has no upstream system heap)\n6.12.117+deb12-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
 set title 'alloc+free (warm)'
 plot 'data/pool-alloc-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, no pools (n=21)', \

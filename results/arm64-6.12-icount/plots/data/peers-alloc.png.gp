@@ -12,6 +12,7 @@ set logscale y 10
 set format x "%.0b%B"
 set format y "%.0s%c"
 set pointsize 0.8
+set xtics autofreq
 set multiplot layout 2, 2 title "alloc+free and mmap+touch vs the peers (page pools off)\n6.12.117+deb12-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
 set title 'alloc+free (cold, first allocation)'
 plot 'data/peers-alloc-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout (n=1)', \

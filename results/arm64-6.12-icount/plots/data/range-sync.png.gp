@@ -12,6 +12,7 @@ set logscale y 10
 set format x "%.0b%B"
 set format y "%.0s%c"
 set pointsize 0.8
+set xtics autofreq
 set multiplot layout 1, 2 title "CPU-access sync of part of a buffer (CMHEAP_HEAP_IOC_SYNC_RANGE) vs DMA_BUF_IOCTL_SYNC\n6.12.117+deb12-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
 set title 'cmheap-system, non-coherent device'
 plot 'data/range-sync-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'DMA_BUF_IOCTL_SYNC, clean buffer (n=9–200)', \

@@ -12,6 +12,7 @@ set logscale y 10
 set format x "%.0b%B"
 set format y "%.0s %cs"
 set pointsize 0.8
+set xtics autofreq
 set multiplot layout 2, 2 title "what each DMA route adds to map and unmap vs size (route − direct, edu device)\n6.12.117+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'cmheap-carveout'
 plot 'data/dma-map-latency-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'map, bounced (swiotlb), clean buffer (n=5–200)', \

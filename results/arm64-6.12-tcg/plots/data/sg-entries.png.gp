@@ -12,6 +12,7 @@ set logscale y 10
 set format x "%g"
 set format y "%.0s %cs"
 set pointsize 0.8
+set xtics autofreq
 set multiplot layout 1, 2 title "map and unmap latency vs scatterlist entries at 10 MiB (clean buffers)\n6.12.117+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'coherent device'
 plot 'data/sg-entries-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, map, sync, clean buffer (n=200)', \

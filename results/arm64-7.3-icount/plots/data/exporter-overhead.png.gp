@@ -12,6 +12,7 @@ unset logscale y
 set format x "%.0b%B"
 set format y "%g"
 set pointsize 0.8
+set xtics autofreq
 set multiplot layout 2, 2 title "exporter path overhead vs size (p50 exporter path - p50 raw DMA API, same work)\n7.3.4+deb13-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
 set title 'map, coherent device'
 plot 'data/exporter-overhead-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, sync, clean buffer (n=200)', \

@@ -12,6 +12,7 @@ set logscale y 10
 set format x "%.0b%B"
 set format y "%.0s %cs"
 set pointsize 0.8
+set xtics autofreq
 set multiplot layout 1, 2 title "map and unmap latency vs size (clean buffers)\n6.12.117+deb12-amd64 x86_64, QEMU TCG (emulated)" font ",12"
 set title 'map, coherent device'
 plot 'data/map-latency-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, sync, clean buffer (n=200)', \
