@@ -22,7 +22,7 @@ struct options opt;
  */
 #define DEF_SIZES	"4K,16K,64K,256K,1M,4M,16M,64M"
 #define DEF_SG_SIZE	(10ULL << 20)
-#define DEF_MAX_ORDERS	"0,4,8"
+#define DEF_MAX_ORDERS	"0,2,4,6,8"
 #define DEF_SG_OPS	"map,unmap"
 #define DEF_ITERATIONS	200
 #define DEF_WARMUP	3

@@ -4,7 +4,9 @@
  * that fit (8, 4, then 0, as the upstream system heap), so that large
  * buffers need few scatterlist entries and little IOMMU and cache
  * maintenance work.  The max_order parameter caps the order, which sets the
- * scatterlist granularity: max_order=0 gives one entry per page.
+ * scatterlist granularity: max_order=0 gives one entry per page, and any
+ * other cap is itself the first order tried (max_order=6: 256 KiB entries),
+ * so that a benchmark can sweep the entry count in steps of its choosing.
  *
  * cmheap-system is cached, cmheap-system-uncached write-combined, for
  * devices that do not snoop the CPU caches: outside x86 its pages keep a
@@ -62,44 +64,56 @@ MODULE_PARM_DESC(max_order,
 		 "Largest page order of system heap allocations, 0-8 (default 8): sets scatterlist granularity");
 
 /*
- * The block the page pool (@from_pool) or, failing it, the page allocator
- * has for the next @remaining bytes: the largest order first.
- * page->private says whether the block must still be made fit for
- * write-combined mappings.  A block the pool was asked for and did not
- * have counts one pool miss, whatever orders were tried for it.
+ * A block of @order from the page pool (@from_pool) or, failing it, the
+ * page allocator.  page->private says whether the block must still be made
+ * fit for write-combined mappings.  A block the pool was asked for and
+ * the page allocator gave counts one pool miss.
+ */
+static struct page *cmheap_alloc_order(struct cmheap *heap,
+				       unsigned int order, bool from_pool)
+{
+	bool uncached = heap->caching == CMHEAP_UNCACHED;
+	struct page *page;
+	bool clean_it;
+
+	page = from_pool ?
+	       cmheap_pool_take(heap->priv, order, &clean_it) : NULL;
+	if (page) {
+		set_page_private(page, uncached && clean_it);
+		return page;
+	}
+	page = alloc_pages(order ? CMHEAP_HIGH_ORDER_GFP :
+			   CMHEAP_LOW_ORDER_GFP, order);
+	if (page) {
+		set_page_private(page, uncached);
+		if (from_pool)
+			cmheap_stat_add(&heap->stats,
+					CMHEAP_STAT_POOL_MISSES, 1);
+	}
+	return page;
+}
+
+/*
+ * The block for the next @remaining bytes: the largest order first, from
+ * @order_cap itself down through the smaller ones of cmheap_orders[].
  */
 static struct page *cmheap_alloc_largest(struct cmheap *heap,
 					 size_t remaining,
 					 unsigned int order_cap,
 					 bool from_pool)
 {
-	bool uncached = heap->caching == CMHEAP_UNCACHED;
-	struct page *page;
-	bool clean_it;
+	struct page *page = NULL;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(cmheap_orders); i++) {
+	if (remaining >= (PAGE_SIZE << order_cap))
+		page = cmheap_alloc_order(heap, order_cap, from_pool);
+	for (i = 0; !page && i < ARRAY_SIZE(cmheap_orders); i++) {
 		unsigned int order = cmheap_orders[i];
 
-		if (order > order_cap || remaining < (PAGE_SIZE << order))
-			continue;
-		page = from_pool ?
-		       cmheap_pool_take(heap->priv, order, &clean_it) : NULL;
-		if (page) {
-			set_page_private(page, uncached && clean_it);
-			return page;
-		}
-		page = alloc_pages(order ? CMHEAP_HIGH_ORDER_GFP :
-				   CMHEAP_LOW_ORDER_GFP, order);
-		if (page) {
-			set_page_private(page, uncached);
-			if (from_pool)
-				cmheap_stat_add(&heap->stats,
-						CMHEAP_STAT_POOL_MISSES, 1);
-			return page;
-		}
+		if (order < order_cap && remaining >= (PAGE_SIZE << order))
+			page = cmheap_alloc_order(heap, order, from_pool);
 	}
-	return NULL;
+	return page;
 }
 
 /*
