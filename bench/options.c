@@ -29,6 +29,7 @@ struct options opt;
 #define DEF_MIN_SAMPLES	5
 #define DEF_BUDGET_MS	100
 #define DEF_SG_BUDGET_MS 300
+#define DEF_THREADS	"1,2,4,nproc"
 
 /* --quick: a tiny sweep for tests */
 #define QUICK_SIZES	"4K,64K"
@@ -108,9 +109,9 @@ static const char usage_text[] =
 "  --sg-time-budget-ms MS  time per point of the sweep (default %d)\n"
 "  The other sweep options (devices, directions, ...) apply to it too.\n"
 "\n"
-"Concurrency sweep (none by default):\n"
-"  --threads LIST       thread counts, 1..64 or nproc (e.g. 1,2,4,nproc), or\n"
-"                       none: map and unmap (timed in the kernel, each thread\n"
+"Concurrency sweep:\n"
+"  --threads LIST       thread counts, 1..64 or nproc (default " DEF_THREADS "),\n"
+"                       or none: map and unmap (timed in the kernel, each thread\n"
 "                       through its own /dev/cmheap file) and dmabuf_sync,\n"
 "                       each with a buffer per thread (own) and with one\n"
 "                       buffer for all (shared), and alloc_free_warm (own),\n"
@@ -131,8 +132,8 @@ static const char usage_text[] =
 "                       iterations (default %d)\n"
 "  --quick              tiny sweep for tests: sizes " QUICK_SIZES ", one\n"
 "                       direction (bidirectional), sg sweep at 256K orders\n"
-"                       " QUICK_MAX_ORDERS ", %d iterations, %d warm-up, %d ms; options\n"
-"                       given explicitly still win\n"
+"                       " QUICK_MAX_ORDERS ", no concurrency sweep, %d iterations, %d\n"
+"                       warm-up, %d ms; options given explicitly still win\n"
 "  --cpu N              pin to CPU N (default 0); -1: do not pin\n"
 "  --perf               cycles, instructions and cache-misses per operation\n"
 "                       (perf_event_open, user+kernel); n/a where the PMU\n"
@@ -478,6 +479,7 @@ static void set_defaults(bool quick)
 	opt.time_budget_ms = quick ? QUICK_BUDGET_MS : DEF_BUDGET_MS;
 	opt.sg_time_budget_ms = quick ? QUICK_BUDGET_MS : DEF_SG_BUDGET_MS;
 	opt.cpu = 0;
+	parse_threads(quick ? "none" : DEF_THREADS);
 	opt.threads_size = 1ULL << 20;
 	opt.progress_every = 1;
 	opt.qemu_version = opt.git_rev = opt.label = "unknown";

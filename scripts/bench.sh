@@ -24,8 +24,7 @@
 #   ACCEL=auto|kvm|tcg  ICOUNT=1  MEM  SMP  CPU  APPEND   as for qemu-run.sh
 #                      ICOUNT=1: deterministic -icount, plus fixed guest
 #                      randomness, clock and layout (DETERMINISTIC=0: not)
-#   BENCH_ARGS="..."   extra cmheap-bench options (e.g. --quick, --sizes 4K,1M);
-#                      unset: --threads 1,2,4,nproc (the concurrency sweep)
+#   BENCH_ARGS="..."   extra cmheap-bench options (e.g. --quick, --sizes 4K,1M)
 #   DMA_CONFIGS="direct iommu bounce"   QEMU's edu engine as a measured
 #                      device, mapped directly, through the IOMMU and through
 #                      swiotlb: a guest per configuration (the main sweep in
@@ -67,8 +66,7 @@ case $host_arch in aarch64) host_arch=arm64 ;; esac
 arch=${ARCH:-$host_arch}
 kver=${KVER:-6.12}
 icount=${ICOUNT:-0}
-# the default sweep (no BENCH_ARGS at all) has the concurrency sweep too
-bench_args=${BENCH_ARGS-"--threads 1,2,4,nproc"}
+bench_args=${BENCH_ARGS:-}
 label=${LABEL:-make bench${BENCH_ARGS:+ BENCH_ARGS=$BENCH_ARGS}}
 timeout=${TIMEOUT:-3600}
 out=${OUT:-}

@@ -117,6 +117,8 @@ check "its first line says where it ran (QEMU TCG, not hardware)" \
 check "its results.csv has rows" awk 'END { exit NR < 2 }' "$res/bench/results.csv"
 check "it opens with the models' answers and says the break-even needs hardware" \
 	grep -q '^_No break-even: needs hardware' "$res/bench/report.md"
+check "its default sweep measured concurrency: the report draws throughput against threads" \
+	grep -q '^## throughput vs threads' "$res/bench/report.md"
 
 # The reboot: the newest kernel in the copy's /boot and its initrd, as a
 # board's boot loader (GRUB's default, U-Boot's extlinux) would pick it.
