@@ -52,6 +52,25 @@ class Fit:
     def n(self):
         return len(self.points)
 
+    @property
+    def far_off(self):
+        """The points are far off the line, so its slope says little: the
+        largest residual is over a quarter of the points' spread, or the
+        slope moves by over half when any one point is left out (one point
+        far from the others carries it, as the IOMMU's per-entry points do,
+        which hang on how many entries the IOMMU merges into one mapping
+        and not on the count alone)."""
+        ys = [y for _, y in self.points]
+        if not self.residual:
+            return False
+        if self.residual > 0.25 * (max(ys) - min(ys)):
+            return True
+        for i in range(self.n):
+            rest = fit(self.points[:i] + self.points[i + 1:])
+            if rest is not None and abs(rest.slope - self.slope) > 0.5 * abs(self.slope):
+                return True
+        return False
+
 
 def fit(points):
     """The line through points [(x, y)], or None where two different x are
@@ -59,6 +78,10 @@ def fit(points):
     if len({x for x, _ in points}) < 2:
         return None
     return Fit(points)
+
+
+FAR_OFF = ("the points are far off a line (residual over a quarter of their spread, or a "
+           "slope that moves by over half without one of them): the slope says little")
 
 
 class Answer:
@@ -89,6 +112,8 @@ class Answer:
             text = (f"{amount(f.slope, units)}/{self.per} {sign} "
                     f"{amount(abs(f.intercept), units)} ({f.n} points, {samples}, "
                     f"residual ≤ {amount(f.residual, units)})")
+            if f.far_off:
+                text += f" — {FAR_OFF}"
         elif self.value is not None:
             text = f"{self.value:.0f} MB/s ({samples})"
         else:

@@ -291,10 +291,8 @@ def read_sg_entries(fig, run):
                     f"{s.last.x:g} entries ({fmt_ns(s.first.y)} to {fmt_ns(s.last.y)}); "
                     f"least-squares fit over all of them: {fmt_ns(f.slope)} per entry and "
                     f"{fmt_ns(f.intercept)} fixed, largest residual {fmt_ns(f.residual)}")
-            spread = max(p.y for p in s.points) - min(p.y for p in s.points)
-            if spread and f.residual > 0.25 * spread:
-                line += (" — the points are far off a line (residual over a quarter of their "
-                         "spread): the slope says little")
+            if f.far_off:
+                line += f" — {A.FAR_OFF}"
             out.append(line + ".")
     if out:
         if run.meta.emulated:

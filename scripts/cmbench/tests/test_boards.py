@@ -113,6 +113,21 @@ class Answers(unittest.TestCase):
         self.assertEqual(answer(run(rows=plain), "iommu_per_mib").missing,
                          "no iommu route in this run")
 
+    def test_a_line_far_off_its_points_says_so(self):
+        # #23: arm64 -icount's IOMMU per entry, 628 instr/entry - 54.9k with
+        # a residual of 242k over points from 2.6k to 1.6M: the IOMMU's
+        # cost hangs on how many entries it merges, not on the count alone
+        linear = answer(run(), "iommu_per_entry").text("instructions")
+        self.assertNotIn("far off a line", linear)
+        rows = noncoherent_rows()
+        extra = {1: 2600, 16: 71500, 160: 1610000}
+        for x in rows:
+            if x["dma"] == "iommu" and x["op"] == "map" and x["nents"] in ("1", "16", "160"):
+                x["p50_ns"] = str(87 * int(x["nents"]) + 5000 + extra[int(x["nents"])])
+        bent = answer(run(rows=rows), "iommu_per_entry")
+        self.assertIn("the points are far off a line", bent.text("instructions"))
+        self.assertFalse(answer(run(), "clean").fit.far_off)
+
     def test_allocation_and_where_the_pool_zeroes(self):
         r = run()
         self.assertAlmostEqual(answer(r, "alloc_warm").fit.slope, 500)
