@@ -23,6 +23,7 @@
 #include "plan.h"
 #include "run.h"
 #include "sysinfo.h"
+#include "threads.h"
 #include "util.h"
 
 /* the module parameter as found, put back at exit and on a second signal */
@@ -158,6 +159,7 @@ int main(int argc, char **argv)
 	sysinfo_collect(&si);
 	check_sizes(si.page_size);
 	entries_to_orders(si.page_size);
+	threads_init();
 	pin_cpu();
 
 	ctl = importer_open(opt.dry_run);

@@ -7,6 +7,7 @@
 #include "bench.h"
 #include "meta.h"
 #include "options.h"
+#include "threads.h"
 #include "perf.h"
 #include "util.h"
 
@@ -245,7 +246,24 @@ static void write_sweep(FILE *f, const struct meta *m)
 	for (i = 0; i < opt.n_threads; i++)
 		fprintf(f, "%s%d", i ? ", " : "", opt.threads[i]);
 	fputs("],\n", f);
-	jkv_num(f, 4, "threads_size", (long long)opt.threads_size, true);
+	jkv_num(f, 4, "threads_size", (long long)opt.threads_size, false);
+	/* where the workers ran: the concurrency is only what these allow */
+	jkey(f, 4, "threads_cpus");
+	fputc('{', f);
+	for (i = 0; i < opt.n_threads; i++) {
+		uint64_t seen = threads_cpus_seen(opt.threads[i]);
+		int cpu, first = 1;
+
+		fprintf(f, "%s\"%d\": [", i ? ", " : "", opt.threads[i]);
+		for (cpu = 0; cpu < 64; cpu++) {
+			if (!(seen & (1ULL << cpu)))
+				continue;
+			fprintf(f, "%s%d", first ? "" : ", ", cpu);
+			first = 0;
+		}
+		fputc(']', f);
+	}
+	fputs("}\n", f);
 	fputs("  },\n", f);
 }
 

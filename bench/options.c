@@ -361,8 +361,6 @@ static bool entries_item(const char *item, void *ctx)
 	return true;
 }
 
-#define MAX_THREADS 64
-
 static bool threads_item(const char *item, void *ctx)
 {
 	unsigned long v;

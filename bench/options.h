@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* the most threads --threads takes */
+#define MAX_THREADS 64
+
 #define MAX_ORDER_LIMIT	8	/* the module's max_order range is 0..8 */
 
 struct options {

@@ -2,7 +2,8 @@
 /*
  * cmheap-bench: the concurrency sweep (--threads).  A point of it runs its
  * op on N threads at once, each pinned to a CPU of its own where there are
- * enough (thread i on online CPU i modulo their number), released
+ * enough (thread i on usable CPU i modulo their number: the CPUs the
+ * process could use before --cpu pinned it), released
  * together by a barrier:
  *
  *   own     each thread its own buffer, attached through its own
@@ -54,6 +55,7 @@ struct worker {
 	unsigned long iterations;
 	uint64_t *samples;		/* iterations of them */
 	uint64_t start_ns, end_ns;	/* its own, after the barrier */
+	int ran_on;			/* sched_getcpu() once released, or -1 */
 	int ret;			/* 0 or -errno */
 	char why[96];
 };
@@ -114,28 +116,47 @@ static void *worker_main(void *arg)
 		sched_setaffinity(0, sizeof(set), &set);
 	}
 	pthread_barrier_wait(w->start);
+	w->ran_on = sched_getcpu();
 	w->start_ns = now_ns();
 	w->ret = work(w, w->iterations, w->samples);
 	w->end_ns = now_ns();
 	return NULL;
 }
 
-/* the i-th online CPU, or -1 */
+/*
+ * The CPUs this process may run on, taken before the sweep pins itself to
+ * one (--cpu): the workers' affinity is this set's, not the pinned
+ * thread's, or they would all share its one CPU.
+ */
+static cpu_set_t usable_cpus;
+static bool have_usable_cpus;
+
+/* For each --threads count, the CPUs its workers ran on, as a mask. */
+static uint64_t cpus_seen[MAX_THREADS + 1];
+
+void threads_init(void)
+{
+	have_usable_cpus = !sched_getaffinity(0, sizeof(usable_cpus), &usable_cpus) &&
+			   CPU_COUNT(&usable_cpus) > 0;
+}
+
+/* the i-th usable CPU, modulo their number, or -1 */
 static int nth_cpu(int i)
 {
-	cpu_set_t set;
-	int cpu, k = 0, n;
+	int cpu, k = 0;
 
-	if (sched_getaffinity(0, sizeof(set), &set))
+	if (!have_usable_cpus)
 		return -1;
-	n = CPU_COUNT(&set);
-	if (!n)
-		return -1;
-	i %= n;
+	i %= CPU_COUNT(&usable_cpus);
 	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
-		if (CPU_ISSET(cpu, &set) && k++ == i)
+		if (CPU_ISSET(cpu, &usable_cpus) && k++ == i)
 			return cpu;
 	return -1;
+}
+
+uint64_t threads_cpus_seen(int n_threads)
+{
+	return n_threads > 0 && n_threads <= MAX_THREADS ? cpus_seen[n_threads] : 0;
 }
 
 static int setup(struct worker *w, const struct point *p, const struct buffer *shared,
@@ -252,6 +273,8 @@ int threads_measure(const struct point *p, struct samples *s, struct extra *x,
 			t0 = w[i].start_ns;
 		if (w[i].end_ns > end)
 			end = w[i].end_ns;
+		if (w[i].ran_on >= 0 && w[i].ran_on < 64 && n_threads <= MAX_THREADS)
+			cpus_seen[n_threads] |= 1ULL << w[i].ran_on;
 		if (w[i].ret && !ret) {
 			ret = w[i].ret;
 			snprintf(why, why_len, "thread %lu: %s", i, w[i].why);

@@ -110,6 +110,18 @@ threads_sweep() {
 		exit bad
 	}' "$1"
 }
+# DIR: the workers of the 2-thread points ran on two CPUs (meta.json's
+# sweep.threads_cpus, where each worker found itself once released), when
+# the guest had two online
+threads_on_cpus() {
+	python3 - "$1/meta.json" <<'PY'
+import json, sys
+meta = json.load(open(sys.argv[1]))
+cpus = meta["sweep"]["threads_cpus"]
+print("threads_cpus", cpus, "cpus_online", meta["cpus_online"])
+sys.exit(0 if cpus.get("1") and len(cpus.get("2", [])) == min(2, meta["cpus_online"]) else 1)
+PY
+}
 cmbench() { PYTHONPATH=$scripts python3 -m cmbench "$@"; }
 meta_valid() { python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1"; }
 meta_keys() {
@@ -481,6 +493,7 @@ guest)
 		check_dma_routes "$out"
 		check "the concurrency sweep (--threads 1,2): cmheap-system's map, unmap and DMA_BUF_IOCTL_SYNC on 1 and 2 threads, own and shared buffers, and its alloc_free_warm" \
 			threads_sweep "$out/results.csv"
+		check "  its two threads ran on two CPUs at once, each pinned to its own" threads_on_cpus "$out"
 	else
 		nok "bench.sh --quick in a guest" "$(tail -n 15 "$tmp/bench.err")"
 	fi
