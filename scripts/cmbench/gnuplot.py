@@ -83,8 +83,9 @@ def script(fig, files, outfile, term, title):
         t,
         f"set output {gq(outfile)}",
         'set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1',
-        'set key below left box samplen 2 font ",8" maxrows 6',
-        # lifted a little: the key below the plot would touch it
+        # the key's box a line taller than its entries, and the axis label
+        # lifted a little: gnuplot's margin below leaves them touching
+        'set key below left box samplen 2 font ",8" maxrows 6 height 1',
         f"set xlabel {gq(fig.xlabel)} offset 0,0.3",
         f"set ylabel {gq(fig.ylabel)}",
         "set logscale x 2" if fig.logx else "unset logscale x",

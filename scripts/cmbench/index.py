@@ -11,8 +11,8 @@ import os
 
 from . import answers as A
 from . import boards
-from .data import fmt_ns, fmt_size, fmt_times, number
-from .report import conclusive, first_line
+from .data import fmt_size, fmt_times, number
+from .report import conclusive, cost, first_line
 
 # (title, exporter, op, attrs, pools) per question; device: the run's
 # non-coherent test device if it has one, else its coherent one.
@@ -58,20 +58,21 @@ def alloc_text(run, size):
         return "not measured"
     pc, pu = (number(r["p50_ns"]) if r else None for r in (c, u))
     n = f"n={c['samples'] if c else 0} / {u['samples'] if u else 0}"
+    both = f"{cost(pc, run)} / {cost(pu, run)}"
     if pc and pu and conclusive(run, c, u):
-        return f"{fmt_ns(pc)} / {fmt_ns(pu)} ({fmt_times(pu / pc)}; {n})"
+        return f"{both} ({fmt_times(pu / pc)}; {n})"
     if pc and pu:
-        return (f"{fmt_ns(pc)} / {fmt_ns(pu)} ({n}; no ratio: the samples' ranges overlap, "
+        return (f"{both} ({n}; no ratio: the samples' ranges overlap, "
                 "and plain TCG's p50s move by a quarter between runs)")
-    return f"{fmt_ns(pc)} / {fmt_ns(pu)} ({n})"
+    return f"{both} ({n})"
 
 
 def skip_saving_text(run):
     return A.skip_sync(run)[0].text(A.units(run))
 
 
-def fmt_cell(v, n):
-    return "not measured" if v is None else f"{fmt_ns(v)} (n={n})"
+def fmt_cell(run, v, n):
+    return "not measured" if v is None else f"{cost(v, run)} (n={n})"
 
 
 def write(runs, path, names=None):
@@ -97,7 +98,7 @@ def write(runs, path, names=None):
         if s is None:
             continue
         for title, exporter, op, attrs in QUESTIONS:
-            cells = [fmt_cell(*cell(r, exporter, op, attrs, s, device_of(r))) for r in runs]
+            cells = [fmt_cell(r, *cell(r, exporter, op, attrs, s, device_of(r))) for r in runs]
             out.append(f"| {title}, {fmt_size(s)} | " + " | ".join(cells) + " |")
         out.append(f"| alloc+free warm, pools off, cached / uncached, {fmt_size(s)} | " +
                    " | ".join(alloc_text(r, s) for r in runs) + " |")
@@ -107,7 +108,9 @@ def write(runs, path, names=None):
     # limit, so it is given per MiB, with its fixed part
     out.append("| skip-sync saving per MiB (map, cached; fit over every size) | " +
                " | ".join(skip_saving_text(r) for r in runs) + " |")
-    out += ["", "Every cell is a p50 from that run's results.csv (n: its samples); the reports have "
+    out += ["", "Every cell is a p50 from that run's results.csv (n: its samples), in time, or in "
+            "instructions (instr) for a run under -icount, whose guest time counts them: "
+            "instructions do not compare with time, nor across architectures. The reports have "
             "the figures, the sample counts of every point and the readings. On a coherent "
             "device skip-sync changes nothing, so the default sweep does not measure it there "
             "(cmheap-bench --full does). \"sync for device\" is the importer's own "

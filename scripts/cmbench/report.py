@@ -9,7 +9,7 @@ import re
 
 from . import answers as A
 from . import figures as F
-from .data import (accel_label, fmt_n, fmt_ns, fmt_size, fmt_times, number, stat)
+from .data import (accel_label, fmt_n, fmt_size, fmt_times, number, stat)
 
 FIRST_LINE = {
     "tcg": "> Measured in QEMU TCG (emulated): work executed, not silicon timings.",
@@ -51,6 +51,13 @@ SCOPE = {
 KEY_OPS = ("map", "unmap", "map_unmap", "sync_dev", "sync_cpu", "dmabuf_sync", "range_sync_64th",
            "range_sync_8th", "range_sync_all", "alloc", "alloc_free_cold", "alloc_free_warm",
            "pool_shrink", "mmap_touch", "cpu_write", "cpu_read")
+
+
+def cost(v, run):
+    """A cost in the run's own unit: time, or under -icount instructions
+    ('65.8k instr'), which a reader must not take for time (#23, claim 6);
+    – where there is none."""
+    return "–" if v is None else A.amount(v, A.units(run))
 
 
 def first_line(meta):
@@ -233,7 +240,7 @@ def metadata_table(run):
 
 # -- readings: each returns markdown lines computed from the figure's data
 
-def at_largest(fig):
+def read_at_largest(fig, run):
     """Per panel, every series at the largest x they all share."""
     out = []
     for panel in fig.panels:
@@ -241,7 +248,7 @@ def at_largest(fig):
         if not common:
             continue
         x = max(common)
-        vals = "; ".join(f"{strip_n(s.label)} {fmt_ns(s.at(x).y)}" for s in panel.series)
+        vals = "; ".join(f"{strip_n(s.label)} {cost(s.at(x).y, run)}" for s in panel.series)
         out.append(f"- {panel.title}, p50 at {fmt_size(int(x))}: {vals}.")
     return out
 
@@ -259,11 +266,11 @@ def read_skip_sync_saving(fig, run):
         for s in panel.series:
             f = A.fit([(p.x / (1 << 20), p.y) for p in s.points])
             line = (f"- {panel.title}, {strip_n(s.label)}: skip-sync saves "
-                    f"{fmt_ns(s.first.y)} at {fmt_size(int(s.first.x))}, {fmt_ns(s.last.y)} at "
+                    f"{cost(s.first.y, run)} at {fmt_size(int(s.first.x))}, {cost(s.last.y, run)} at "
                     f"{fmt_size(int(s.last.x))}")
             if f is not None:
-                line += (f"; {fmt_ns(f.slope)} per MiB and {fmt_ns(f.intercept)} fixed "
-                         f"(least-squares over {f.n} sizes, largest residual {fmt_ns(f.residual)})")
+                line += (f"; {cost(f.slope, run)} per MiB and {cost(f.intercept, run)} fixed "
+                         f"(least-squares over {f.n} sizes, largest residual {cost(f.residual, run)})")
             out.append(line + ".")
     return emulated_note(run, out, "the saving is the cache-maintenance instructions skipped, "
                          "executed but not modelled as cache traffic; on hardware it also "
@@ -288,9 +295,9 @@ def read_sg_entries(fig, run):
             if f is None:
                 continue
             line = (f"- {panel.title}, {strip_n(s.label)}: {f.n} points, {s.first.x:g} to "
-                    f"{s.last.x:g} entries ({fmt_ns(s.first.y)} to {fmt_ns(s.last.y)}); "
-                    f"least-squares fit over all of them: {fmt_ns(f.slope)} per entry and "
-                    f"{fmt_ns(f.intercept)} fixed, largest residual {fmt_ns(f.residual)}")
+                    f"{s.last.x:g} entries ({cost(s.first.y, run)} to {cost(s.last.y, run)}); "
+                    f"least-squares fit over all of them: {cost(f.slope, run)} per entry and "
+                    f"{cost(f.intercept, run)} fixed, largest residual {cost(f.residual, run)}")
             if f.far_off:
                 line += f" — {A.FAR_OFF}"
             out.append(line + ".")
@@ -315,9 +322,9 @@ def read_exporter_overhead(fig, run):
         for s in panel.series:
             ys = [p.y for p in s.points]
             out.append(f"- {panel.title}, {strip_n(s.label)}: the exporter path adds "
-                       f"{fmt_ns(min(ys))} to {fmt_ns(max(ys))} over the raw DMA API "
-                       f"({fmt_size(int(s.first.x))}: {fmt_ns(s.first.y)}, "
-                       f"{fmt_size(int(s.last.x))}: {fmt_ns(s.last.y)}).")
+                       f"{cost(min(ys), run)} to {cost(max(ys), run)} over the raw DMA API "
+                       f"({fmt_size(int(s.first.x))}: {cost(s.first.y, run)}, "
+                       f"{fmt_size(int(s.last.x))}: {cost(s.last.y, run)}).")
     return out
 
 
@@ -338,10 +345,10 @@ def read_peers_alloc(fig, run):
         if base is None:
             continue
         x = base.last.x
-        line = (f"- {panel.title} at {fmt_size(int(x))}: cmheap-system {fmt_ns(base.last.y)} "
+        line = (f"- {panel.title} at {fmt_size(int(x))}: cmheap-system {cost(base.last.y, run)} "
                 f"(n={base.last.n})")
         for label, p, ratio in against(panel, base):
-            line += f"; {label} {fmt_ns(p.y)} ({fmt_times(ratio)}, n={p.n})"
+            line += f"; {label} {cost(p.y, run)} ({fmt_times(ratio)}, n={p.n})"
         out.append(line + ".")
     faults = {}
     for r in run.rows:
@@ -410,7 +417,7 @@ def read_pool_alloc(fig, run):
         if p50(a) is None or p50(b) is None:
             continue
         r = p50(b) / p50(a)
-        parts.append(f"{fmt_size(s)} {r:.2f}× ({fmt_ns(p50(a))} vs {fmt_ns(p50(b))}, "
+        parts.append(f"{fmt_size(s)} {r:.2f}× ({cost(p50(a), run)} vs {cost(p50(b), run)}, "
                      f"n={t[a]['samples']}/{t[b]['samples']})")
         if 1 << 20 <= s <= 64 << 20:
             inrange += 1
@@ -450,7 +457,7 @@ def read_pool_alloc(fig, run):
             on, off = (e, "alloc", "on", s), (e, "alloc", "off", s)
             if p50(on) is None or p50(off) is None:
                 continue
-            parts.append(f"{fmt_size(s)} {fmt_ns(p50(on))} on, {fmt_ns(p50(off))} off "
+            parts.append(f"{fmt_size(s)} {cost(p50(on), run)} on, {cost(p50(off), run)} off "
                          f"({p50(off) / p50(on):.2f}×)")
         if parts:
             out.append(f"- {e}, allocation alone with pools on and off ({POOL_LATENCY}): " +
@@ -460,7 +467,7 @@ def read_pool_alloc(fig, run):
         for e in ("cmheap-system", "cmheap-system-uncached"):
             k = (e, "pool_shrink", "on", s)
             if p50(k) is not None:
-                parts.append(f"{e} {fmt_size(s)} {fmt_ns(p50(k))} (n={t[k]['samples']})")
+                parts.append(f"{e} {fmt_size(s)} {cost(p50(k), run)} (n={t[k]['samples']})")
     if parts:
         out.append("- The shrinker giving back a pool that holds a freed buffer (drop_caches=2, "
                    "which runs every shrinker; p50): " + "; ".join(parts) + ".")
@@ -477,17 +484,13 @@ def read_range_sync(fig, run):
             continue
         x = full.last.x
         line = (f"- {panel.title}, {fmt_size(int(x))}, p50 START + END: DMA_BUF_IOCTL_SYNC "
-                f"{fmt_ns(full.last.y)}")
+                f"{cost(full.last.y, run)}")
         for label, p, ratio in against(panel, full):
-            line += f"; {re.sub(r', (clean|dirty) buffer$', '', label)} {fmt_ns(p.y)} " \
+            line += f"; {re.sub(r', (clean|dirty) buffer$', '', label)} {cost(p.y, run)} " \
                 f"({fmt_times(ratio)} the full sync)"
         out.append(line + ".")
     return emulated_note(run, out, "a range sync saves the maintenance instructions of the "
                          "entries it skips, not the cache traffic it would save on hardware.")
-
-
-def read_at_largest(fig, run):
-    return at_largest(fig)
 
 
 CONCURRENCY_SCOPE = {
@@ -501,9 +504,10 @@ CONCURRENCY_SCOPE = {
 
 
 def read_concurrency(fig, run):
-    """Per op, exporter and sharing: from the fewest threads to the most,
-    how the throughput (all threads' calls per second) and the p99 of a
-    call moved."""
+    """Per op, exporter and sharing: at each thread count, the throughput
+    (all threads' calls per second, and against one thread's) and the p99
+    of a call; then where the workers ran (meta.json's
+    sweep.threads_cpus)."""
     lines = {}
     for r in F.threads_rows(run):
         key = (r["op"], r["device"], r["exporter"], r["sharing"])
@@ -512,21 +516,48 @@ def read_concurrency(fig, run):
     for (op, device, exporter, sharing), by_threads in lines.items():
         if len(by_threads) < 2:
             continue
-        first, last = by_threads[min(by_threads)], by_threads[max(by_threads)]
+        counts = sorted(by_threads)
+        rows = [by_threads[t] for t in counts]
         line = (f"- {F.pretty('op', op)}"
                 f"{'' if device == 'none' else ', ' + F.pretty('device', device)}, {exporter}, "
-                f"{F.pretty('sharing', sharing)}: {min(by_threads)} → {max(by_threads)} threads")
-        t_lo, t_hi = number(first["ops_per_s"]), number(last["ops_per_s"])
-        if t_lo and t_hi:
-            line += f", throughput {t_lo:,.0f} → {t_hi:,.0f} calls/s ({fmt_times(t_hi / t_lo)})"
-        p_lo, p_hi = stat(first, "p99_ns"), stat(last, "p99_ns")
-        if p_lo is not None and p_hi is not None:
-            line += f", p99 {fmt_ns(p_lo)} → {fmt_ns(p_hi)}"
-        out.append(line + f" (n={first['samples']} → {last['samples']}).")
+                f"{F.pretty('sharing', sharing)}: {', '.join(map(str, counts))} threads")
+        tput = [number(r["ops_per_s"]) for r in rows]
+        if all(tput):
+            line += (f", throughput {', '.join(f'{t:,.0f}' for t in tput)} calls/s "
+                     f"({', '.join(fmt_times(t / tput[0]) for t in tput[1:])} "
+                     f"{'one thread' if counts[0] == 1 else f'{counts[0]} threads'}'s)")
+        p99 = [stat(r, "p99_ns") for r in rows]
+        if all(p is not None for p in p99):
+            line += f", p99 {', '.join(cost(p, run) for p in p99)}"
+        out.append(line + f" (n={', '.join(r['samples'] for r in rows)}).")
+    if out:
+        out += where_threads_ran(run)
     scope = CONCURRENCY_SCOPE.get(run.meta.accel)
     if out and scope:
         out.append(f"- Emulated: {scope}.")
     return out
+
+
+def where_threads_ran(run):
+    """The CPUs each thread count's workers ran on, as cmheap-bench saw
+    them (sched_getcpu() once released), and whether any count that had
+    more CPUs to use ran on one only: then its threads took turns."""
+    seen = run.meta.raw("sweep.threads_cpus")
+    if not isinstance(seen, dict) or not seen:
+        return []
+    online = number(run.meta.get("cpus_online")) or 0
+    parts, alone = [], []
+    for count in sorted(seen, key=int):
+        cpus = seen[count]
+        parts.append(f"{count} on CPU{'s' if len(cpus) > 1 else ''} "
+                     f"{', '.join(map(str, cpus)) or '?'}")
+        if int(count) > 1 and len(cpus) == 1 and online > 1:
+            alone.append(count)
+    line = f"- Where the workers ran (meta.json sweep.threads_cpus): {'; '.join(parts)}"
+    if alone:
+        line += (f" — {', '.join(alone)} thread{'s' if alone != ['1'] else ''} all on one CPU "
+                 f"of {online:.0f}: they took turns, and throughput could not grow")
+    return [line + "."]
 
 
 def fmt_bytes(b):
@@ -552,7 +583,7 @@ def break_even_table(run):
            "CPU reads that pay it back | CPU writes that pay it back | samples |",
            "|---:|---:|---:|---:|---:|"]
     for b in points:
-        out.append(f"| {fmt_size(b.size)} | {fmt_ns(b.maintenance)} | {pays(b, b.reads)} | "
+        out.append(f"| {fmt_size(b.size)} | {cost(b.maintenance, run)} | {pays(b, b.reads)} | "
                    f"{pays(b, b.writes)} | {fmt_n(min(b.samples), max(b.samples))} |")
     out += ["", "A hand-over is a map and an unmap for the non-coherent device, bidirectional "
             "(cmheap-system's cache maintenance against cmheap-system-uncached's none). With "
@@ -646,8 +677,8 @@ def key_points(run):
         out.append("| " + " | ".join([
             r["op"], r["exporter"], r["pool"],
             "udmabuf's own" if F.udmabuf_own_sync(r) else r["device"], r["attrs"],
-            fmt_size(r["size"]), r["nents"], r["samples"], fmt_ns(stat(r, "min_ns")),
-            fmt_ns(stat(r, "p50_ns")), fmt_ns(stat(r, "p90_ns")), fmt_ns(stat(r, "p99_ns")),
+            fmt_size(r["size"]), r["nents"], r["samples"], cost(stat(r, "min_ns"), run),
+            cost(stat(r, "p50_ns"), run), cost(stat(r, "p90_ns"), run), cost(stat(r, "p99_ns"), run),
             "–" if cpu_access and run.meta.emulated else r["mb_per_s"],
             r["minflt_per_op"]]) + " |")
     out.append("")

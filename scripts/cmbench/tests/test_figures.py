@@ -303,14 +303,32 @@ class Concurrency(unittest.TestCase):
         main = F.map_latency(run)
         self.assertEqual([p.y for s in main.panels[0].series for p in s.points], [7, 9])
 
+    def test_where_the_workers_ran(self):
+        # #23: every worker pinned to the main thread's one CPU took turns
+        # there, and the sweep showed no throughput growing with threads
+        from cmbench import report
+
+        def text(cpus):
+            m = meta(cpus_online=2)
+            m["sweep"]["threads_cpus"] = cpus
+            run = run_of(self.rows(), m)
+            return "\n".join(report.read_concurrency(F.concurrency(run), run))
+        spread = text({"1": [0], "2": [0, 1], "4": [0, 1]})
+        self.assertIn("Where the workers ran (meta.json sweep.threads_cpus): 1 on CPU 0; "
+                      "2 on CPUs 0, 1; 4 on CPUs 0, 1.", spread)
+        self.assertNotIn("took turns", spread)
+        self.assertIn("2, 4 threads all on one CPU of 2: they took turns, and throughput could "
+                      "not grow", text({"1": [0], "2": [0], "4": [0]}))
+
     def test_reading_and_what_an_emulator_shows(self):
         from cmbench import report
         run = run_of(self.rows(), meta(accel="tcg-icount"))
         text = "\n".join(report.read_concurrency(F.concurrency(run), run))
-        self.assertIn("map, non-coherent device, cmheap-system, one buffer, all threads: 1 → 4 "
-                      "threads, throughput 1,000 → 1,150 calls/s (1.15×), p99 500 ns → 2 µs "
-                      "(n=200 → 800).", text)
+        self.assertIn("map, non-coherent device, cmheap-system, one buffer, all threads: 1, 2, 4 "
+                      "threads, throughput 1,000, 1,100, 1,150 calls/s (1.10×, 1.15× one "
+                      "thread's), p99 500 instr, 1k instr, 2k instr (n=200, 400, 800).", text)
         self.assertIn("vCPUs one at a time", text)
+        self.assertNotIn("Where the workers ran", text)
         none = F.concurrency(run_of([row(), row(size=4 * MiB)]))
         self.assertFalse(none.drawn)
         self.assertEqual(none.title, "throughput vs threads (concurrency sweep)")

@@ -44,6 +44,18 @@ class Index(unittest.TestCase):
         self.assertIn("## The answers side by side", text)
         self.assertIn("| measured | emulated: QEMU TCG (emulated) | silicon |", text)
 
+    def test_icount_cells_count_instructions(self):
+        # #23, claim 6: -icount's guest time is instructions, not time
+        with RunDir(rows(5000), meta(accel="tcg-icount")) as a, \
+                RunDir(rows(1000), meta(accel="tcg")) as b, \
+                tempfile.TemporaryDirectory() as t:
+            path = index.write([Run.load(a), Run.load(b)], os.path.join(t, "index.md"),
+                               names=["arm64-icount", "arm64-tcg"])
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        self.assertIn("| map, cached, with sync, 1 MiB | 5k instr (n=200) | 1 µs (n=200) |", text)
+        self.assertIn("100 instr / 300 instr (3.00×; n=200 / 200)", text)
+
     def test_a_ratio_only_where_the_samples_can_carry_it(self):
         # #23, claim 2: "0.90×" from n=5 with overlapping ranges
         r = rows(5000)

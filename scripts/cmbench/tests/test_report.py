@@ -178,6 +178,22 @@ class Claims(unittest.TestCase):
         self.assertIn("udmabuf left out: its map and unmap are the dma-buf core handing back the "
                       "mapping it cached", fig.note)
 
+    def test_a_route_no_dearer_than_direct_is_named_where_the_log_axis_drops_it(self):
+        # #23: arm64 -icount's unmap through the SMMUv3 at 640 and 2560
+        # entries is cheaper than the direct walk of every entry
+        order = {10: 8, 40: 6, 640: 2, 2560: 0}
+        rows = [row(size=10 * MiB, op="unmap", nents=n, max_order=order[n], device="edu",
+                    coherent="1", dma=dma, p50_ns=p)
+                for n, direct, iommu in ((10, 500, 2500), (40, 1500, 9000),
+                                         (640, 21000, 11000), (2560, 85000, 11000))
+                for dma, p in (("direct", direct), ("iommu", iommu))]
+        fig = F.dma_sg_entries(run_of(rows, meta(accel="tcg-icount")))
+        (series,) = fig.panels[0].series
+        self.assertEqual([(p.x, p.y) for p in series.points], [(10, 2000), (40, 7500)])
+        self.assertIn("not drawn, the route having measured no more than the direct map (a log "
+                      "axis has no place for it): unmap of cmheap-system through the IOMMU at "
+                      "640, 2560 entries", fig.note)
+
     def test_points_not_measured_are_reported_with_why(self):
         # claim 10: 132 of 398 bounce points EIO, unreported
         from cmbench.data import Meta
