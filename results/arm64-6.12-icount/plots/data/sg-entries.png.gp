@@ -4,7 +4,7 @@ set micro
 set terminal pngcairo size 1280, 590 noenhanced font "sans,10"
 set output 'sg-entries.png'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'scatterlist entries (max_order sweep)' offset 0,0.3
 set ylabel 'p50 latency (instructions: 1 guest ns = 1 instruction)'
 set logscale x 2
@@ -13,16 +13,12 @@ set format x "%g"
 set format y "%.0s%c"
 set pointsize 0.8
 set xtics autofreq
-set multiplot layout 1, 2 title "map and unmap latency vs scatterlist entries at 10 MiB (clean buffers)\n6.12.117+deb12-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
+set multiplot layout 1, 2 title "map and unmap latency vs scatterlist entries at 10 MiB (clean buffers)\n6.12.118+deb12-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
 set title 'coherent device'
 plot 'data/sg-entries-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, map, sync, clean buffer (n=200)', \
-	'data/sg-entries-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, unmap, sync, clean buffer (n=200)', \
-	'data/sg-entries-1.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, map, always skip-sync, clean buffer (n=200)', \
-	'data/sg-entries-1.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached, unmap, always skip-sync, clean buffer (n=200)'
+	'data/sg-entries-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, unmap, sync, clean buffer (n=200)'
 set title 'non-coherent device'
-plot 'data/sg-entries-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, map, sync, clean buffer (n=168–200)', \
-	'data/sg-entries-2.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, unmap, sync, clean buffer (n=168–200)', \
-	'data/sg-entries-2.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, map, always skip-sync, clean buffer (n=200)', \
-	'data/sg-entries-2.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached, unmap, always skip-sync, clean buffer (n=200)'
+plot 'data/sg-entries-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, map, sync, clean buffer (n=169–200)', \
+	'data/sg-entries-2.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, unmap, sync, clean buffer (n=168–200)'
 unset multiplot
 set output

@@ -4,7 +4,7 @@ set micro
 set terminal pngcairo size 1280, 1110 noenhanced font "sans,10"
 set output 'sync-latency.png'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'buffer size (bytes)' offset 0,0.3
 set ylabel 'p50 latency (instructions: 1 guest ns = 1 instruction)'
 set logscale x 2
@@ -13,7 +13,7 @@ set format x "%.0b%B"
 set format y "%.0s%c"
 set pointsize 0.8
 set xtics autofreq
-set multiplot layout 2, 2 title "CPU/device sync latency vs size\n6.12.117+deb12-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
+set multiplot layout 2, 2 title "CPU/device sync latency vs size\n6.12.118+deb12-arm64 aarch64, QEMU TCG -icount (emulated, deterministic)" font ",12"
 set title 'DMA_BUF_IOCTL_SYNC'
 plot 'data/sync-latency-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, non-coherent device, clean buffer (n=9–200)', \
 	'data/sync-latency-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached, non-coherent device, clean buffer (n=200)', \

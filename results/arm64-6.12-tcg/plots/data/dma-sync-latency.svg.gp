@@ -4,7 +4,7 @@ set micro
 set terminal svg size 1280, 1110 dynamic noenhanced font "sans,11" background rgb "white"
 set output 'dma-sync-latency.svg'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'buffer size (bytes)' offset 0,0.3
 set ylabel 'p50 latency'
 set logscale x 2
@@ -13,7 +13,7 @@ set format x "%.0b%B"
 set format y "%.0s %cs"
 set pointsize 0.8
 set xtics autofreq
-set multiplot layout 2, 2 title "sync latency vs size per DMA route (edu device)\n6.12.117+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
+set multiplot layout 2, 2 title "sync latency vs size per DMA route (edu device)\n6.12.118+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'cmheap-carveout'
 plot 'data/dma-sync-latency-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'sync for CPU, bounced (swiotlb), clean buffer (n=5–200)', \
 	'data/dma-sync-latency-1.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'sync for CPU, direct, clean buffer (n=200)', \
@@ -32,19 +32,14 @@ plot 'data/dma-sync-latency-2.dat' index 0 using 1:($2*1e-9) with linespoints lw
 	'data/dma-sync-latency-2.dat' index 5 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'sync for device, through the IOMMU, clean buffer (n=200)', \
 	'data/dma-sync-latency-2.dat' index 0 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
 	'data/dma-sync-latency-2.dat' index 3 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
-set title 'cmheap-system-uncached'
-plot 'data/dma-sync-latency-3.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'sync for CPU, direct, clean buffer (n=200)', \
-	'data/dma-sync-latency-3.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'sync for CPU, through the IOMMU, clean buffer (n=200)', \
-	'data/dma-sync-latency-3.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'sync for device, direct, clean buffer (n=200)', \
-	'data/dma-sync-latency-3.dat' index 3 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'sync for device, through the IOMMU, clean buffer (n=200)'
 set title 'udmabuf'
-plot 'data/dma-sync-latency-4.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'sync for CPU, bounced (swiotlb), clean buffer (n=5–200)', \
-	'data/dma-sync-latency-4.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'sync for CPU, direct, clean buffer (n=80–200)', \
-	'data/dma-sync-latency-4.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'sync for CPU, through the IOMMU, clean buffer (n=24–200)', \
-	'data/dma-sync-latency-4.dat' index 3 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'sync for device, bounced (swiotlb), clean buffer (n=5–200)', \
-	'data/dma-sync-latency-4.dat' index 4 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'sync for device, direct, clean buffer (n=99–200)', \
-	'data/dma-sync-latency-4.dat' index 5 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'sync for device, through the IOMMU, clean buffer (n=25–200)', \
-	'data/dma-sync-latency-4.dat' index 0 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
-	'data/dma-sync-latency-4.dat' index 3 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
+plot 'data/dma-sync-latency-3.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'sync for CPU, bounced (swiotlb), clean buffer (n=5–200)', \
+	'data/dma-sync-latency-3.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'sync for CPU, direct, clean buffer (n=193–200)', \
+	'data/dma-sync-latency-3.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'sync for CPU, through the IOMMU, clean buffer (n=68–200)', \
+	'data/dma-sync-latency-3.dat' index 3 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'sync for device, bounced (swiotlb), clean buffer (n=5–200)', \
+	'data/dma-sync-latency-3.dat' index 4 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'sync for device, direct, clean buffer (n=193–200)', \
+	'data/dma-sync-latency-3.dat' index 5 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#8c564b" pt 6 title 'sync for device, through the IOMMU, clean buffer (n=68–200)', \
+	'data/dma-sync-latency-3.dat' index 0 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
+	'data/dma-sync-latency-3.dat' index 3 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 unset multiplot
 set output

@@ -4,7 +4,7 @@ set micro
 set terminal pngcairo size 1280, 1110 noenhanced font "sans,10"
 set output 'map-latency.png'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'buffer size (bytes)' offset 0,0.3
 set ylabel 'p50 latency'
 set logscale x 2
@@ -13,16 +13,14 @@ set format x "%.0b%B"
 set format y "%.0s %cs"
 set pointsize 0.8
 set xtics autofreq
-set multiplot layout 2, 2 title "map and unmap latency vs size (clean buffers)\n6.12.117+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
+set multiplot layout 2, 2 title "map and unmap latency vs size (clean buffers)\n6.12.118+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'map, coherent device'
 plot 'data/map-latency-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, sync, clean buffer (n=200)', \
 	'data/map-latency-1.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached, always skip-sync, clean buffer (n=200)', \
-	'data/map-latency-1.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system, sync, clean buffer (n=195–200)', \
-	'data/map-latency-1.dat' index 3 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached, always skip-sync, clean buffer (n=200)', \
+	'data/map-latency-1.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system, sync, clean buffer (n=200)', \
 	'data/map-latency-1.dat' index 0 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#1f77b4" notitle, \
 	'data/map-latency-1.dat' index 1 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#d62728" notitle, \
-	'data/map-latency-1.dat' index 2 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#2ca02c" notitle, \
-	'data/map-latency-1.dat' index 3 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#9467bd" notitle
+	'data/map-latency-1.dat' index 2 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#2ca02c" notitle
 set title 'map, non-coherent device'
 plot 'data/map-latency-2.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, skip-sync, clean buffer (n=200)', \
 	'data/map-latency-2.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout, sync, clean buffer (n=5–200)', \
@@ -42,11 +40,9 @@ set title 'unmap, coherent device'
 plot 'data/map-latency-3.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, sync, clean buffer (n=200)', \
 	'data/map-latency-3.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached, always skip-sync, clean buffer (n=200)', \
 	'data/map-latency-3.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system, sync, clean buffer (n=200)', \
-	'data/map-latency-3.dat' index 3 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached, always skip-sync, clean buffer (n=200)', \
 	'data/map-latency-3.dat' index 0 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#1f77b4" notitle, \
 	'data/map-latency-3.dat' index 1 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#d62728" notitle, \
-	'data/map-latency-3.dat' index 2 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#2ca02c" notitle, \
-	'data/map-latency-3.dat' index 3 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#9467bd" notitle
+	'data/map-latency-3.dat' index 2 using 1:($2*1e-9):4 with labels offset 0,0.6 font ",7" tc rgb "#2ca02c" notitle
 set title 'unmap, non-coherent device'
 plot 'data/map-latency-4.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, skip-sync, clean buffer (n=200)', \
 	'data/map-latency-4.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout, sync, clean buffer (n=5–200)', \

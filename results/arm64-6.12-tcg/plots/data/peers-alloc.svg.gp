@@ -4,7 +4,7 @@ set micro
 set terminal svg size 1280, 1110 dynamic noenhanced font "sans,11" background rgb "white"
 set output 'peers-alloc.svg'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'buffer size (bytes)' offset 0,0.3
 set ylabel 'p50 latency (ns; cold: its one sample)'
 set logscale x 2
@@ -13,7 +13,7 @@ set format x "%.0b%B"
 set format y "%.0s%c"
 set pointsize 0.8
 set xtics autofreq
-set multiplot layout 2, 2 title "alloc+free and mmap+touch vs the peers (page pools off)\n6.12.117+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
+set multiplot layout 2, 2 title "alloc+free and mmap+touch vs the peers (page pools off)\n6.12.118+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'alloc+free (cold, first allocation)'
 plot 'data/peers-alloc-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout (n=1)', \
 	'data/peers-alloc-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached (n=1)', \
@@ -37,13 +37,11 @@ plot 'data/peers-alloc-2.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1
 	'data/peers-alloc-2.dat' index 3 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle, \
 	'data/peers-alloc-2.dat' index 4 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 set title 'mmap+touch'
-plot 'data/peers-alloc-3.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout (n=8–200)', \
-	'data/peers-alloc-3.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached (n=15–200)', \
-	'data/peers-alloc-3.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system (n=11–200)', \
-	'data/peers-alloc-3.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached (n=9–200)', \
+plot 'data/peers-alloc-3.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout (n=28–200)', \
+	'data/peers-alloc-3.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-carveout-uncached (n=27–200)', \
+	'data/peers-alloc-3.dat' index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system (n=29–200)', \
+	'data/peers-alloc-3.dat' index 3 using 1:2 with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'cmheap-system-uncached (n=28–200)', \
 	'data/peers-alloc-3.dat' index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 5 title 'udmabuf (n=5–200)', \
-	'data/peers-alloc-3.dat' index 0 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
-	'data/peers-alloc-3.dat' index 3 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle, \
-	'data/peers-alloc-3.dat' index 4 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
+	'data/peers-alloc-3.dat' index 4 using 1:($3 < 10 ? $2 : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples'
 unset multiplot
 set output

@@ -4,7 +4,7 @@ set micro
 set terminal svg size 1280, 590 dynamic noenhanced font "sans,11" background rgb "white"
 set output 'range-sync.svg'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'buffer size (bytes)' offset 0,0.3
 set ylabel 'p50 START + END'
 set logscale x 2
@@ -13,12 +13,12 @@ set format x "%.0b%B"
 set format y "%.0s %cs"
 set pointsize 0.8
 set xtics autofreq
-set multiplot layout 1, 2 title "CPU-access sync of part of a buffer (CMHEAP_HEAP_IOC_SYNC_RANGE) vs DMA_BUF_IOCTL_SYNC\n6.12.117+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
+set multiplot layout 1, 2 title "CPU-access sync of part of a buffer (CMHEAP_HEAP_IOC_SYNC_RANGE) vs DMA_BUF_IOCTL_SYNC\n6.12.118+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'cmheap-system, non-coherent device'
-plot 'data/range-sync-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'DMA_BUF_IOCTL_SYNC, clean buffer (n=5–200)', \
+plot 'data/range-sync-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'DMA_BUF_IOCTL_SYNC, clean buffer (n=8–200)', \
 	'data/range-sync-1.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'range sync, 1/64, clean buffer (n=200)', \
-	'data/range-sync-1.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'range sync, 1/8, clean buffer (n=27–200)', \
-	'data/range-sync-1.dat' index 3 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'range sync, all, clean buffer (n=5–200)', \
+	'data/range-sync-1.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'range sync, 1/8, clean buffer (n=81–200)', \
+	'data/range-sync-1.dat' index 3 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#9467bd" pt 4 title 'range sync, all, clean buffer (n=9–200)', \
 	'data/range-sync-1.dat' index 0 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" title 'fewer than 10 samples', \
 	'data/range-sync-1.dat' index 3 using 1:($3 < 10 ? ($2*1e-9) : 1/0) with points pt 6 ps 2 lc rgb "black" notitle
 set title 'cmheap-system-uncached, non-coherent device'

@@ -4,7 +4,7 @@ set micro
 set terminal pngcairo size 1280, 590 noenhanced font "sans,10"
 set output 'skip-sync-saving.png'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'buffer size (bytes)' offset 0,0.3
 set ylabel 'saving per call'
 set logscale x 2
@@ -13,7 +13,7 @@ set format x "%.0b%B"
 set format y "%.0s %cs"
 set pointsize 0.8
 set xtics autofreq
-set multiplot layout 1, 2 title "skip-sync saving vs size (p50 with sync − p50 with DMA_ATTR_SKIP_CPU_SYNC)\n6.12.117+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
+set multiplot layout 1, 2 title "skip-sync saving vs size (p50 with sync − p50 with DMA_ATTR_SKIP_CPU_SYNC)\n6.12.118+deb12-arm64 aarch64, QEMU TCG (emulated)" font ",12"
 set title 'map'
 plot 'data/skip-sync-saving-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, non-coherent device, clean buffer (n=5–200)', \
 	'data/skip-sync-saving-1.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, non-coherent device, clean buffer (n=5–200)', \

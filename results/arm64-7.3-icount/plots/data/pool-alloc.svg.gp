@@ -4,7 +4,7 @@ set micro
 set terminal svg size 1280, 590 dynamic noenhanced font "sans,11" background rgb "white"
 set output 'pool-alloc.svg'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'buffer size (bytes)' offset 0,0.3
 set ylabel 'p50 latency (instructions: 1 guest ns = 1 instruction)'
 set logscale x 2

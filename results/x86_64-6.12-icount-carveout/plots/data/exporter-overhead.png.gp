@@ -4,7 +4,7 @@ set micro
 set terminal pngcairo size 1280, 590 noenhanced font "sans,10"
 set output 'exporter-overhead.png'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'buffer size (bytes)' offset 0,0.3
 set ylabel 'p50 exporter - p50 raw dma_map_sgtable (instructions: 1 guest ns = 1 instruction)'
 set logscale x 2

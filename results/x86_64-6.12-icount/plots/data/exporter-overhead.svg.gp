@@ -4,7 +4,7 @@ set micro
 set terminal svg size 1280, 590 dynamic noenhanced font "sans,11" background rgb "white"
 set output 'exporter-overhead.svg'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'buffer size (bytes)' offset 0,0.3
 set ylabel 'p50 exporter - p50 raw dma_map_sgtable (instructions: 1 guest ns = 1 instruction)'
 set logscale x 2
@@ -13,7 +13,7 @@ set format x "%.0b%B"
 set format y "%g"
 set pointsize 0.8
 set xtics autofreq
-set multiplot layout 1, 2 title "exporter path overhead vs size (p50 exporter path - p50 raw DMA API, same work)\n6.12.117+deb12-amd64 x86_64, QEMU TCG -icount (emulated, deterministic)" font ",12"
+set multiplot layout 1, 2 title "exporter path overhead vs size (p50 exporter path - p50 raw DMA API, same work)\n6.12.118+deb12-amd64 x86_64, QEMU TCG -icount (emulated, deterministic)" font ",12"
 set title 'map, coherent device'
 plot 'data/exporter-overhead-1.dat' index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-carveout, sync, clean buffer (n=200)', \
 	'data/exporter-overhead-1.dat' index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, sync, clean buffer (n=200)', \

@@ -4,7 +4,7 @@ set micro
 set terminal svg size 1280, 590 dynamic noenhanced font "sans,11" background rgb "white"
 set output 'dma-sg-entries.svg'
 set grid xtics ytics mxtics mytics lc rgb "#e0e0e0" lw 1, lc rgb "#f0f0f0" lw 1
-set key below left box samplen 2 font ",8" maxrows 6
+set key below left box samplen 2 font ",8" maxrows 6 height 1
 set xlabel 'scatterlist entries (max_order sweep)' offset 0,0.3
 set ylabel 'added per call'
 set logscale x 2
@@ -13,12 +13,14 @@ set format x "%g"
 set format y "%.0s %cs"
 set pointsize 0.8
 set xtics autofreq
-set multiplot layout 1, 2 title "what each DMA route adds to map and unmap vs scatterlist entries at 10 MiB (route − direct, edu device)\n6.12.117+deb12-amd64 x86_64, QEMU TCG (emulated)" font ",12"
+set multiplot layout 1, 2 title "what each DMA route adds to map and unmap vs scatterlist entries at 10 MiB (route − direct, edu device)\n6.12.118+deb12-amd64 x86_64, QEMU TCG (emulated)" font ",12"
 set title 'map'
-plot 'data/dma-sg-entries-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, bounced (swiotlb), clean buffer (n=13–44)', \
+plot 'data/dma-sg-entries-1.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, bounced (swiotlb), clean buffer (n=36–81)', \
 	'data/dma-sg-entries-1.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, through the IOMMU, clean buffer (n=200)', \
 	'data/dma-sg-entries-1.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, through the IOMMU, clean buffer (n=200)'
 set title 'unmap'
-plot 'data/dma-sg-entries-2.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, bounced (swiotlb), clean buffer (n=21–41)'
+plot 'data/dma-sg-entries-2.dat' index 0 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#1f77b4" pt 1 title 'cmheap-system, bounced (swiotlb), clean buffer (n=46–82)', \
+	'data/dma-sg-entries-2.dat' index 1 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#d62728" pt 2 title 'cmheap-system, through the IOMMU, clean buffer (n=200)', \
+	'data/dma-sg-entries-2.dat' index 2 using 1:($2*1e-9) with linespoints lw 2 lc rgb "#2ca02c" pt 3 title 'cmheap-system-uncached, through the IOMMU, clean buffer (n=200)'
 unset multiplot
 set output
