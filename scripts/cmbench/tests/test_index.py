@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """index.md: runs side by side."""
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -23,15 +24,21 @@ def rows(sync):
     return out
 
 
+def index_text(runs):
+    """index.md for runs [(rows, accel, name)], as cmbench index writes it."""
+    with contextlib.ExitStack() as stack:
+        dirs = [stack.enter_context(RunDir(r, meta(accel=accel))) for r, accel, _ in runs]
+        t = stack.enter_context(tempfile.TemporaryDirectory())
+        path = index.write([Run.load(d) for d in dirs], os.path.join(t, "index.md"),
+                           names=[name for _, _, name in runs])
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+
+
 class Index(unittest.TestCase):
     def test_side_by_side(self):
-        with RunDir(rows(5000), meta(accel="tcg")) as a, \
-                RunDir(rows(1000), meta(accel="hardware")) as b, \
-                tempfile.TemporaryDirectory() as t:
-            path = index.write([Run.load(a), Run.load(b)], os.path.join(t, "index.md"),
-                               names=["arm64-tcg", "arm64-board"])
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
+        text = index_text([(rows(5000), "tcg", "arm64-tcg"),
+                           (rows(1000), "hardware", "arm64-board")])
         self.assertIn("[arm64-tcg](arm64-tcg/report.md)", text)
         self.assertIn("| map, cached, with sync, 1 MiB | 5 µs (n=200) | 1 µs (n=200) |", text)
         # #23, claim 4: the saving per MiB, not a ratio that grows with size
@@ -46,13 +53,8 @@ class Index(unittest.TestCase):
 
     def test_icount_cells_count_instructions(self):
         # #23, claim 6: -icount's guest time is instructions, not time
-        with RunDir(rows(5000), meta(accel="tcg-icount")) as a, \
-                RunDir(rows(1000), meta(accel="tcg")) as b, \
-                tempfile.TemporaryDirectory() as t:
-            path = index.write([Run.load(a), Run.load(b)], os.path.join(t, "index.md"),
-                               names=["arm64-icount", "arm64-tcg"])
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
+        text = index_text([(rows(5000), "tcg-icount", "arm64-icount"),
+                           (rows(1000), "tcg", "arm64-tcg")])
         self.assertIn("| map, cached, with sync, 1 MiB | 5k instr (n=200) | 1 µs (n=200) |", text)
         self.assertIn("100 instr / 300 instr (3.00×; n=200 / 200)", text)
 
@@ -62,10 +64,7 @@ class Index(unittest.TestCase):
         for x in r:
             if x["op"] == "alloc_free_warm":
                 x.update(samples="5", min_ns="50", max_ns="400")
-        with RunDir(r, meta(accel="tcg")) as a, tempfile.TemporaryDirectory() as t:
-            path = index.write([Run.load(a)], os.path.join(t, "index.md"), names=["x86-tcg"])
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
+        text = index_text([(r, "tcg", "x86-tcg")])
         self.assertNotIn("3.00×", text)
         self.assertIn("100 ns / 300 ns (n=5 / 5; no ratio: the samples' ranges overlap", text)
 
