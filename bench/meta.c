@@ -7,8 +7,8 @@
 #include "bench.h"
 #include "meta.h"
 #include "options.h"
-#include "threads.h"
 #include "perf.h"
+#include "threads.h"
 #include "util.h"
 
 static void jstr(FILE *f, const char *s)
