@@ -209,6 +209,8 @@ static bool group_point(int ctl, struct group *g, const struct point *p,
 void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 {
 	int pools_found = pools_get();
+	/* the cap the main sweep runs with: the module's, as found */
+	int cap_found = max_order_get();
 	struct group g = { .valid = false };
 	struct samples s = { 0 };
 	char desc[160], why[192];
@@ -234,6 +236,19 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 			/* buffers of its own: none of a group's stays allocated */
 			group_release(&g);
 			g.valid = false;
+			/*
+			 * Its buffers as the main sweep's, not in whatever
+			 * order the scatterlist sweep left the cap at.
+			 */
+			if (cap_found >= 0 && max_order_get() != cap_found &&
+			    !max_order_set(cap_found)) {
+				snprintf(why, sizeof(why),
+					 "cannot set " MAX_ORDER_PARAM " back to %d: %s",
+					 cap_found, strerror(errno));
+				record_skip(rr, p, why, true);
+				continue;
+			}
+			x.max_order = cap_now(p->exp);
 		} else if (!group_point(ctl, &g, p, &x, rr)) {
 			continue;
 		}

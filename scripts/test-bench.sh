@@ -122,6 +122,21 @@ print("threads_cpus", cpus, "cpus_online", meta["cpus_online"])
 sys.exit(0 if cpus.get("1") and len(cpus.get("2", [])) == min(2, meta["cpus_online"]) else 1)
 PY
 }
+# DIR: cmheap-system's concurrency points allocated with the cap the main
+# sweep had (meta.json's max_order_at_start), not the one the scatterlist
+# sweep, which runs before them, left behind
+threads_cap() {
+	python3 - "$1" <<'PY'
+import csv, json, os, sys
+cap = str(json.load(open(os.path.join(sys.argv[1], "meta.json")))["max_order_at_start"])
+rows = [r for r in csv.DictReader(open(os.path.join(sys.argv[1], "results.csv")))
+        if r["threads"] != "-" and r["exporter"] == "cmheap-system"]
+bad = [f"{r['op']} {r['threads']} {r['sharing']}: max_order {r['max_order']}" for r in rows
+       if r["max_order"] != cap]
+print(f"{len(rows)} points, max_order_at_start {cap}" + ("; " + ", ".join(bad) if bad else ""))
+sys.exit(1 if bad or not rows else 0)
+PY
+}
 cmbench() { PYTHONPATH=$scripts python3 -m cmbench "$@"; }
 meta_valid() { python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1"; }
 meta_keys() {
@@ -494,6 +509,8 @@ guest)
 		check "the concurrency sweep (--threads 1,2): cmheap-system's map, unmap and DMA_BUF_IOCTL_SYNC on 1 and 2 threads, own and shared buffers, and its alloc_free_warm" \
 			threads_sweep "$out/results.csv"
 		check "  its two threads ran on two CPUs at once, each pinned to its own" threads_on_cpus "$out"
+		check "  its buffers allocated at the main sweep's max_order, not the scatterlist sweep's last" \
+			threads_cap "$out"
 	else
 		nok "bench.sh --quick in a guest" "$(tail -n 15 "$tmp/bench.err")"
 	fi
