@@ -339,6 +339,8 @@ def what(row):
             parts.append(f"pool {row[d]}" if d == "pool" else row[d])
     if row["max_order"] not in ("-", ""):
         parts.append(f"max_order {row['max_order']}")
+    if row.get("threads") not in ("-", "", None):
+        parts.append(f"{row['threads']} threads, {row['sharing']} buffers")
     return f"{row['op']} at {fmt_size(row['size'])} ({', '.join(parts)})"
 
 

@@ -198,6 +198,11 @@ class Gate(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertIn("[only in A: removed or skipped by HEAD] map at 4 KiB", out)
         self.assertIn("[only in B: new in HEAD] sync_dev at 1 MiB", out)
+        # a concurrency point says its threads: six of them are not one line six times
+        b = sweep() + [row(threads="2", sharing="shared", p50_ns=100)]
+        out = judge((a, b, a))[1]
+        self.assertIn("[only in B: new in HEAD] map at 1 MiB (cmheap-system, noncoherent direct, "
+                      "bidirectional, exporter, max_order 8, 2 threads, shared buffers)", out)
 
     def test_what_moved_is_listed_last(self):
         # a CI page shows the end of the log: the moved controls come after
