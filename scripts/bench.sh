@@ -112,6 +112,11 @@ build_bench() { # ARCH DIR (the sources of $bench_tree, else $root)
 		cp "$BENCH_BIN" "$2/bench/cmheap-bench"
 		return 0
 	fi
+	# Always built anew: make goes by dates, and a tree git archive exported
+	# (bench-check's side A) carries its commit's, older than a program
+	# another tree left in this folder (test-bench's gate run, the other
+	# side of an earlier check), which make would then keep and run as A.
+	rm -f "$2/bench/cmheap-bench"
 	if ! make -C "${bench_tree:-$root}/bench" -j"$jobs" OUTPUT="$2/bench" CROSS_COMPILE="$(cross_for "$1")" \
 		>"$2/bench.log" 2>&1; then
 		tail -n 30 "$2/bench.log" >&2
