@@ -454,37 +454,46 @@ UDMABUF_ROUTES = ("udmabuf left out: its map and unmap are the dma-buf core hand
                   "the mapping it cached at the first map, through no route")
 
 
+def route_minus_direct(rows):
+    """For each row of a route, its p50 less the direct map's of the same
+    point (None where either is missing, and for the direct rows)."""
+    direct = {key_without(r, "dma"): number(r["p50_ns"]) for r in rows if r["dma"] == "direct"}
+
+    def minus(r):
+        d, v = direct.get(key_without(r, "dma")), number(r["p50_ns"])
+        return None if r["dma"] == "direct" or d is None or v is None else v - d
+    return minus
+
+
 def over_direct(rows):
     """A yfun for build(): what a row's route adds to the same point mapped
     directly (route − direct), or None for the direct rows themselves and
     for a route that adds nothing a log axis can show."""
-    direct = {key_without(r, "dma"): number(r["p50_ns"]) for r in rows if r["dma"] == "direct"}
+    minus = route_minus_direct(rows)
 
     def added(r):
-        d, v = direct.get(key_without(r, "dma")), number(r["p50_ns"])
-        if r["dma"] == "direct" or d is None or v is None or v <= d:
-            return None
-        return v - d
+        v = minus(r)
+        return v if v is not None and v > 0 else None
     return added
 
 
-def not_over_direct(rows, x, unit):
-    """The route points a figure of over_direct() leaves out, the route
-    having measured no more than the direct map of the same point: '; not
-    drawn (...): unmap of cmheap-system through the IOMMU at 640, 2560
-    entries', or ''."""
-    direct = {key_without(r, "dma"): number(r["p50_ns"]) for r in rows if r["dma"] == "direct"}
+def not_over_direct(rows, x):
+    """The route points a figure of over_direct() leaves out, against @x
+    (size or nents), the route having measured no more than the direct map
+    of the same point: '; not drawn (...): unmap of cmheap-system through
+    the IOMMU at 640, 2560 entries', or ''."""
+    minus = route_minus_direct(rows)
     left = {}
     for r in rows:
-        d, v = direct.get(key_without(r, "dma")), number(r["p50_ns"])
-        if r["dma"] != "direct" and d is not None and v is not None and v <= d:
+        v = minus(r)
+        if v is not None and v <= 0:
             left.setdefault((pretty("op", r["op"]), r["exporter"], pretty("dma", r["dma"])),
                             set()).add(int(r[x]))
     if not left:
         return ""
     said = [f"{op} of {exporter} {dma} at "
-            f"{', '.join(fmt_size(v) if unit == 'size' else str(v) for v in sorted(xs))}"
-            f"{' entries' if unit != 'size' else ''}"
+            + (", ".join(fmt_size(v) for v in sorted(xs)) if x == "size" else
+               f"{', '.join(str(v) for v in sorted(xs))} entries")
             for (op, exporter, dma), xs in sorted(left.items())]
     return ("; not drawn, the route having measured no more than the direct map (a log axis "
             "has no place for it): " + "; ".join(said))
@@ -500,7 +509,7 @@ def dma_map_latency(run):
                        yfun=over_direct(rows))
     fig.note = ("each route measured in a guest of its own, against the direct map of the same "
                 f"point; {UDMABUF_ROUTES}; " + cache_note(run, state) +
-                not_over_direct(rows, "size", "size"))
+                not_over_direct(rows, "size"))
     fig.skipped = "" if fig.panels else DMA_WHY
     return fig
 
@@ -518,7 +527,7 @@ def dma_sg_entries(run):
                        yfun=over_direct(rows))
     fig.chosen["size"] = size
     fig.note = ("each route measured in a guest of its own, against the direct map of the same "
-                "point" + not_over_direct(rows, "nents", "entries"))
+                "point" + not_over_direct(rows, "nents"))
     fig.skipped = "" if fig.panels else DMA_WHY + ", or no max_order sweep"
     return fig
 
