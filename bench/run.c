@@ -90,14 +90,24 @@ static long probe_nents(int ctl, const struct buffer *b)
 	return nents;
 }
 
-static bool set_cap(struct group *g)
+/* the cap as run_plan() found it: what a point that asks for none gets */
+static int cap_found = NA;
+
+/*
+ * Puts the system heaps' cap where a point wants it: @max_order, or for
+ * NA the cap as found, which the scatterlist sweep may have moved since.
+ * False, with the reason in @why, when the parameter cannot be set.
+ */
+static bool set_cap(int max_order, char *why, size_t why_len)
 {
-	if (g->max_order == NA || max_order_get() == g->max_order)
+	int want = max_order == NA ? cap_found : max_order;
+
+	if (want == NA || max_order_get() == want)
 		return true;
-	if (max_order_set(g->max_order))
+	if (max_order_set(want))
 		return true;
-	snprintf(g->why, sizeof(g->why), "cannot set " MAX_ORDER_PARAM " to %d: %s",
-		 g->max_order, strerror(errno));
+	snprintf(why, why_len, "cannot set " MAX_ORDER_PARAM " to %d: %s",
+		 want, strerror(errno));
 	return false;
 }
 
@@ -108,7 +118,7 @@ static bool group_buffer(int ctl, struct group *g)
 
 	if (g->have_buf)
 		return true;
-	if (!set_cap(g))
+	if (!set_cap(g->max_order, g->why, sizeof(g->why)))
 		return false;
 	ret = exporter_alloc(g->exp, g->size, &g->buf);
 	if (ret) {
@@ -183,7 +193,7 @@ static bool group_point(int ctl, struct group *g, const struct point *p,
 		return false;
 	}
 	if (op_is_alloc(p->op)) {
-		if (!set_cap(g)) {
+		if (!set_cap(g->max_order, g->why, sizeof(g->why))) {
 			g->failed = true;
 			record_skip(rr, p, g->why, true);
 			return false;
@@ -209,8 +219,6 @@ static bool group_point(int ctl, struct group *g, const struct point *p,
 void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 {
 	int pools_found = pools_get();
-	/* the cap the main sweep runs with: the module's, as found */
-	int cap_found = max_order_get();
 	struct group g = { .valid = false };
 	struct samples s = { 0 };
 	char desc[160], why[192];
@@ -219,6 +227,7 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 	int ret;
 
 	memset(rr, 0, sizeof(*rr));
+	cap_found = max_order_get();
 	rr->skips = xcalloc(MAX_SKIPS, sizeof(*rr->skips));
 	progress_init(pl->n, opt.progress_every);
 	for (i = 0; i < pl->n; i++) {
@@ -236,15 +245,8 @@ void run_plan(int ctl, const struct plan *pl, struct run_result *rr)
 			/* buffers of its own: none of a group's stays allocated */
 			group_release(&g);
 			g.valid = false;
-			/*
-			 * Its buffers as the main sweep's, not in whatever
-			 * order the scatterlist sweep left the cap at.
-			 */
-			if (cap_found >= 0 && max_order_get() != cap_found &&
-			    !max_order_set(cap_found)) {
-				snprintf(why, sizeof(why),
-					 "cannot set " MAX_ORDER_PARAM " back to %d: %s",
-					 cap_found, strerror(errno));
+			/* its buffers at the main sweep's cap, as found */
+			if (!set_cap(NA, why, sizeof(why))) {
 				record_skip(rr, p, why, true);
 				continue;
 			}
